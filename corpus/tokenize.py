@@ -1,0 +1,111 @@
+"""Tokenise Chinese text with jieba, a domain lexicon and a stopword list (both data files).
+
+jieba silently ignores user-dictionary entries it cannot use: a UTF-8 BOM glued to the
+first word, stray whitespace, or punctuation inside a term (jieba splits text at
+punctuation before looking words up, so ``双随机、一公开`` can never come out whole). This
+module reads the lexicon itself (BOM and whitespace stripped), adds plain terms with
+``Tokenizer.add_word``, matches terms that contain punctuation before jieba runs, and
+``Tokenizer.check_lexicon`` verifies that every entry comes out as one token.
+Tokenisation is deterministic: a private ``jieba.Tokenizer``, HMM off.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import jieba
+
+from .paths import LEXICON_FILE, STOPWORDS_FILE
+
+jieba.setLogLevel(logging.WARNING)
+_JIEBA_WORD = re.compile(r"^[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+$")
+_KEEP = re.compile(r"[\u4E00-\u9FFF\u3400-\u4DBFA-Za-z0-9]")
+_DEFAULT_FREQ = 200000
+
+
+class LexiconError(ValueError):
+    """A lexicon or stopword file that cannot be used; names the file and line."""
+
+
+def read_word_list(path: Path) -> list[tuple[str, int | None, str | None]]:
+    """Read a word list (lexicon or stopwords): ``term [freq] [pos]`` per line.
+
+    A BOM, surrounding whitespace, blank lines and ``#`` comments are removed.
+    """
+    text = Path(path).read_bytes().decode("utf-8-sig", errors="strict")
+    entries = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.replace("\ufeff", "").strip()
+        if not line or line.startswith("#"):
+            continue
+        fields = line.split()
+        freq = None
+        if len(fields) > 1:
+            if not fields[1].isdigit():
+                raise LexiconError(f"{Path(path).name} line {number}: frequency {fields[1]!r} is not a number")
+            freq = int(fields[1])
+        entries.append((fields[0], freq, fields[2] if len(fields) > 2 else None))
+    return entries
+
+
+@dataclass(frozen=True)
+class Tokenizer:
+    """jieba with the project lexicon; ``cut`` returns tokens, ``spans`` returns offsets."""
+
+    lexicon_path: Path = LEXICON_FILE
+    stopwords_path: Path = STOPWORDS_FILE
+
+    def __post_init__(self):
+        entries = read_word_list(self.lexicon_path)
+        stop = frozenset(term for term, _, _ in read_word_list(self.stopwords_path))
+        engine = jieba.Tokenizer()
+        engine.initialize()
+        protected = []
+        for term, freq, tag in entries:
+            if _JIEBA_WORD.match(term):
+                engine.add_word(term, freq or _DEFAULT_FREQ, tag)
+            else:
+                protected.append(term)
+        protected.sort(key=len, reverse=True)
+        pattern = re.compile("|".join(map(re.escape, protected))) if protected else None
+        object.__setattr__(self, "_engine", engine)
+        object.__setattr__(self, "_protected", pattern)
+        object.__setattr__(self, "terms", tuple(term for term, _, _ in entries))
+        object.__setattr__(self, "stopwords", stop)
+        digest = hashlib.sha256()
+        for path in (self.lexicon_path, self.stopwords_path):
+            digest.update(Path(path).read_bytes())
+        digest.update(jieba.__version__.encode())
+        object.__setattr__(self, "fingerprint", digest.hexdigest()[:16])
+
+    def spans(self, text: str) -> list[tuple[str, int, int]]:
+        """Tokens of ``text`` with ``[start, end)`` offsets; punctuation and spaces dropped."""
+        out = []
+        pos = 0
+        matches = list(self._protected.finditer(text)) if self._protected else []
+        for m in matches + [None]:
+            stop = m.start() if m else len(text)
+            out.extend(self._cut(text[pos:stop], pos))
+            if m:
+                out.append((m.group(0), m.start(), m.end()))
+                pos = m.end()
+        return out
+
+    def _cut(self, chunk: str, offset: int):
+        pos = 0
+        for word in self._engine.cut(chunk, HMM=False):
+            start = offset + pos
+            pos += len(word)
+            if _KEEP.search(word):
+                yield word, start, start + len(word)
+
+    def cut(self, text: str, *, drop_stopwords: bool = False) -> list[str]:
+        """Tokens of ``text``; with ``drop_stopwords`` the stopword list is applied."""
+        return [t for t, _, _ in self.spans(text) if not (drop_stopwords and t in self.stopwords)]
+
+    def check_lexicon(self) -> list[str]:
+        """Lexicon entries that do NOT come out as a single token (should be empty)."""
+        return [term for term in self.terms if self.cut(term) != [term]]

@@ -1,0 +1,141 @@
+"""Loading folders: manifest, bad input, duplicates, cache and parallel work."""
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+import corpus
+from corpus import loader as load_module
+from corpus.paths import DOCUMENTS_DIR
+
+SEED_IDS = [
+    "guanxian-2022-plan", "guanxian-2023-report", "kaijiang-2021-plan", "puyang-2022-2025-scheme",
+    "puyang-2022-assessment", "puyang-2022-integration-scheme", "suixi-2021-2025-scheme",
+]
+
+
+def test_seed_corpus_has_seven_documents(seed_corpus):
+    assert sorted(seed_corpus.documents.doc_id) == SEED_IDS
+    assert seed_corpus.problems.empty
+
+
+def test_manifest_sha256_matches_the_files():
+    manifest = pd.read_csv(DOCUMENTS_DIR / "manifest.csv", dtype=str)
+    import hashlib
+
+    for row in manifest.itertuples():
+        assert hashlib.sha256((DOCUMENTS_DIR / row.source_file).read_bytes()).hexdigest() == row.sha256
+
+
+def test_source_files_equal_the_seeds_byte_for_byte():
+    seeds = DOCUMENTS_DIR.parents[1].parent / "shared" / "seeds"
+    if not seeds.is_dir():
+        pytest.skip("shared/seeds is not beside this checkout")
+    ours = {p.read_bytes() for p in DOCUMENTS_DIR.glob("*.txt")}
+    assert ours == {p.read_bytes() for p in seeds.glob("*.txt")}
+
+
+def _copy(tmp_path, *names):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name in names:
+        shutil.copy(DOCUMENTS_DIR / name, folder / name)
+    return folder
+
+
+def test_gbk_and_utf8_copies_give_the_same_clean_text(tmp_path):
+    text = (DOCUMENTS_DIR / "kaijiang-2021-plan.txt").read_text(encoding="utf-8")
+    results = []
+    for encoding in ("utf-8", "gbk"):
+        folder = tmp_path / encoding
+        folder.mkdir()
+        (folder / "kaijiang.txt").write_bytes(text.encode(encoding))
+        c = corpus.load(folder, cache=False)
+        results.append(c.segments[["seg_id", "kind", "text", "start", "end"]].reset_index(drop=True))
+    pd.testing.assert_frame_equal(results[0], results[1])
+
+
+def test_bad_files_are_named_and_good_ones_load(tmp_path):
+    folder = _copy(tmp_path, "guanxian-2022-plan.txt")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    (folder / "notes.tsv").write_text("a\tb\n", encoding="utf-8")
+    (folder / "copy.txt").write_bytes((DOCUMENTS_DIR / "guanxian-2022-plan.txt").read_bytes())
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    c = corpus.load(folder, cache=False)
+    assert c.documents.doc_id.tolist() == ["guanxian-2022-plan"]
+    problems = dict(zip(c.problems.file, c.problems.problem))
+    assert "file is empty" in problems["empty.txt"]
+    assert "binary content" in problems["binary.txt"]
+    assert "not a document type" in problems["notes.tsv"]
+    assert "duplicate of" in problems["guanxian-2022-plan.txt"] or "duplicate of" in problems.get("copy.txt", "")
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # nothing modified
+
+
+def test_manifest_rows_pointing_nowhere_or_outside_are_reported(tmp_path):
+    folder = _copy(tmp_path, "kaijiang-2021-plan.txt")
+    (tmp_path / "outside.txt").write_text("一、总体要求", encoding="utf-8")
+    pd.DataFrame({
+        "source_file": ["kaijiang-2021-plan.txt", "missing.txt", "../outside.txt"],
+        "doc_id": ["kj", "gone", "escape"],
+    }).to_csv(folder / "manifest.csv", index=False)
+    c = corpus.load(folder, cache=False)
+    assert c.documents.doc_id.tolist() == ["kj"]
+    text = " | ".join(c.problems.problem)
+    assert "'missing.txt' does not exist" in text
+    assert "'../outside.txt' is outside the corpus folder" in text
+
+
+def test_metadata_is_inferred_without_a_manifest(tmp_path):
+    folder = _copy(tmp_path, "suixi-2021-2025-scheme.txt", "guanxian-2022-plan.txt")
+    docs = corpus.load(folder, cache=False).documents.set_index("doc_id")
+    suixi = docs.loc["suixi-2021-2025-scheme"]
+    assert (suixi.county, suixi.province, suixi.prefecture, suixi.doc_type) == ("濉溪县", "安徽省", "淮北市", "scheme")
+    assert (suixi.year_start, suixi.year_end, suixi.doc_number, suixi.issue_date) == (2021, 2025, "濉发〔2022〕15号", "2022-04-11")
+    guan = docs.loc["guanxian-2022-plan"]
+    assert (guan.doc_type, guan.doc_number, guan.issuer) == ("plan", "冠政办发〔2022〕4号", "冠县人民政府办公室")
+
+
+def test_what_could_not_be_inferred_is_reported(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "note.txt").write_text("一、总体要求\n坚持依法行政。\n", encoding="utf-8")
+    warnings = corpus.load(folder, cache=False).documents.warnings.iloc[0]
+    assert "county not stated and not inferred" in warnings
+    assert "doc_number not stated and not inferred" in warnings
+
+
+def test_adding_a_document_processes_only_that_file(tmp_path, monkeypatch):
+    folder = _copy(tmp_path, "guanxian-2022-plan.txt", "kaijiang-2021-plan.txt")
+    cache = tmp_path / "cache"
+    first = corpus.load(folder, cache=cache)
+    calls = []
+    original = load_module.process_file
+    monkeypatch.setattr(load_module, "process_file", lambda *a: calls.append(a[0].name) or original(*a))
+    shutil.copy(DOCUMENTS_DIR / "suixi-2021-2025-scheme.txt", folder)
+    second = corpus.load(folder, cache=cache)
+    assert calls == ["suixi-2021-2025-scheme.txt"]
+    assert len(second.documents) == len(first.documents) + 1
+
+
+def test_cache_can_be_deleted_without_changing_results(tmp_path):
+    folder = _copy(tmp_path, "guanxian-2023-report.txt")
+    cache = tmp_path / "cache"
+    cached = corpus.load(folder, cache=cache)
+    again = corpus.load(folder, cache=cache)
+    shutil.rmtree(cache)
+    fresh = corpus.load(folder, cache=cache)
+    for name in ("documents", "segments", "responsibilities", "sentences", "tokens"):
+        pd.testing.assert_frame_equal(getattr(again, name), getattr(fresh, name))
+        pd.testing.assert_frame_equal(getattr(cached, name), getattr(fresh, name))
+
+
+def test_parallel_processing_gives_the_same_tables(tmp_path, monkeypatch):
+    folder = _copy(tmp_path, "guanxian-2022-plan.txt", "kaijiang-2021-plan.txt", "suixi-2021-2025-scheme.txt")
+    serial = corpus.load(folder, cache=False)
+    monkeypatch.setattr(load_module, "PARALLEL_THRESHOLD", 0)
+    parallel = corpus.load(folder, cache=False, jobs=2)
+    for name in ("documents", "segments", "tokens"):
+        pd.testing.assert_frame_equal(getattr(serial, name), getattr(parallel, name))
