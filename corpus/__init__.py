@@ -37,7 +37,12 @@ from .loader import load_tables, read_text
 from .metadata import counties
 from .tokenize import Tokenizer
 
-__all__ = ["Corpus", "load", "counties", "Tokenizer"]
+__all__ = ["Corpus", "load", "counties", "Tokenizer", "SUMMARY_COLUMNS"]
+
+SUMMARY_COLUMNS = [
+    "doc_id", "county", "province", "prefecture", "doc_type", "title", "year_start", "year_end",
+    "issue_date", "doc_number", "issuer", "source_file", "n_chars", "n_segments", "warnings",
+]
 
 
 @dataclass
@@ -65,6 +70,13 @@ class Corpus:
     def quote(self, doc_id: str, start: int, end: int) -> str:
         """The verbatim source text at ``[start, end)`` of ``doc_id``'s file."""
         return self.source_text(doc_id)[start:end]
+
+    def summary(self) -> pd.DataFrame:
+        """One row per document with ``SUMMARY_COLUMNS`` (what ``python -m corpus summary`` prints)."""
+        docs = self.documents.reindex(columns=SUMMARY_COLUMNS).copy()
+        for column in ("year_start", "year_end"):
+            docs[column] = docs[column].astype("Int64")
+        return docs
 
     def body(self) -> pd.DataFrame:
         """Segments of the documents' bodies (no front or back matter)."""

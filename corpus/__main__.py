@@ -7,21 +7,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import load
-
-SUMMARY_COLUMNS = [
-    "doc_id", "county", "province", "prefecture", "doc_type", "title", "year_start", "year_end",
-    "issue_date", "doc_number", "issuer", "source_file", "n_chars", "n_segments", "warnings",
-]
+from . import SUMMARY_COLUMNS, load
 
 
 def summary(folder: str | Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One row per document (``SUMMARY_COLUMNS``) and the problems met while loading."""
     c = load(folder)
-    docs = c.documents.reindex(columns=SUMMARY_COLUMNS)
-    for column in ("year_start", "year_end"):
-        docs[column] = docs[column].astype("Int64")
-    return docs, c.problems
+    return c.summary(), c.problems
 
 
 def main(argv: list[str] | None = None) -> int:

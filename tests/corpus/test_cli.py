@@ -6,7 +6,7 @@ import sys
 
 import pandas as pd
 
-from corpus.__main__ import SUMMARY_COLUMNS
+from corpus import SUMMARY_COLUMNS
 
 
 def test_summary_lists_seven_documents(tmp_path):

@@ -1,0 +1,148 @@
+"""``python -m analysis report``: from documents to paper-ready tables, figures and findings.
+
+Writes under OUT (default ``figures/``):
+
+- ``tables/<name>.csv`` (UTF-8 with BOM), ``tables/<name>.tex`` (booktabs) and
+  ``tables/tables.xlsx`` (every table, one sheet each) for documents, coverage, similarity,
+  reuse, keyness, metrics, metric_comparison and the supporting tables of each analysis;
+- ``<figure>.png`` (300 dpi) and ``<figure>.pdf`` (CJK font embedded as TrueType), named by content;
+- ``findings.md``: findings with numbers, quotes and GB/T 7714 references;
+- ``run.json``: package versions, data-file hashes, corpus hashes, parameters, git commit.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib
+import json
+import platform
+import subprocess
+import sys
+import traceback
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+
+import corpus
+from corpus.paths import COUNTIES_FILE, REPO_ROOT
+
+from . import export, findings
+from .style import save_figure, use_style
+
+SECTIONS = (
+    ("coverage", "analysis.coverage"),
+    ("similarity", "analysis.similarity_section"),
+    ("metrics", "analysis.metrics_section"),
+)
+DATA_FILES = ("codebook.yaml", "metrics.yaml", "columns.yaml")
+PACKAGES = ("pandas", "numpy", "scipy", "scikit-learn", "matplotlib", "seaborn", "jieba", "pyarrow", "pyyaml")
+
+
+def run(corpus_dir: Path | None = None, out: Path | None = None, *, lang: str = "zh",
+        progress: bool | None = None) -> dict:
+    """Run every analysis and write the report; returns {'tables', 'figures', 'findings', 'out'}."""
+    from tqdm import tqdm
+
+    out = Path(out) if out else REPO_ROOT / "figures"
+    use_style()
+    steps = tqdm(total=len(SECTIONS) + 3, desc="report", file=sys.stderr, disable=progress is False or None)
+    steps.set_postfix_str("corpus")
+    c = corpus.load(corpus_dir)
+    steps.update()
+    tables = {"documents": c.summary()}
+    figures, found = {}, []
+    for name, module in SECTIONS:
+        steps.set_postfix_str(name)
+        try:
+            section = importlib.import_module(module).section(c, lang=lang)
+        except Exception as err:  # noqa: BLE001 - re-raised with the section named
+            raise ReportError(f"{name} analysis failed: {type(err).__name__}: {err}") from err
+        tables.update(section.tables)
+        figures.update(section.figures)
+        found.extend(section.findings)
+        steps.update()
+    steps.set_postfix_str("writing")
+    written = export.write_tables(tables, out, lang=lang)
+    for name, fig in figures.items():
+        written += save_figure(fig, out, name)
+        plt.close(fig)
+    text = findings.render(found, c.documents, lang=lang)
+    written.append(export.atomic_write(out / "findings.md", lambda tmp: tmp.write_text(text, encoding="utf-8")))
+    steps.update()
+    provenance = run_record(c, corpus_dir, out, lang, written)
+    written.append(export.atomic_write(out / "run.json", lambda tmp: tmp.write_text(
+        json.dumps(provenance, ensure_ascii=False, indent=2), encoding="utf-8")))
+    steps.update()
+    steps.close()
+    return {"tables": tables, "figures": sorted(figures), "findings": found, "out": out, "problems": c.problems}
+
+
+class ReportError(RuntimeError):
+    """A step of the report failed; the message names the step."""
+
+
+def run_record(c, corpus_dir, out: Path, lang: str, written: list[Path]) -> dict:
+    """What produced the report, so a figure in a paper can be reproduced."""
+    data_dir = Path(__file__).parent / "data"
+    hashes = {name: _sha(data_dir / name) for name in DATA_FILES if (data_dir / name).exists()}
+    hashes["counties.csv"] = _sha(COUNTIES_FILE)
+    hashes["lexicon.txt"] = _sha(c.tokenizer.lexicon_path)
+    hashes["stopwords.txt"] = _sha(c.tokenizer.stopwords_path)
+    return {
+        "command": "python -m analysis report",
+        "parameters": {"corpus": str(corpus_dir or "corpus/documents"), "out": str(out), "lang": lang},
+        "git_commit": _git_commit(),
+        "python": platform.python_version(),
+        "packages": {name: _version(name) for name in PACKAGES},
+        "tokenizer_fingerprint": c.tokenizer.fingerprint,
+        "data_file_sha256": hashes,
+        "corpus": {row.doc_id: {"source_file": row.source_file, "sha256": row.sha256}
+                   for row in c.documents.itertuples()},
+        "outputs": sorted(p.relative_to(out).as_posix() for p in written),
+    }
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _version(name: str) -> str | None:
+    try:
+        return importlib_metadata.version(name)
+    except importlib_metadata.PackageNotFoundError:
+        return None
+
+
+def _git_commit() -> str | None:
+    try:
+        result = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=10)
+        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if result.returncode != 0:
+        return None
+    return result.stdout.strip() + ("+uncommitted" if dirty.stdout.strip() else "")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    cmd = sub.add_parser("report", help="write tables, figures, findings.md and run.json")
+    cmd.add_argument("--corpus", type=Path, default=None, help="folder of documents (default: corpus/documents)")
+    cmd.add_argument("--out", type=Path, default=None, help="output folder (default: figures/)")
+    cmd.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of labels and headers")
+    args = parser.parse_args(argv)
+    try:
+        result = run(args.corpus, args.out, lang=args.lang)
+    except (ReportError, FileNotFoundError, ValueError) as err:
+        print(f"report failed: {err}", file=sys.stderr)
+        if "--debug" in sys.argv:
+            traceback.print_exc()
+        return 1
+    for row in result["problems"].itertuples():
+        print(f"note: {row.problem}", file=sys.stderr)
+    print(f"report written to {result['out']}: {len(result['tables'])} tables, "
+          f"{len(result['figures'])} figures, {len(result['findings'])} findings")
+    return 0
