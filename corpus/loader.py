@@ -104,11 +104,16 @@ def _write_cache(folder: Path, result: dict) -> None:
 
 
 def _work(args):
-    path, data, rows, lexicon, stopwords = args
+    """Process one file; with a cache folder the worker writes the tables there itself."""
+    path, data, rows, lexicon, stopwords, target = args
     try:
-        return process_file(path, data, rows, _tokenizer(lexicon, stopwords))
+        result = process_file(path, data, rows, _tokenizer(lexicon, stopwords))
     except SourceError as err:
         return {"error": str(err)}
+    if target is None:
+        return result
+    _write_cache(target, result)
+    return {"cached": str(target), "text": result["text"]}
 
 
 _TOKENIZERS: dict = {}
@@ -154,15 +159,15 @@ def load_tables(folder: Path | str | None = None, *, lexicon: Path | None = None
 
 def _run(pending, results, cache_root, jobs) -> None:
     jobs = jobs or min(os.cpu_count() or 1, 8)
+    work = [(*p[3], cache_root / p[2] if cache_root else None) for p in pending]
     if len(pending) > PARALLEL_THRESHOLD and jobs > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            outputs = list(pool.map(_work, [p[3] for p in pending], chunksize=4))
+            outputs = list(pool.map(_work, work, chunksize=max(1, len(work) // (4 * jobs))))
     else:
-        outputs = [_work(p[3]) for p in pending]
+        outputs = [_work(w) for w in work]
     for (path, sha, key, _), output in zip(pending, outputs):
-        if "error" not in output and cache_root:
-            _write_cache(cache_root / key, output)
-            output = _read_cache(cache_root / key) or output
+        if "cached" in output:
+            output = {**_read_cache(Path(output["cached"])), "text": output["text"]}
         results[path] = (sha, output)
 
 
