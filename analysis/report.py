@@ -40,8 +40,12 @@ PACKAGES = ("pandas", "numpy", "scipy", "scikit-learn", "matplotlib", "seaborn",
 
 
 def run(corpus_dir: Path | None = None, out: Path | None = None, *, lang: str = "zh",
-        progress: bool | None = None) -> dict:
-    """Run every analysis and write the report; returns {'tables', 'figures', 'findings', 'out'}."""
+        progress: bool | None = None, keep_figures: bool = False) -> dict:
+    """Run every analysis and write the report.
+
+    Returns a dict with 'tables' (name -> DataFrame), 'figures' (names), 'findings',
+    'out' and 'problems'; with ``keep_figures`` also 'figures_open' (name -> Figure).
+    """
     from tqdm import tqdm
 
     out = Path(out) if out else REPO_ROOT / "figures"
@@ -66,7 +70,8 @@ def run(corpus_dir: Path | None = None, out: Path | None = None, *, lang: str = 
     written = export.write_tables(tables, out, lang=lang)
     for name, fig in figures.items():
         written += save_figure(fig, out, name)
-        plt.close(fig)
+        if not keep_figures:
+            plt.close(fig)
     text = findings.render(found, c.documents, lang=lang)
     written.append(export.atomic_write(out / "findings.md", lambda tmp: tmp.write_text(text, encoding="utf-8")))
     steps.update()
@@ -75,7 +80,10 @@ def run(corpus_dir: Path | None = None, out: Path | None = None, *, lang: str = 
         json.dumps(provenance, ensure_ascii=False, indent=2), encoding="utf-8")))
     steps.update()
     steps.close()
-    return {"tables": tables, "figures": sorted(figures), "findings": found, "out": out, "problems": c.problems}
+    result = {"tables": tables, "figures": sorted(figures), "findings": found, "out": out, "problems": c.problems}
+    if keep_figures:
+        result["figures_open"] = figures
+    return result
 
 
 class ReportError(RuntimeError):

@@ -23,6 +23,7 @@ MARKERS = (
 RANK = {"part": 1, "section": 2, "item": 3, "subitem": 4}
 SENTENCE_END = re.compile(r"[^。！？!?]*(?:[。！？!?]+[”’」』）)]*|$)")
 BACK_LINE = re.compile(r"印发$|^[（(]?共印\d+份[）)]?$|特此报告|此页无正文|^\d{4}年\d{1,2}月\d{1,2}日$")
+TITLE_LINE = re.compile(r"^[^。]{4,60}(报告|方案|计划|安排|要点|意见|总结|通知|规划)$")
 NOT_TITLE = re.compile(r"^\S{1,12}〔\d{4}〕\d+号$|^\d{4}年\d{1,2}月\d{1,2}日|此件公开发布|[:：]$")
 
 
@@ -65,12 +66,12 @@ def front_end(text: str, lines: list[tuple[int, int]]) -> int:
     first = next((i for i, (s, e) in enumerate(lines) if marker_of(text[s:e]) and marker_of(text[s:e])[0] == "part"), None)
     if first is None:
         first = next((i for i, (s, e) in enumerate(lines) if marker_of(text[s:e])), None)
-    if first is None:
-        return 0
-    for i in range(first - 1, -1, -1):
+    for i in range((first if first is not None else 0) - 1, -1, -1):
         line = text[lines[i][0]:lines[i][1]]
         if "。" not in line and len(line) <= 60 and not NOT_TITLE.search(line):
             return i + 1
+    if lines and TITLE_LINE.search(text[lines[0][0]:lines[0][1]]):
+        return 1  # no headings at all: a first line that reads as a title is the title
     return 0
 
 

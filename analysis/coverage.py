@@ -1,0 +1,435 @@
+"""Topic coverage: which areas of 法治政府建设 each document addresses, how much, and what it leaves out.
+
+Coding is a dictionary method on clean text (``corpus``: responsibility clauses and web chrome
+removed). A sentence of a body segment is coded to a topic of the codebook when one of the
+topic's cue terms occurs in it and the occurrence does not lie inside an exclusion phrase; a
+segment is coded to every topic one of its sentences is coded to. Every coded row keeps the cues
+that fired.
+
+Coverage of a topic in a document is the share of the document's body characters that lie in
+sentences coded to the topic (``share_pct``). Sentences, not whole segments, are the unit so that
+one passing mention does not claim a long paragraph. Shares of different topics overlap (a
+sentence can address two topics) and need not sum to 100. Documents of different types (plan,
+scheme, report, assessment) and lengths are comparable only through such shares.
+
+Tables (column dictionary)
+--------------------------
+coded      doc_id, seg_id, [sent_id,] area_id, topic_id, n_hits (cue occurrences), n_hit_chars,
+           cues (tuple of cues in text order), [n_chars of the sentence]
+coverage   doc_id, county, area_id, topic_id, label_zh, label_en, origin, share_pct, n_chars,
+           n_segments, has_heading, cues ("cue×n; …", most frequent first)
+areas      doc_id, county, area_id, label_zh, label_en, share_pct, n_chars, n_segments, has_heading, cues
+profiles   county, area_id, [topic_id,] label_zh, label_en, share_pct, n_chars, n_segments, n_docs, cues
+emphasis   county, area_id, label_zh, label_en, share_pct, others_mean_pct, diff_pp, ratio
+gaps       county, area_id, topic_id, label_zh, label_en, origin, addressed, share_pct, n_segments
+
+Cost: coding is one regular-expression pass per topic over each sentence, i.e. linear in corpus
+size (O(characters × topics)); all tables are group-bys over the coded rows. Nothing is pairwise.
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+import pandas as pd
+
+from analysis.codebook import Codebook, heading_area, normalise
+
+CUE_SEPARATOR = "; "
+
+
+@functools.lru_cache(maxsize=8)
+def _matchers(codebook: Codebook) -> dict:
+    """topic_id -> (cue regex, exclusion regex or None, normalised cue -> cue as written)."""
+    out = {}
+    for topic in codebook.topics:
+        cue_map = {normalise(c): c for c in topic.cues}
+        pattern = re.compile("|".join(re.escape(c) for c in sorted(cue_map, key=len, reverse=True)))
+        excl = None
+        if topic.exclude:
+            excl = re.compile("|".join(re.escape(normalise(e)) for e in sorted(topic.exclude, key=len, reverse=True)))
+        out[topic.id] = (pattern, excl, cue_map)
+    return out
+
+
+def match_topic(text: str, topic_id: str, codebook: Codebook) -> list:
+    """Cue occurrences of one topic in ``text``: a list of ``(cue, start, end)`` in text order.
+
+    Longer cues win over shorter ones at the same position (行政复议 before 复议); an occurrence
+    lying inside an exclusion phrase of the topic is dropped.
+    """
+    return _match_normalised(normalise(text), topic_id, codebook)
+
+
+def _match_normalised(norm: str, topic_id: str, codebook: Codebook) -> list:
+    pattern, excl, cue_map = _matchers(codebook)[topic_id]
+    hits = [(cue_map[m.group(0)], m.start(), m.end()) for m in pattern.finditer(norm)]
+    if excl is not None and hits:
+        spans = [(m.start(), m.end()) for m in excl.finditer(norm)]
+        hits = [h for h in hits if not any(s <= h[1] and h[2] <= e for s, e in spans)]
+    return hits
+
+
+def code_texts(texts: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Code texts to topics.
+
+    Parameters
+    ----------
+    texts : pandas.DataFrame
+        Columns doc_id, seg_id, text.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (segment, topic) with at least one cue hit. Columns: doc_id, seg_id, area_id,
+        topic_id, n_hits, n_hit_chars, cues (tuple of the cues that fired, in text order, repeats kept).
+    """
+    rows = []
+    topics = codebook.topics
+    for doc_id, seg_id, text in texts[["doc_id", "seg_id", "text"]].itertuples(index=False):
+        norm = normalise(text or "")
+        for topic in topics:
+            hits = _match_normalised(norm, topic.id, codebook)
+            if hits:
+                rows.append((doc_id, seg_id, topic.area_id, topic.id, len(hits),
+                             sum(e - s for _, s, e in hits), tuple(h[0] for h in hits)))
+    return pd.DataFrame(rows, columns=["doc_id", "seg_id", "area_id", "topic_id", "n_hits", "n_hit_chars", "cues"])
+
+
+def code_segments(segments: pd.DataFrame, codebook: Codebook, *, drop_heading: bool = False) -> pd.DataFrame:
+    """Code the body segments of a corpus (``in_body`` rows) to topics.
+
+    ``drop_heading=True`` codes the text without the segment's own heading, so that coding and the
+    heading-based validity labels read disjoint text. Returns the columns of :func:`code_texts`.
+    """
+    body = segments[segments["in_body"]]
+    texts = body[["doc_id", "seg_id"]].copy()
+    texts["text"] = [body_text(t, h) for t, h in zip(body["text"], body["heading"])] if drop_heading else body["text"]
+    return code_texts(texts, codebook)
+
+
+def body_text(text: str, heading: str) -> str:
+    """``text`` without the first occurrence of its own ``heading`` (unchanged when there is none)."""
+    if heading and heading in text:
+        return text.replace(heading, "", 1)
+    return text
+
+
+def primary_areas(coded: pd.DataFrame, codebook: Codebook) -> pd.Series:
+    """The area with the most cue hits in each coded segment (ties: more matched characters, then
+    codebook order). Returns a Series of area_id indexed by seg_id."""
+    if coded.empty:
+        return pd.Series(dtype=object, name="area_id")
+    order = {a.id: i for i, a in enumerate(codebook.areas)}
+    per = coded.groupby(["seg_id", "area_id"], as_index=False)[["n_hits", "n_hit_chars"]].sum()
+    per["order"] = per["area_id"].map(order)
+    per = per.sort_values(["seg_id", "n_hits", "n_hit_chars", "order"], ascending=[True, False, False, True])
+    return per.drop_duplicates("seg_id").set_index("seg_id")["area_id"]
+
+
+def _cue_summary(cue_tuples) -> str:
+    counts = pd.Series([c for t in cue_tuples for c in t], dtype=object).value_counts(sort=False)
+    counts = counts.sort_values(ascending=False, kind="stable")
+    return CUE_SEPARATOR.join(f"{cue}×{n}" for cue, n in counts.items())
+
+
+def body_sentences(sentences: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
+    """Sentences of body segments with their length.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns: doc_id, seg_id, sent_id, text, n_chars.
+    """
+    body_ids = set(segments.loc[segments["in_body"], "seg_id"])
+    out = sentences[sentences["seg_id"].isin(body_ids)][["doc_id", "seg_id", "sent_id", "text"]].copy()
+    out["n_chars"] = out["text"].str.len()
+    return out
+
+
+def code_sentences(sentences: pd.DataFrame, segments: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Code the sentences of body segments (the unit that shares are measured in).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns of :func:`code_texts` plus sent_id and n_chars (the sentence's length).
+    """
+    sents = body_sentences(sentences, segments)
+    coded = code_texts(sents.rename(columns={"seg_id": "_seg", "sent_id": "seg_id"})[["doc_id", "seg_id", "text"]], codebook)
+    coded = coded.rename(columns={"seg_id": "sent_id"})
+    return coded.merge(sents[["sent_id", "seg_id", "n_chars"]], on="sent_id")
+
+
+def _tally(coded: pd.DataFrame, keys: list, unit: str) -> pd.DataFrame:
+    """Characters (each sentence once per unit), segments and cues per ``keys`` + unit."""
+    once = coded.drop_duplicates(["sent_id", unit])
+    agg = once.groupby(keys + [unit]).agg(n_chars=("n_chars", "sum"), n_segments=("seg_id", "nunique"))
+    cues = coded.groupby(keys + [unit])["cues"].agg(_cue_summary).rename("cues")
+    return agg.join(cues).reset_index()
+
+
+def _finish(out: pd.DataFrame, totals: pd.Series, key: str) -> pd.DataFrame:
+    out["n_chars"] = out["n_chars"].fillna(0).astype(int)
+    out["n_segments"] = out["n_segments"].fillna(0).astype(int)
+    out["cues"] = out["cues"].fillna("")
+    out["share_pct"] = _pct(out["n_chars"], out[key].map(totals))
+    return out
+
+
+def coverage(sentences: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFrame, codebook: Codebook,
+             *, coded: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Coverage of every topic in every document (topics a document does not address included).
+
+    Parameters
+    ----------
+    sentences, segments, documents : pandas.DataFrame
+        The corpus tables (``corpus.load()``).
+    coded : pandas.DataFrame, optional
+        :func:`code_sentences` output, if already computed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns: doc_id, county, area_id, topic_id, label_zh, label_en, origin, share_pct (percent
+        of the document's body characters lying in sentences coded to the topic), n_chars,
+        n_segments (body segments with a cue hit), has_heading (a body heading of the document
+        contains a cue of the topic), cues ("cue×count; …", most frequent first).
+        Rows ordered by document, then codebook order.
+    """
+    sents = body_sentences(sentences, segments)
+    coded = code_sentences(sentences, segments, codebook) if coded is None else coded
+    agg = _tally(coded, ["doc_id"], "topic_id")
+    topics = codebook.topics_frame()[["topic_id", "area_id", "label_zh", "label_en", "origin"]]
+    out = _grid(documents, topics).merge(agg, on=["doc_id", "topic_id"], how="left")
+    out = _finish(out, sents.groupby("doc_id")["n_chars"].sum(), "doc_id")
+    heads = _heading_topics(segments[segments["in_body"]], codebook)
+    out["has_heading"] = [(d, t) in heads for d, t in zip(out["doc_id"], out["topic_id"])]
+    cols = ["doc_id", "county", "area_id", "topic_id", "label_zh", "label_en", "origin",
+            "share_pct", "n_chars", "n_segments", "has_heading", "cues"]
+    return out[cols]
+
+
+def area_coverage(sentences: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFrame, codebook: Codebook,
+                  *, coded: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Coverage of every area in every document (a sentence counts once per area).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns: doc_id, county, area_id, label_zh, label_en, share_pct, n_chars, n_segments,
+        has_heading (a body heading of the document names the area, by its heading cues), cues.
+    """
+    sents = body_sentences(sentences, segments)
+    coded = code_sentences(sentences, segments, codebook) if coded is None else coded
+    agg = _tally(coded, ["doc_id"], "area_id")
+    areas = codebook.areas_frame()[["area_id", "label_zh", "label_en"]]
+    out = _grid(documents, areas).merge(agg, on=["doc_id", "area_id"], how="left")
+    out = _finish(out, sents.groupby("doc_id")["n_chars"].sum(), "doc_id")
+    body = segments[segments["in_body"]]
+    named = {(d, heading_area(h or "", codebook)) for d, h in zip(body["doc_id"], body["heading"])}
+    out["has_heading"] = [(d, a) in named for d, a in zip(out["doc_id"], out["area_id"])]
+    return out[["doc_id", "county", "area_id", "label_zh", "label_en", "share_pct", "n_chars", "n_segments",
+                "has_heading", "cues"]]
+
+
+def county_profiles(sentences: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFrame, codebook: Codebook,
+                    *, coded: pd.DataFrame | None = None, level: str = "area") -> pd.DataFrame:
+    """Coverage per county, pooling the county's documents (characters summed before dividing).
+
+    ``level`` is ``"area"`` or ``"topic"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns: county, area_id, [topic_id,] label_zh, label_en, share_pct, n_chars, n_segments,
+        n_docs, cues.
+    """
+    if level not in ("area", "topic"):
+        raise ValueError(f"level={level!r} not allowed; use 'area' or 'topic'")
+    county = documents.set_index("doc_id")["county"]
+    sents = body_sentences(sentences, segments)
+    sents["county"] = sents["doc_id"].map(county)
+    coded = code_sentences(sentences, segments, codebook) if coded is None else coded
+    coded = coded.assign(county=coded["doc_id"].map(county))
+    key = "area_id" if level == "area" else "topic_id"
+    agg = _tally(coded, ["county"], key)
+    units = codebook.areas_frame() if level == "area" else codebook.topics_frame()
+    units = units[[key] + (["area_id"] if level == "topic" else []) + ["label_zh", "label_en"]]
+    counties = documents.groupby("county", sort=False)["doc_id"].nunique().rename("n_docs").reset_index()
+    out = counties.merge(units, how="cross").merge(agg, on=["county", key], how="left")
+    out = _finish(out, sents.groupby("county")["n_chars"].sum(), "county")
+    cols = ["county", "area_id"] + (["topic_id"] if level == "topic" else []) + [
+        "label_zh", "label_en", "share_pct", "n_chars", "n_segments", "n_docs", "cues"]
+    return out[cols]
+
+
+def relative_emphasis(profiles: pd.DataFrame) -> pd.DataFrame:
+    """How much more (or less) of its text a county gives an area than the other counties do.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns: county, area_id, label_zh, label_en, share_pct, others_mean_pct (mean share of the
+        other counties), diff_pp (percentage points), ratio (share / others' mean; NaN when 0).
+    """
+    out = profiles[["county", "area_id", "label_zh", "label_en", "share_pct"]].copy()
+    n = out.groupby("area_id")["county"].transform("count")
+    total = out.groupby("area_id")["share_pct"].transform("sum")
+    others = ((total - out["share_pct"]) / (n - 1).where(n > 1)).round(1)
+    out["others_mean_pct"] = others
+    out["diff_pp"] = (out["share_pct"] - others).round(1)
+    out["ratio"] = (out["share_pct"] / others.where(others > 0)).round(2)
+    return out
+
+
+def gaps(topic_profiles: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Topic × county: does any document of the county address the topic?
+
+    Parameters
+    ----------
+    topic_profiles : pandas.DataFrame
+        :func:`county_profiles` at ``level="topic"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns: county, area_id, topic_id, label_zh, label_en, origin, addressed, share_pct,
+        n_segments. Rows with ``addressed == False`` are what the county leaves out.
+    """
+    origin = codebook.topics_frame().set_index("topic_id")["origin"]
+    out = topic_profiles.copy()
+    out["origin"] = out["topic_id"].map(origin)
+    out["addressed"] = out["n_segments"] > 0
+    return out[["county", "area_id", "topic_id", "label_zh", "label_en", "origin", "addressed", "share_pct", "n_segments"]]
+
+
+def _heading_topics(body: pd.DataFrame, codebook: Codebook) -> set:
+    heads = body[body["heading"].fillna("") != ""]
+    return {(d, t.id) for d, h in zip(heads["doc_id"], heads["heading"])
+            for t in codebook.topics if match_topic(h, t.id, codebook)}
+
+
+def _grid(documents: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    return documents[["doc_id", "county"]].merge(units, how="cross")
+
+
+def _pct(part: pd.Series, whole: pd.Series) -> pd.Series:
+    return (100 * part / whole.where(whole > 0)).fillna(0.0).round(1)
+
+
+def section(c, *, lang: str = "zh", codebook: Codebook | None = None):
+    """Tables, figures and findings of the coverage analysis for the report.
+
+    Tables: ``coverage`` (document × topic), ``coverage_areas`` (document × area),
+    ``coverage_profiles`` / ``coverage_topic_profiles`` (county × area / topic, pooled),
+    ``coverage_emphasis``, ``coverage_gaps``, ``coverage_gap_counts`` and the validity tables of
+    :func:`analysis.validity.validity_tables` (``coverage_validity`` with a ``macro`` row, …).
+    Figures: ``coverage_heatmap``, ``coverage_subtopics``, ``coverage_gaps``.
+    """
+    from analysis import plots_coverage, validity
+    from analysis.codebook import load as load_codebook
+    from analysis.section import Section
+
+    if lang not in ("zh", "en"):
+        raise ValueError(f"lang={lang!r} not allowed; use 'zh' or 'en'")
+    cb = codebook or load_codebook()
+    sents, segs, docs = c.sentences, c.segments, c.documents
+    coded = code_sentences(sents, segs, cb)
+    profiles = county_profiles(sents, segs, docs, cb, coded=coded)
+    topic_profiles = county_profiles(sents, segs, docs, cb, coded=coded, level="topic")
+    gap_table = gaps(topic_profiles, cb)
+    tables = {
+        "coverage": coverage(sents, segs, docs, cb, coded=coded),
+        "coverage_areas": area_coverage(sents, segs, docs, cb, coded=coded),
+        "coverage_profiles": profiles,
+        "coverage_topic_profiles": topic_profiles,
+        "coverage_emphasis": relative_emphasis(profiles),
+        "coverage_gaps": gap_table,
+        "coverage_gap_counts": _gap_counts(gap_table, lang),
+        **validity.validity_tables(c, cb),
+    }
+    findings = _findings(c, tables, cb)
+    if lang == "en":
+        to_en = dict(zip(docs["county"], docs["county_en"]))
+        for table in tables.values():
+            if "county" in table:
+                table["county"] = table["county"].map(lambda v: to_en.get(v, v))
+    figures = {
+        "coverage_heatmap": plots_coverage.coverage_heatmap(tables["coverage_profiles"], lang=lang),
+        "coverage_subtopics": plots_coverage.coverage_subtopics(tables["coverage_topic_profiles"], lang=lang),
+        "coverage_gaps": plots_coverage.coverage_gaps(tables["coverage_gaps"], lang=lang),
+    }
+    return Section(name="coverage", tables=tables, figures=figures, findings=findings)
+
+
+def _gap_counts(gap_table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """county, n_topics, n_left_out, left_out (labels joined by '、')."""
+    label = "label_en" if lang == "en" else "label_zh"
+    sep = "; " if lang == "en" else "、"
+    g = gap_table.groupby("county", sort=False)
+    return pd.DataFrame({
+        "n_topics": g.size(),
+        "n_left_out": g["addressed"].agg(lambda s: int((~s).sum())),
+        "left_out": g.apply(lambda d: sep.join(d.loc[~d["addressed"], label]), include_groups=False),
+    }).reset_index()
+
+
+def _findings(c, tables: dict, cb: Codebook) -> list:
+    from analysis.kwic import kwic
+    from analysis.section import Finding, Quote
+
+    def quote_for(area_id: str, doc_ids) -> tuple:
+        for doc_id in doc_ids:  # the first sentence of the first document that has one
+            k = kwic(c, area_id, codebook=cb, doc_id=doc_id)
+            if len(k):
+                return tuple(Quote(r.doc_id, int(r.start), int(r.end), r.text) for r in k.head(1).itertuples())
+        return ()
+
+    out = []
+    areas = tables["coverage_areas"]
+    for area_id in ("justice", "society"):
+        sub = areas[areas["area_id"] == area_id].sort_values("share_pct", ascending=False)
+        if sub.empty:
+            continue
+        hi, lo = sub.iloc[0], sub.iloc[-1]
+        out.append(Finding(
+            key=f"coverage_spread_{area_id}", table="coverage_areas",
+            text={"zh": f"{hi.label_zh}在{hi.doc_id}中占正文的{hi.share_pct:.1f}%，在{lo.doc_id}中仅占{lo.share_pct:.1f}%。",
+                  "en": f"{hi.label_en} takes {hi.share_pct:.1f}% of the body text of {hi.doc_id} "
+                        f"but {lo.share_pct:.1f}% of {lo.doc_id}."},
+            numbers=(float(hi.share_pct), float(lo.share_pct)), quotes=quote_for(area_id, [hi.doc_id])))
+    v = tables["coverage_validity"].set_index("area_id")
+    areas_only = v.drop(index="macro")
+    worst = areas_only["kappa"].idxmin()
+    m = v.loc["macro"]
+    out.append(Finding(
+        key="coverage_validity", table="coverage_validity",
+        text={"zh": f"以文件自身标题为独立标签（{int(m.n_segments)}个段落），词典编码的宏平均kappa为{m.kappa:.3f}"
+                    f"（精确率{m.precision:.3f}，召回率{m.recall:.3f}）；最低的领域是{areas_only.loc[worst, 'label_zh']}"
+                    f"（kappa {areas_only.loc[worst, 'kappa']:.3f}）。",
+              "en": f"Against the documents' own headings ({int(m.n_segments)} segments) the dictionary coding reaches "
+                    f"a macro-averaged kappa of {m.kappa:.3f} (precision {m.precision:.3f}, recall {m.recall:.3f}); "
+                    f"the weakest area is {areas_only.loc[worst, 'label_en']} (kappa {areas_only.loc[worst, 'kappa']:.3f})."},
+        numbers=(int(m.n_segments), float(m.kappa), float(m.precision), float(m.recall),
+                 float(areas_only.loc[worst, "kappa"]))))
+    emph = tables["coverage_emphasis"].sort_values("diff_pp", ascending=False).drop_duplicates("county")
+    county_en = dict(zip(c.documents["county"], c.documents["county_en"]))
+    for r in emph.itertuples():
+        doc_ids = c.documents.loc[c.documents["county"] == r.county, "doc_id"]
+        out.append(Finding(
+            key=f"coverage_emphasis_{r.county}", table="coverage_emphasis",
+            text={"zh": f"{r.county}相对其他县最突出的领域是{r.label_zh}：占正文{r.share_pct:.1f}%，"
+                        f"其他县平均{r.others_mean_pct:.1f}%（高{r.diff_pp:.1f}个百分点）。",
+                  "en": f"{county_en.get(r.county, r.county)} stands out most on {r.label_en}: {r.share_pct:.1f}% of its body text against "
+                        f"{r.others_mean_pct:.1f}% on average elsewhere (+{r.diff_pp:.1f} points)."},
+            numbers=(float(r.share_pct), float(r.others_mean_pct), float(r.diff_pp)),
+            quotes=quote_for(r.area_id, doc_ids)))
+    nmf = tables["coverage_nmf_summary"].set_index("measure")["value"]
+    out.append(Finding(
+        key="coverage_nmf", table="coverage_nmf_summary",
+        text={"zh": f"无监督NMF（{int(nmf['n_topics'])}个主题）与标题标签的调整互信息为{nmf['ami']:.3f}，纯度为{nmf['purity']:.3f}。",
+              "en": f"An unsupervised NMF ({int(nmf['n_topics'])} topics) agrees with the heading labels at an "
+                    f"adjusted mutual information of {nmf['ami']:.3f} and a purity of {nmf['purity']:.3f}."},
+        numbers=(int(nmf["n_topics"]), float(nmf["ami"]), float(nmf["purity"]))))
+    return out

@@ -1,0 +1,311 @@
+"""Extract metrics (复议数, 应诉数, 信访降幅, quantified targets) from sentences, with provenance.
+
+Works on ``corpus.sentences`` and reads each sentence's VERBATIM source span
+(``c.source_text(doc_id)[start:end]``), so every row's quote is exactly the source at its
+offsets. Within a sentence: whitespace and markdown ``*``/``#`` are skipped (a number or cue
+broken by a PDF line break is still found), the sentence is cut into clauses at ，,；;。：
+(not at a comma between digits), and each clause inherits the subjects (行政复议, 信访 …)
+of the previous clause when it names none — so lists such as
+``接收行政复议申请91件,受理73件,不予受理6件`` carry their subject to every item.
+
+A quantity becomes a metric row when its unit is one the definition accepts, the clause's
+subject matches, and a cue phrase sits near it (between the previous number and this one,
+or right after it up to the next 、 or number). Counts take the single nearest cue; a rate
+may belong to several metrics listed together (报备率、及时率、备案审查率达到100%). A number
+that matches no definition is kept in the ``unclassified`` table, never forced into a metric.
+
+Kind: reports state actuals, plans/schemes/assessments targets; a clause's own cues override
+(力争/确保/年底前 in a report -> target, flagged 'target_stated_as_actual'; 同比/累计/已 in a plan
+-> actual, flagged 'actual_in_plan'). Year: the nearest ``YYYY年`` before the number in the
+sentence (``2022年的632人`` binds 2022 to that number only), else the document's last year.
+
+Cost: linear in the number of sentences × metric definitions; documents are independent.
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from analysis import numbers
+from analysis.metric_defs import MetricDefs, load_metric_defs
+
+METRIC_COLUMNS = ["doc_id", "county", "year", "metric", "value", "value_max", "unit", "kind",
+                  "comparator", "quote", "start", "end", "flags"]
+UNCLASSIFIED_COLUMNS = ["doc_id", "county", "year", "value", "value_max", "unit", "kind",
+                        "comparator", "number_text", "quote", "start", "end"]
+SKIPPED = " \t\r\n\u3000*#"
+TARGET_CUES = ("力争", "确保", "争取", "目标", "计划", "年底前", "年年底", "以前", "之前", "到20")
+ACTUAL_CUES = ("同比", "累计", "共计", "已", "较上年", "比上年")
+_YEAR = re.compile(r"((?:19|20)\d{2})(?:[—–\-~～至到]((?:19|20)\d{2}))?年(的)?")
+# Flags that make a value unusable in comparisons (shown as 'flagged', never averaged).
+INVALID_FLAGS = ("rate_over_100", "out_of_bounds", "part_exceeds_total", "parts_sum_exceeds_total")
+_CHANGE_TO = re.compile(r"(?:增加|增长|提高|提升|上升|下降|减少|降低|降|升|增)(?:至|到)")
+_CLAUSE_SPLIT = re.compile(r"[，；;。：:！？!?]|(?<!\d),|,(?!\d{3})")
+
+
+def extract(c, *, defs: MetricDefs | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Metric rows and unclassified quantities of every document of corpus ``c``.
+
+    Returns
+    -------
+    (metrics, unclassified) : tuple of DataFrame
+        metrics: doc_id, county, year, metric, value, value_max (upper bound of a range,
+        else NaN), unit, kind ('actual'|'target'), comparator ('=', '>=', '<=', '>', '<',
+        '~', 'range'), quote, start, end (offsets into ``c.source_text(doc_id)``; the quote
+        equals that slice), flags (';'-joined: derived, rate_over_100, out_of_bounds,
+        part_exceeds_total, parts_sum_exceeds_total, target_stated_as_actual, actual_in_plan).
+        unclassified: doc_id, county, year, value, value_max, unit, kind, comparator,
+        number_text (the number as written), quote, start, end.
+    """
+    defs = defs or load_metric_defs()
+    rows, loose = [], []
+    docs = c.documents.set_index("doc_id")
+    for doc_id, sents in c.sentences.groupby("doc_id", sort=False):
+        doc = docs.loc[doc_id]
+        source = c.source_text(doc_id)
+        for sent in sents.itertuples(index=False):
+            r, u = extract_sentence(source, int(sent.start), int(sent.end), doc_id=doc_id,
+                                    county=_county(doc, doc_id), doc_type=_doc_type(doc),
+                                    doc_year=_doc_year(doc, doc_id), defs=defs)
+            rows += r
+            loose += u
+    metrics = pd.DataFrame(rows, columns=METRIC_COLUMNS)
+    metrics = validate(metrics, defs)
+    return metrics, pd.DataFrame(loose, columns=UNCLASSIFIED_COLUMNS)
+
+
+def _doc_year(doc, doc_id: str) -> int | None:
+    """The document's last year; else a year in its title or doc_id; else None."""
+    for field in ("year_end", "year_start"):
+        value = doc.get(field)
+        if value is not None and not pd.isna(value):
+            return int(value)
+    m = re.search(r"(?:19|20)\d{2}", f"{doc.get('title') or ''} {doc_id}")
+    return int(m.group()) if m else None
+
+
+def _doc_type(doc) -> str | None:
+    """doc_type, or 'report' when unknown but the title says 报告/总结 (None if no clue)."""
+    value = doc.get("doc_type")
+    if isinstance(value, str) and value:
+        return value
+    title = doc.get("title") or ""
+    return "report" if isinstance(title, str) and ("报告" in title or "总结" in title) else None
+
+
+def _county(doc, doc_id: str) -> str:
+    value = doc.get("county")
+    return value if isinstance(value, str) and value else doc_id
+
+
+def compact(text: str) -> tuple[str, list[int]]:
+    """``text`` without whitespace and markdown marks, and each kept character's offset."""
+    keep = [i for i, ch in enumerate(text) if ch not in SKIPPED]
+    return "".join(text[i] for i in keep), keep
+
+
+def clauses(text: str) -> list[tuple[int, int]]:
+    """Clause spans ``[start, end)`` of ``text``, delimiters excluded, empty clauses dropped."""
+    spans, start = [], 0
+    for m in _CLAUSE_SPLIT.finditer(text):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if b > a]
+
+
+def extract_sentence(source: str, start: int, end: int, *, doc_id: str, county: str,
+                     doc_type: str, doc_year: int | None, defs: MetricDefs):
+    """Metric rows and unclassified rows (lists of dicts) of the sentence ``source[start:end]``."""
+    text, index = compact(source[start:end])
+    years = _years(text)
+    rows, loose, carried, origin = [], [], set(), 0
+    for k, (a, b) in enumerate(clauses(text)):
+        clause = text[a:b]
+        own = {s for s, cues in defs.subjects.items() if any(cue in clause for cue in cues)}
+        if own:
+            carried, origin = own, a
+        ctx = dict(doc_id=doc_id, county=county, doc_type=doc_type, doc_year=doc_year,
+                   years=years, clause_start=a, subject_start=origin if carried else a,
+                   clause_end=b, src=(source, start, index))
+        quantities = numbers.parse_quantities(clause)
+        matched, previous = set(), []
+        for i, q in enumerate(quantities):
+            found = _match(clause, q, _region(clause, quantities, i), carried, defs)
+            if not found and i > 0 and _CHANGE_TO.search(clause[quantities[i - 1].end:q.start]) \
+                    and quantities[i - 1].unit == q.unit:
+                found = previous  # 由632人增加至863人: the new level of the same metric
+            for metric, sign in found:
+                rows.append(_row(ctx, clause, q, metric, sign))
+                matched.add(i)
+            previous = found
+        rows += _qualitative(ctx, clause, carried, defs, {r["metric"] for r in rows
+                                                          if r["_clause"] == a})
+        loose += [_loose(ctx, clause, q) for i, q in enumerate(quantities) if i not in matched]
+    for r in rows:
+        del r["_clause"]
+    return rows, loose
+
+
+def _years(text: str) -> list[tuple[int, int, bool]]:
+    quoted = numbers.quoted_spans(text)
+    out = []
+    for m in _YEAR.finditer(text):
+        if not any(qa < m.start() < qb for qa, qb in quoted):
+            out.append((m.end(), int(m.group(2) or m.group(1)), bool(m.group(3))))
+    return out
+
+
+def _year_for(ctx, abs_pos: int) -> int | None:
+    """Nearest year before ``abs_pos``; a '年的' year binds only to the number right after it."""
+    best = None
+    for end, year, attributive in ctx["years"]:
+        if end > abs_pos:
+            break
+        if attributive and end != abs_pos:
+            continue
+        best = year
+    return best if best is not None else ctx["doc_year"]
+
+
+def _region(clause: str, quantities, i: int) -> tuple[int, int]:
+    """Where a cue for quantity ``i`` may sit: previous number .. next number or 、."""
+    q = quantities[i]
+    left = quantities[i - 1].end if i > 0 else 0
+    right = quantities[i + 1].start if i + 1 < len(quantities) else len(clause)
+    stop = clause.find("、", q.end, right)
+    return left, stop if stop >= 0 else right
+
+
+def _mask(text: str, phrases) -> str:
+    for phrase in phrases:
+        text = text.replace(phrase, "\0" * len(phrase))
+    return text
+
+
+def _match(clause, q, region, subjects, defs):
+    """(metric, sign) pairs for quantity ``q``: one for a count, all listed for a rate."""
+    left, right = region
+    found = []
+    for m in defs.metrics:
+        if q.unit not in m.units or (m.subject is not None and m.subject not in subjects):
+            continue
+        masked = _mask(clause, m.exclude)
+        spans = [(p.start(), p.end()) for cue in m.cues
+                 for p in re.finditer(re.escape(cue), masked) if left <= p.start() and p.end() <= right]
+        sign = _sign(m, clause[left:q.start])
+        if spans and sign is not None:
+            found.append((m, min(spans, key=lambda s: _distance(s, q)), sign))
+    # A cue inside a longer matched cue (出庭 in 出庭应诉率) yields to the longer one.
+    found = [(m, s, g) for m, s, g in found
+             if not any(o is not m and o_s[0] <= s[0] and s[1] <= o_s[1] and o_s != s
+                        for o, o_s, _ in found)]
+    if q.unit != "%" and len(found) > 1:
+        found = [min(found, key=lambda f: _distance(f[1], q))]
+    return [(m, g) for m, _, g in found]
+
+
+def _distance(span, q) -> int:
+    return q.start - span[1] if span[1] <= q.start else (span[0] - q.end) + 2
+
+
+def _sign(metric, before: str) -> int | None:
+    """+1/-1 for change metrics (None when no direction is written); +1 otherwise."""
+    if not (metric.sign_positive or metric.sign_negative):
+        return 1
+    hits = [(before.rfind(p), 1) for p in metric.sign_positive] + \
+           [(before.rfind(p), -1) for p in metric.sign_negative]
+    hits = [h for h in hits if h[0] >= 0]
+    return max(hits)[1] if hits else None
+
+
+def _kind(ctx, clause: str) -> tuple[str, str]:
+    """(kind, flag) from the document type and the clause's own tense/modal cues."""
+    has_target = any(cue in clause for cue in TARGET_CUES)
+    if ctx["doc_type"] is None:  # unknown genre: the clause alone decides
+        return ("target", "") if has_target else ("actual", "")
+    if ctx["doc_type"] == "report":
+        return ("target", "target_stated_as_actual") if has_target else ("actual", "")
+    if any(cue in clause for cue in ACTUAL_CUES) and not has_target:
+        return "actual", "actual_in_plan"
+    return "target", ""
+
+
+def _quote(ctx, a: int, b: int) -> tuple[int, int, str]:
+    source, offset, index = ctx["src"]
+    start, end = offset + index[a], offset + index[b - 1] + 1
+    return start, end, source[start:end]
+
+
+def _row(ctx, clause, q, m, sign: int) -> dict:
+    """One metric row; a metric tied to a carried subject quotes from the subject's clause."""
+    a = ctx["clause_start"]
+    kind, flag = _kind(ctx, clause)
+    comparator = ("=" if kind == "actual" else ">=") if q.comparator == "reach" else q.comparator
+    first = ctx["subject_start"] if m.subject is not None else a
+    start, end, quote = _quote(ctx, first, ctx["clause_end"])
+    flags = [f for f in (flag, "derived" if q.numeral == "derived" else "") if f]
+    return {"doc_id": ctx["doc_id"], "county": ctx["county"], "year": _year_for(ctx, a + q.start),
+            "metric": m.id, "value": q.value * sign, "value_max": q.value_max, "unit": q.unit,
+            "kind": kind,
+            "comparator": comparator, "quote": quote, "start": start, "end": end,
+            "flags": ";".join(flags), "_clause": a}
+
+
+def _qualitative(ctx, clause, subjects, defs, already) -> list[dict]:
+    out = []
+    for m in defs.metrics:
+        if not m.qualitative or m.id in already:
+            continue
+        if m.subject is not None and m.subject not in subjects:
+            continue
+        masked = _mask(clause, m.exclude)
+        has_cue = any(cue in masked for cue in m.cues)
+        phrases = [p for p in m.qualitative if len(p) >= 4 or has_cue]
+        for q in numbers.qualitative_totals(masked, phrases)[:1]:
+            out.append(_row(ctx, clause, q, m, 1))
+    return out
+
+
+def _loose(ctx, clause, q) -> dict:
+    a = ctx["clause_start"]
+    kind, _ = _kind(ctx, clause)
+    comparator = ("=" if kind == "actual" else ">=") if q.comparator == "reach" else q.comparator
+    start, end, quote = _quote(ctx, a, ctx["clause_end"])
+    return {"doc_id": ctx["doc_id"], "county": ctx["county"], "year": _year_for(ctx, a + q.start),
+            "value": q.value, "value_max": q.value_max, "unit": q.unit, "kind": kind,
+            "comparator": comparator, "number_text": clause[q.start:q.end], "quote": quote,
+            "start": start, "end": end}
+
+
+def validate(metrics: pd.DataFrame, defs: MetricDefs) -> pd.DataFrame:
+    """Add validation flags: implausible values and parts exceeding their totals.
+
+    Rates above 100 get ``rate_over_100``, other values outside a definition's bounds
+    ``out_of_bounds``. Within one document, year and kind, a count larger than its total
+    (受理 > 接收) gets ``part_exceeds_total``; exclusive parts whose sum exceeds the total
+    (受理 + 不予受理 > 接收) get ``parts_sum_exceeds_total``. Returns a copy.
+    """
+    out = metrics.copy()
+    by_id = defs.by_id()
+    flags = [[f for f in str(v).split(";") if f] for v in out["flags"]]
+    for i, row in enumerate(out.itertuples(index=False)):
+        bounds = by_id[row.metric].bounds
+        if bounds and not bounds[0] <= row.value <= bounds[1]:
+            flags[i].append("rate_over_100" if row.unit == "%" and row.value > 100 else "out_of_bounds")
+    for _, group in out.groupby(["doc_id", "year", "kind"], sort=False):
+        first = {}
+        for idx, row in group.iterrows():
+            first.setdefault(row.metric, (idx, row.value))
+        for metric, (idx, value) in first.items():
+            total = by_id[metric].part_of
+            if total in first and value > first[total][1]:
+                flags[out.index.get_loc(idx)].append("part_exceeds_total")
+        for total in {by_id[m].part_of for m in first if by_id[m].exclusive}:
+            parts = [first[m] for m in first if by_id[m].exclusive and by_id[m].part_of == total]
+            if total in first and sum(v for _, v in parts) > first[total][1]:
+                for idx, _ in parts:
+                    flags[out.index.get_loc(idx)].append("parts_sum_exceeds_total")
+    out["flags"] = [";".join(dict.fromkeys(f)) for f in flags]
+    return out.reset_index(drop=True)

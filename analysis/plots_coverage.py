@@ -1,0 +1,105 @@
+"""Figures of topic coverage. Each function takes a finished table and draws; nothing is computed.
+
+Labels follow ``lang``: the tables' ``label_zh``/``label_en`` columns are used, and the
+``county`` column is drawn as given (the section puts county or county_en there).
+"""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from analysis import style
+
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+TEXT = {
+    "zh": {"heatmap": "各县各领域文本占比（%）", "share": "占正文字符的比例（%）", "county": "县",
+           "area": "领域", "subtopics": "各子议题的文本占比（%）", "gaps": "各县未涉及的议题（斜线空心方块 = 未涉及）",
+           "addressed": "涉及", "missing": "未涉及", "topic": "议题"},
+    "en": {"heatmap": "Share of body text per area (%)", "share": "Share of body characters (%)", "county": "County",
+           "area": "Area", "subtopics": "Share of body text per sub-topic (%)",
+           "gaps": "Topics each county leaves out (hatched = not addressed)", "addressed": "addressed",
+           "missing": "not addressed", "topic": "Topic"},
+}
+
+
+def _label(lang: str) -> str:
+    return "label_en" if lang == "en" else "label_zh"
+
+
+def coverage_heatmap(profiles: pd.DataFrame, *, lang: str = "zh"):
+    """County × area heatmap of ``share_pct`` (table: :func:`analysis.coverage.county_profiles`)."""
+    style.use_style()
+    t = TEXT[lang]
+    areas = profiles.drop_duplicates("area_id")[_label(lang)].tolist()
+    counties = list(dict.fromkeys(profiles["county"]))
+    grid = profiles.pivot(index="county", columns=_label(lang), values="share_pct").loc[counties, areas]
+    fig, ax = plt.subplots(figsize=(1.0 + 0.85 * len(areas), 1.2 + 0.55 * len(counties)))
+    im = ax.imshow(grid.to_numpy(), cmap=style.SEQUENTIAL, aspect="auto", vmin=0)
+    vmax = float(np.nanmax(grid.to_numpy())) if grid.size else 1.0
+    for i in range(grid.shape[0]):
+        for j in range(grid.shape[1]):
+            v = grid.iat[i, j]
+            ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=8,
+                    color="black" if v > 0.6 * vmax else "white")
+    ax.set_xticks(range(len(areas)), areas, rotation=40, ha="right", fontsize=8)
+    ax.set_yticks(range(len(counties)), counties)
+    ax.set_xlabel(t["area"])
+    ax.set_ylabel(t["county"])
+    ax.set_title(t["heatmap"])
+    ax.spines[:].set_visible(False)
+    fig.colorbar(im, ax=ax, label=t["share"], shrink=0.8)
+    return fig
+
+
+def coverage_subtopics(topic_profiles: pd.DataFrame, *, lang: str = "zh"):
+    """Dot plot: one row per sub-topic (codebook order), one marker per county, x = share_pct."""
+    style.use_style()
+    t = TEXT[lang]
+    topics = topic_profiles.drop_duplicates("topic_id")
+    y = {tid: i for i, tid in enumerate(topics["topic_id"])}
+    counties = list(dict.fromkeys(topic_profiles["county"]))
+    fig, ax = plt.subplots(figsize=(7.5, 0.6 + 0.24 * len(topics)))
+    offsets = np.linspace(-0.25, 0.25, len(counties)) if len(counties) > 1 else [0.0]
+    for k, county in enumerate(counties):
+        sub = topic_profiles[topic_profiles["county"] == county]
+        ax.scatter(sub["share_pct"], [y[tid] + offsets[k] for tid in sub["topic_id"]],
+                   marker=MARKERS[k % len(MARKERS)], color=style.CATEGORICAL[k % len(style.CATEGORICAL)],
+                   s=22, label=county, edgecolor="black", linewidth=0.3, zorder=3)
+    bounds = topics.reset_index(drop=True).groupby("area_id", sort=False).size().cumsum()
+    for b in bounds.iloc[:-1]:
+        ax.axhline(b - 0.5, color="0.8", linewidth=0.6)
+    ax.set_yticks(range(len(topics)), topics[_label(lang)], fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlabel(t["share"])
+    ax.set_title(t["subtopics"])
+    ax.grid(axis="x", color="0.9", zorder=0)
+    ax.legend(title=t["county"], fontsize=7, title_fontsize=8, loc="lower right")
+    return fig
+
+
+def coverage_gaps(gap_table: pd.DataFrame, *, lang: str = "zh"):
+    """Topic × county matrix: filled square = addressed, hollow = left out (table: coverage.gaps)."""
+    style.use_style()
+    t = TEXT[lang]
+    topics = gap_table.drop_duplicates("topic_id")
+    y = {tid: i for i, tid in enumerate(topics["topic_id"])}
+    counties = list(dict.fromkeys(gap_table["county"]))
+    x = {cty: j for j, cty in enumerate(counties)}
+    fig, ax = plt.subplots(figsize=(1.8 + 0.9 * len(counties), 0.6 + 0.22 * len(topics)))
+    done = gap_table[gap_table["addressed"]]
+    left_out = gap_table[~gap_table["addressed"]]
+    ax.scatter(done["county"].map(x), done["topic_id"].map(y), marker="s", s=40, color=style.CATEGORICAL[0],
+               label=t["addressed"])
+    ax.scatter(left_out["county"].map(x), left_out["topic_id"].map(y), marker="s", s=40, facecolor="white",
+               edgecolor=style.CATEGORICAL[3], hatch="////", linewidth=0.8, label=t["missing"])
+    bounds = topics.reset_index(drop=True).groupby("area_id", sort=False).size().cumsum()
+    for b in bounds.iloc[:-1]:
+        ax.axhline(b - 0.5, color="0.8", linewidth=0.6)
+    ax.set_xticks(range(len(counties)), counties)
+    ax.set_yticks(range(len(topics)), topics[_label(lang)], fontsize=7)
+    ax.set_xlim(-0.6, len(counties) - 0.4)
+    ax.invert_yaxis()
+    ax.set_title(t["gaps"], fontsize=10)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return fig

@@ -1,0 +1,179 @@
+"""Topic coding and coverage (issue 3): inline behaviour and real results on the seeds."""
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+import pytest
+
+from analysis import codebook as cbm
+from analysis import coverage as cov
+from analysis.kwic import kwic
+
+
+@pytest.fixture(scope="module")
+def cb():
+    return cbm.load()
+
+
+@pytest.fixture(scope="module")
+def coded(seed_corpus, cb):
+    return cov.code_sentences(seed_corpus.sentences, seed_corpus.segments, cb)
+
+
+@pytest.fixture(scope="module")
+def seg_coded(seed_corpus, cb):
+    return cov.code_segments(seed_corpus.segments, cb)
+
+
+@pytest.fixture(scope="module")
+def areas(seed_corpus, cb, coded):
+    c = seed_corpus
+    return cov.area_coverage(c.sentences, c.segments, c.documents, cb, coded=coded).set_index(["doc_id", "area_id"])
+
+
+def _segment(c, doc_id, heading_part):
+    seg = c.segments[(c.segments["doc_id"] == doc_id) & c.segments["heading"].str.contains(heading_part)]
+    assert len(seg) == 1, seg
+    return seg.iloc[0]
+
+
+# --- behaviour on inline text ------------------------------------------------------------
+
+def test_longer_cue_wins_and_is_reported_as_written(cb):
+    hits = cov.match_topic("加强行政复议工作，复议纠错。", "disputes.reconsideration", cb)
+    assert hits == [("行政复议", 2, 6), ("复议", 9, 11)]
+
+
+def test_exclusion_masks_cue_inside_it(cb):
+    assert cov.match_topic("健全党内规范性文件备案审查", "rules.normative_documents", cb) == [("备案审查", 9, 13)]
+    assert cov.match_topic("规范性文件", "rules.normative_documents", cb) == [("规范性文件", 0, 5)]
+
+
+def test_full_and_half_width_ascii_match_alike(cb):
+    assert cov.match_topic("推进“互联网+监管”", "digital.smart_regulation", cb)[0][0] == "互联网＋监管"
+
+
+def test_code_texts_and_primary_area(cb):
+    texts = pd.DataFrame({"doc_id": ["d", "d"], "seg_id": ["d:1", "d:2"],
+                          "text": ["依法受理行政复议案件，落实出庭应诉制度，推进政务公开。", "没有线索的句子。"]})
+    coded = cov.code_texts(texts, cb)
+    assert set(coded["topic_id"]) == {"disputes.reconsideration", "disputes.litigation", "supervision.openness"}
+    assert cov.primary_areas(coded, cb).to_dict() == {"d:1": "disputes"}
+
+
+def test_body_text_drops_own_heading_only():
+    assert cov.body_text("深化复议应诉工作。聘任16名监督员。", "深化复议应诉工作") == "。聘任16名监督员。"
+    assert cov.body_text("聘任16名监督员。", "") == "聘任16名监督员。"
+
+
+def test_relative_emphasis_against_other_counties():
+    prof = pd.DataFrame({"county": ["A", "B", "C"], "area_id": ["x"] * 3, "label_zh": ["x"] * 3,
+                         "label_en": ["x"] * 3, "share_pct": [30.0, 10.0, 20.0]})
+    out = cov.relative_emphasis(prof).set_index("county")
+    assert out.loc["A", "others_mean_pct"] == 15.0
+    assert out.loc["A", "diff_pp"] == 15.0
+    assert out.loc["A", "ratio"] == 2.0
+    assert out.loc["B", "diff_pp"] == -15.0
+
+
+# --- real results on the seeds ---------------------------------------------------------------
+
+def test_guanxian_2023_reconsideration_paragraph(seed_corpus, cb, seg_coded):
+    """冠县 2023 report, item "2.深化复议应诉工作…": 矛盾纠纷化解 with 行政复议 and 行政应诉."""
+    seg = _segment(seed_corpus, "guanxian-2023-report", "^深化复议应诉工作$")
+    assert "接收行政复议申请91件" in seg.text
+    rows = seg_coded[seg_coded["seg_id"] == seg.seg_id].set_index("topic_id")
+    assert {"disputes.reconsideration", "disputes.litigation"} <= set(rows.index)
+    assert "行政复议" in rows.loc["disputes.reconsideration", "cues"]
+    assert "出庭应诉" in rows.loc["disputes.litigation", "cues"]
+    assert cov.primary_areas(seg_coded, cb)[seg.seg_id] == "disputes"
+
+
+def test_kaijiang_pandemic_section(seed_corpus, cb, seg_coded):
+    """开江 （二十）依法推进常态化疫情防控 is coded to 疫情防控."""
+    seg = _segment(seed_corpus, "kaijiang-2021-plan", "疫情防控")
+    assert seg.number == "二十"
+    rows = seg_coded[seg_coded["seg_id"] == seg.seg_id].set_index("topic_id")
+    assert rows.loc["emergency.pandemic", "n_hits"] == 5
+    assert cov.primary_areas(seg_coded, cb)[seg.seg_id] == "emergency"
+
+
+@pytest.mark.parametrize("area_id", ["justice", "society"])
+def test_integration_scheme_weighs_justice_and_society_above_guanxian_plan(areas, area_id):
+    puyang = areas.loc[("puyang-2022-integration-scheme", area_id), "share_pct"]
+    guanxian = areas.loc[("guanxian-2022-plan", area_id), "share_pct"]
+    assert puyang >= guanxian + 5.0
+    assert puyang >= 1.5 * guanxian
+
+
+def test_guanxian_2022_plan_has_no_justice_text(areas):
+    assert areas.loc[("guanxian-2022-plan", "justice"), "share_pct"] == 0.0
+    assert areas.loc[("puyang-2022-integration-scheme", "justice"), "has_heading"]
+
+
+def test_coverage_table_contract(seed_corpus, cb, coded):
+    c = seed_corpus
+    table = cov.coverage(c.sentences, c.segments, c.documents, cb, coded=coded)
+    assert len(table) == len(c.documents) * len(cb.topics)
+    for col in ["doc_id", "county", "area_id", "topic_id", "label_zh", "label_en", "share_pct",
+                "n_segments", "has_heading", "cues"]:
+        assert col in table
+    assert table["share_pct"].between(0, 100).all()
+    assert ((table["n_segments"] == 0) == (table["cues"] == "")).all()
+    row = table.set_index(["doc_id", "topic_id"]).loc[("guanxian-2023-report", "disputes.reconsideration")]
+    assert row["has_heading"] and row["county"] == "冠县" and row["share_pct"] > 0
+    assert row["cues"].startswith("行政复议×")
+
+
+def test_every_cue_count_traces_to_kwic_rows(seed_corpus, cb, coded):
+    c = seed_corpus
+    table = cov.coverage(c.sentences, c.segments, c.documents, cb, coded=coded).set_index(["doc_id", "topic_id"])
+    for doc_id, topic_id in [("guanxian-2023-report", "disputes.litigation"),
+                             ("puyang-2022-integration-scheme", "justice.reform"),
+                             ("kaijiang-2021-plan", "emergency.pandemic")]:
+        cues = table.loc[(doc_id, topic_id), "cues"]
+        total = sum(int(part.rsplit("×", 1)[1]) for part in cues.split(cov.CUE_SEPARATOR))
+        rows = kwic(c, topic_id, codebook=cb, doc_id=doc_id)
+        assert len(rows) == total
+        assert rows["seg_id"].nunique() == table.loc[(doc_id, topic_id), "n_segments"]
+
+
+def test_profiles_and_gaps(seed_corpus, cb, coded):
+    c = seed_corpus
+    topics = cov.county_profiles(c.sentences, c.segments, c.documents, cb, coded=coded, level="topic")
+    assert set(topics["county"]) == {"冠县", "开江县", "濉溪县", "濮阳县"}
+    assert topics.loc[topics["county"] == "濮阳县", "n_docs"].iloc[0] == 3
+    gap = cov.gaps(topics, cb).set_index(["county", "topic_id"])
+    assert not gap.loc[("冠县", "supervision.inspection"), "addressed"]   # no 政府督查 in 冠县's documents
+    assert gap.loc[("濉溪县", "supervision.inspection"), "addressed"]
+    assert gap.xs("濮阳县")["addressed"].all()   # three documents between them address every topic
+    with pytest.raises(ValueError, match="level='doc' not allowed"):
+        cov.county_profiles(c.sentences, c.segments, c.documents, cb, level="doc")
+
+
+@pytest.fixture(scope="module", params=["zh", "en"])
+def section(request, seed_corpus):
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*missing from font.*")
+        return cov.section(seed_corpus, lang=request.param), request.param
+
+
+def test_section_tables_figures_findings(section, seed_corpus):
+    sec, lang = section
+    assert {"coverage", "coverage_validity", "coverage_areas", "coverage_profiles", "coverage_emphasis",
+            "coverage_gaps", "coverage_nmf"} <= set(sec.tables)
+    assert all(name.startswith("coverage") for name in sec.tables)
+    assert set(sec.figures) == {"coverage_heatmap", "coverage_subtopics", "coverage_gaps"}
+    assert "macro" in set(sec.tables["coverage_validity"]["area_id"])
+    counties = set(sec.tables["coverage"]["county"])
+    assert counties == ({"Guan County", "Kaijiang County", "Suixi County", "Puyang County"} if lang == "en"
+                        else {"冠县", "开江县", "濉溪县", "濮阳县"})
+    assert len(sec.findings) >= 4
+    for f in sec.findings:
+        assert set(f.text) == {"zh", "en"} and f.table in sec.tables
+        values = pd.to_numeric(sec.tables[f.table].select_dtypes("number").stack(), errors="coerce")
+        for number in f.numbers:
+            assert (values - number).abs().min() < 1e-9, (f.key, number)
+        for q in f.quotes:
+            assert seed_corpus.source_text(q.doc_id)[q.start:q.end] == q.text

@@ -1,0 +1,70 @@
+"""Metric definition file (issue 5): contents and validation errors."""
+from __future__ import annotations
+
+import pytest
+
+from analysis.metric_defs import REQUIRED_IDS, MetricDefinitionError, load_metric_defs
+
+
+def test_required_ids_and_labels():
+    defs = load_metric_defs()
+    by_id = defs.by_id()
+    for metric_id in REQUIRED_IDS + ("filing_rate", "collective_discussion_rate",
+                                     "public_lawyer_coverage_rate", "legal_adviser_coverage_rate",
+                                     "enforcement_training_hours", "frontline_enforcement_staff_share",
+                                     "online_service_access_rate"):
+        assert metric_id in by_id
+        assert by_id[metric_id].label_zh and by_id[metric_id].label_en
+    assert by_id["leader_appearance_rate"].unit == "%"
+    assert by_id["reconsideration_received"].unit == "件"
+    assert by_id["enforcement_training_hours"].unit == "学时"
+    assert by_id["reconsideration_accepted"].subject == "reconsideration"
+    assert "行政复议" in defs.subjects["reconsideration"]
+    assert by_id["reconsideration_accepted"].part_of == "reconsideration_received"
+
+
+def _write(tmp_path, text):
+    path = tmp_path / "metrics.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+GOOD = """
+subjects:
+  reconsideration: [行政复议]
+metrics:
+""" + "".join(f"""  - id: {i}
+    label_zh: 标签
+    label_en: label
+    unit: 件
+    cues: [受理]
+""" for i in REQUIRED_IDS)
+
+
+def test_minimal_file_loads(tmp_path):
+    defs = load_metric_defs(_write(tmp_path, GOOD))
+    assert len(defs.metrics) == len(REQUIRED_IDS)
+
+
+@pytest.mark.parametrize("mutation, message", [
+    (lambda t: t.replace("    cues: [受理]\n", "", 1), r"'reconsideration_received': missing required field\(s\) cues"),
+    (lambda t: t.replace("unit: 件", "unit: 件\n    colour: red", 1), r"unknown field\(s\) colour"),
+    (lambda t: t.replace("unit: 件", "unit: 件\n    subject: nowhere", 1), r"subject 'nowhere' is not defined"),
+    (lambda t: t.replace("unit: 件", "unit: 件\n    bounds: [100, 0]", 1), r"'bounds' must be \[min, max\]"),
+    (lambda t: t.replace("unit: 件", "unit: 件\n    part_of: nothing", 1), r"part_of 'nothing' is not a metric id"),
+    (lambda t: t.replace("id: litigation_heard", "id: reconsideration_received"), r"duplicate metric id"),
+    (lambda t: t.replace("id: petition_decline_pct", "id: petition_other"), r"required metric id\(s\) missing: petition_decline_pct"),
+    (lambda t: t.replace("id: reconsideration_received", "id: Bad-Id"), r"snake_case"),
+    (lambda t: t + "  - just a string\n", r"metric #\d+: expected a mapping"),
+    (lambda t: "metrics: [\n", r"not valid YAML"),
+])
+def test_errors_name_file_and_entry(tmp_path, mutation, message):
+    path = _write(tmp_path, mutation(GOOD))
+    with pytest.raises(MetricDefinitionError, match=message) as err:
+        load_metric_defs(path)
+    assert str(path) in str(err.value)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(MetricDefinitionError, match="not found"):
+        load_metric_defs(tmp_path / "nope.yaml")
