@@ -38,13 +38,15 @@ def render(findings: list[Finding], documents: pd.DataFrame, *, lang: str) -> st
         if finding.numbers:
             lines.append(f"- {numbers_label}: " + ", ".join(_fmt(n) for n in finding.numbers)
                          + f" (`tables/{finding.table}.csv`)")
+        lines.append("")
         for quote in finding.quotes:
             if quote.doc_id not in cited:
                 cited.append(quote.doc_id)
             ref = cited.index(quote.doc_id) + 1
-            lines.append(f"- {quote_label}: > {quote.text}")
-            lines.append(f"  — {source_label} [{ref}] `{quote.doc_id}`, {chars} {quote.start}–{quote.end}")
-        lines.append("")
+            lines += [f"> {line}" if line.strip() else ">" for line in quote.text.split("\n")]
+            lines.append(">")
+            lines.append(f"> — {quote_label}, {source_label} [{ref}] `{quote.doc_id}`, {chars} {quote.start}–{quote.end}")
+            lines.append("")
     lines += [f"## {refs_label}", ""]
     for ref, doc_id in enumerate(cited, start=1):
         source = docs.loc[doc_id, "source_file"] if doc_id in docs.index else ""
@@ -54,6 +56,4 @@ def render(findings: list[Finding], documents: pd.DataFrame, *, lang: str) -> st
 
 
 def _fmt(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
     return str(value)

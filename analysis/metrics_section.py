@@ -20,7 +20,7 @@ import corpus
 from analysis import metric_compare, metrics, plots_metrics
 from analysis.metric_defs import load_metric_defs
 from analysis.section import Finding, Quote, Section
-from analysis.similarity_section import doc_labels
+from analysis.labels import doc_labels
 
 
 def section(c, *, lang: str = "zh") -> Section:
@@ -47,7 +47,7 @@ def section(c, *, lang: str = "zh") -> Section:
         "metrics_unclassified": unclassified.assign(county=unclassified.county.map(name)),
         "metrics_commitments": commit.assign(county=commit.county.map(name)),
     }
-    labels = doc_labels(c.documents, corpus.counties(), lang=lang)
+    labels = doc_labels(c.documents, lang=lang)
     stage_labels = {m: by_id[m].label(lang) for m in metric_compare.FUNNEL_STAGES}
     figures = {
         "metrics_funnel": plots_metrics.funnel_bars(tables["metrics_funnel"], stage_labels, lang=lang),

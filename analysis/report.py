@@ -31,7 +31,7 @@ from . import export, findings
 from .style import save_figure, use_style
 
 SECTIONS = (
-    ("coverage", "analysis.coverage"),
+    ("coverage", "analysis.coverage_section"),
     ("similarity", "analysis.similarity_section"),
     ("metrics", "analysis.metrics_section"),
 )

@@ -128,6 +128,15 @@ def use_style() -> None:
     )
 
 
+def mark_source_text(ax, axis: str) -> None:
+    """Declare that ``ax``'s ``axis`` ('x' or 'y') tick labels quote source text.
+
+    Quoted Chinese source text (terms, headings) stays Chinese in English figures; this
+    marker lets the language checks tell quotation from untranslated labels.
+    """
+    ax.source_text_axes = getattr(ax, "source_text_axes", set()) | {axis}
+
+
 def save_figure(fig, out_dir: str | os.PathLike, name: str) -> list[Path]:
     """Write ``fig`` as ``name.png`` (300 dpi) and ``name.pdf`` (TrueType-embedded font).
 

@@ -34,10 +34,10 @@ from pathlib import Path
 import pandas as pd
 
 from .loader import load_tables, read_text
-from .metadata import counties
+from .metadata import counties, doc_types
 from .tokenize import Tokenizer
 
-__all__ = ["Corpus", "load", "counties", "Tokenizer", "SUMMARY_COLUMNS"]
+__all__ = ["Corpus", "load", "counties", "doc_types", "Tokenizer", "SUMMARY_COLUMNS"]
 
 SUMMARY_COLUMNS = [
     "doc_id", "county", "province", "prefecture", "doc_type", "title", "year_start", "year_end",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import SUMMARY_COLUMNS, load
+from . import load
 
 
 def summary(folder: str | Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:

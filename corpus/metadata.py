@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .paths import COUNTIES_FILE
+from .paths import COUNTIES_FILE, DOC_TYPES_FILE
 
 MANIFEST_COLUMNS = (
     "source_file", "doc_id", "begins_at", "county", "doc_type", "title",
@@ -26,8 +26,6 @@ YEAR_ONE = re.compile(r"(20\d{2}|19\d{2})\s*年")
 DATE_CN = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 DATE_ISO = re.compile(r"发文日期\s*\n?\s*(\d{4})-(\d{1,2})-(\d{1,2})")
 ISSUER_FIELD = re.compile(r"发布机构\s*\n\s*(\S+)")
-DOC_TYPES = (("assessment", ("考核",)), ("report", ("报告", "总结")), ("scheme", ("方案",)),
-             ("plan", ("计划", "安排", "要点", "规划")))
 
 
 @functools.lru_cache(maxsize=1)
@@ -40,6 +38,18 @@ def counties() -> pd.DataFrame:
         county, county_en, slug, province, province_en, prefecture, prefecture_en, aliases
     """
     return pd.read_csv(COUNTIES_FILE, dtype=str, keep_default_na=False)
+
+
+@functools.lru_cache(maxsize=1)
+def doc_types() -> pd.DataFrame:
+    """Document types in order of precedence, with labels and the title words that signal them.
+
+    Returns
+    -------
+    pandas.DataFrame
+        doc_type, label_zh, label_en, title_words ('|'-separated)
+    """
+    return pd.read_csv(DOC_TYPES_FILE, dtype=str, keep_default_na=False)
 
 
 def read_manifest(path: Path) -> tuple[pd.DataFrame, list[str]]:
@@ -70,9 +80,9 @@ def infer(front: str, title: str, body_head: str) -> dict:
     number = DOC_NUMBER.search(head)
     if number:
         found["doc_number"] = number.group(0)
-    for doc_type, words in DOC_TYPES:
-        if any(w in title for w in words):
-            found["doc_type"] = doc_type
+    for row in doc_types().itertuples():
+        if any(w in title for w in row.title_words.split("|")):
+            found["doc_type"] = row.doc_type
             break
     years = YEAR_RANGE.search(title) or YEAR_RANGE.search(head)
     if years:

@@ -10,6 +10,7 @@ DOCUMENTS_DIR = PACKAGE_DIR / "documents"
 DATA_DIR = PACKAGE_DIR / "data"
 MANIFEST_NAME = "manifest.csv"
 COUNTIES_FILE = DATA_DIR / "counties.csv"
+DOC_TYPES_FILE = DATA_DIR / "doc_types.csv"
 LEXICON_FILE = DATA_DIR / "lexicon.txt"
 STOPWORDS_FILE = DATA_DIR / "stopwords.txt"
 

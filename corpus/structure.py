@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from .clean import CleanText
-from .responsibility import find_clauses, parse_clause
+from .responsibility import find_clauses
 
 MARKERS = (
     ("part", re.compile(r"^([一二三四五六七八九十]+)、")),

@@ -8,6 +8,7 @@ import pytest
 
 from analysis import codebook as cbm
 from analysis import coverage as cov
+from analysis import coverage_section
 from analysis.kwic import kwic
 
 
@@ -156,7 +157,7 @@ def test_profiles_and_gaps(seed_corpus, cb, coded):
 def section(request, seed_corpus):
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message=".*missing from font.*")
-        return cov.section(seed_corpus, lang=request.param), request.param
+        return coverage_section.section(seed_corpus, lang=request.param), request.param
 
 
 def test_section_tables_figures_findings(section, seed_corpus):

@@ -1,0 +1,126 @@
+"""Report section for topic coverage: tables, figures and findings (see :mod:`analysis.coverage`)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.codebook import Codebook
+from analysis.coverage import area_coverage, code_sentences, county_profiles, coverage, gaps, relative_emphasis
+from analysis.labels import county_label, doc_labels
+
+
+def section(c, *, lang: str = "zh", codebook: Codebook | None = None):
+    """Tables, figures and findings of the coverage analysis for the report.
+
+    Tables: ``coverage`` (document × topic), ``coverage_areas`` (document × area),
+    ``coverage_profiles`` / ``coverage_topic_profiles`` (county × area / topic, pooled),
+    ``coverage_emphasis``, ``coverage_gaps``, ``coverage_gap_counts`` and the validity tables of
+    :func:`analysis.validity.validity_tables` (``coverage_validity`` with a ``macro`` row, …).
+    Figures: ``coverage_heatmap``, ``coverage_subtopics``, ``coverage_gaps``.
+    """
+    from analysis import plots_coverage, validity
+    from analysis.codebook import load as load_codebook
+    from analysis.section import Section
+
+    if lang not in ("zh", "en"):
+        raise ValueError(f"lang={lang!r} not allowed; use 'zh' or 'en'")
+    cb = codebook or load_codebook()
+    sents, segs, docs = c.sentences, c.segments, c.documents
+    coded = code_sentences(sents, segs, cb)
+    profiles = county_profiles(sents, segs, docs, cb, coded=coded)
+    topic_profiles = county_profiles(sents, segs, docs, cb, coded=coded, level="topic")
+    gap_table = gaps(topic_profiles, cb)
+    tables = {
+        "coverage": coverage(sents, segs, docs, cb, coded=coded),
+        "coverage_areas": area_coverage(sents, segs, docs, cb, coded=coded),
+        "coverage_profiles": profiles,
+        "coverage_topic_profiles": topic_profiles,
+        "coverage_emphasis": relative_emphasis(profiles),
+        "coverage_gaps": gap_table,
+        "coverage_gap_counts": _gap_counts(gap_table, lang),
+        **validity.validity_tables(c, cb),
+    }
+    findings = _findings(c, tables, cb)
+    if lang == "en":
+        to_en = dict(zip(docs["county"], docs["county_en"]))
+        for table in tables.values():
+            if "county" in table:
+                table["county"] = table["county"].map(lambda v: to_en.get(v, v))
+    figures = {
+        "coverage_heatmap": plots_coverage.coverage_heatmap(tables["coverage_profiles"], lang=lang),
+        "coverage_subtopics": plots_coverage.coverage_subtopics(tables["coverage_topic_profiles"], lang=lang),
+        "coverage_gaps": plots_coverage.coverage_gaps(tables["coverage_gaps"], lang=lang),
+    }
+    return Section(name="coverage", tables=tables, figures=figures, findings=findings)
+
+
+def _gap_counts(gap_table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """county, n_topics, n_left_out, left_out (labels joined by '、')."""
+    label = "label_en" if lang == "en" else "label_zh"
+    sep = "; " if lang == "en" else "、"
+    g = gap_table.groupby("county", sort=False)
+    return pd.DataFrame({
+        "n_topics": g.size(),
+        "n_left_out": g["addressed"].agg(lambda s: int((~s).sum())),
+        "left_out": g.apply(lambda d: sep.join(d.loc[~d["addressed"], label]), include_groups=False),
+    }).reset_index()
+
+
+def _findings(c, tables: dict, cb: Codebook) -> list:
+    from analysis.kwic import kwic
+    from analysis.section import Finding, Quote
+
+    def quote_for(area_id: str, doc_ids) -> tuple:
+        for doc_id in doc_ids:  # the first sentence of the first document that has one
+            k = kwic(c, area_id, codebook=cb, doc_id=doc_id)
+            if len(k):
+                return tuple(Quote(r.doc_id, int(r.start), int(r.end), r.text) for r in k.head(1).itertuples())
+        return ()
+
+    out = []
+    zh_label, en_label = doc_labels(c.documents, lang="zh"), doc_labels(c.documents, lang="en")
+    areas = tables["coverage_areas"]
+    for area_id in ("justice", "society"):
+        sub = areas[areas["area_id"] == area_id].sort_values("share_pct", ascending=False)
+        if sub.empty:
+            continue
+        hi, lo = sub.iloc[0], sub.iloc[-1]
+        out.append(Finding(
+            key=f"coverage_spread_{area_id}", table="coverage_areas",
+            text={"zh": f"{hi.label_zh}在{zh_label[hi.doc_id]}（{hi.doc_id}）中占正文的{hi.share_pct:.1f}%，"
+                        f"在{zh_label[lo.doc_id]}（{lo.doc_id}）中仅占{lo.share_pct:.1f}%。",
+                  "en": f"{hi.label_en} takes {hi.share_pct:.1f}% of the body text of {en_label[hi.doc_id]} "
+                        f"({hi.doc_id}) but {lo.share_pct:.1f}% of {en_label[lo.doc_id]} ({lo.doc_id})."},
+            numbers=(float(hi.share_pct), float(lo.share_pct)), quotes=quote_for(area_id, [hi.doc_id])))
+    v = tables["coverage_validity"].set_index("area_id")
+    areas_only = v.drop(index="macro")
+    worst = areas_only["kappa"].idxmin()
+    m = v.loc["macro"]
+    out.append(Finding(
+        key="coverage_validity", table="coverage_validity",
+        text={"zh": f"以文件自身标题为独立标签（{int(m.n_segments)}个段落），词典编码的宏平均kappa为{m.kappa:.3f}"
+                    f"（精确率{m.precision:.3f}，召回率{m.recall:.3f}）；最低的领域是{areas_only.loc[worst, 'label_zh']}"
+                    f"（kappa {areas_only.loc[worst, 'kappa']:.3f}）。",
+              "en": f"Against the documents' own headings ({int(m.n_segments)} segments) the dictionary coding reaches "
+                    f"a macro-averaged kappa of {m.kappa:.3f} (precision {m.precision:.3f}, recall {m.recall:.3f}); "
+                    f"the weakest area is {areas_only.loc[worst, 'label_en']} (kappa {areas_only.loc[worst, 'kappa']:.3f})."},
+        numbers=(int(m.n_segments), float(m.kappa), float(m.precision), float(m.recall),
+                 float(areas_only.loc[worst, "kappa"]))))
+    emph = tables["coverage_emphasis"].sort_values("diff_pp", ascending=False).drop_duplicates("county")
+    for r in emph.itertuples():
+        doc_ids = c.documents.loc[c.documents["county"] == r.county, "doc_id"]
+        out.append(Finding(
+            key=f"coverage_emphasis_{r.county}", table="coverage_emphasis",
+            text={"zh": f"{r.county}相对其他县最突出的领域是{r.label_zh}：占正文{r.share_pct:.1f}%，"
+                        f"其他县平均{r.others_mean_pct:.1f}%（高{r.diff_pp:.1f}个百分点）。",
+                  "en": f"{county_label(r.county, 'en')} stands out most on {r.label_en}: {r.share_pct:.1f}% of its body text against "
+                        f"{r.others_mean_pct:.1f}% on average elsewhere (+{r.diff_pp:.1f} points)."},
+            numbers=(float(r.share_pct), float(r.others_mean_pct), float(r.diff_pp)),
+            quotes=quote_for(r.area_id, doc_ids)))
+    nmf = tables["coverage_nmf_summary"].set_index("measure")["value"]
+    out.append(Finding(
+        key="coverage_nmf", table="coverage_nmf_summary",
+        text={"zh": f"无监督NMF（{int(nmf['n_topics'])}个主题）与标题标签的调整互信息为{nmf['ami']:.3f}，纯度为{nmf['purity']:.3f}。",
+              "en": f"An unsupervised NMF ({int(nmf['n_topics'])} topics) agrees with the heading labels at an "
+                    f"adjusted mutual information of {nmf['ami']:.3f} and a purity of {nmf['purity']:.3f}."},
+        numbers=(int(nmf["n_topics"]), float(nmf["ami"]), float(nmf["purity"]))))
+    return out

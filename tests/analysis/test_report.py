@@ -1,0 +1,161 @@
+"""``python -m analysis report``: every output, both languages, determinism, provenance."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import corpus
+from analysis import report
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+CONTRACT_TABLES = ("documents", "coverage", "coverage_validity", "similarity", "reuse", "reuse_share",
+                   "keyness", "metrics", "metric_comparison")
+
+
+def _report(out: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "analysis", "report", "--out", str(out), *extra],
+                          capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=1800)
+
+
+@pytest.fixture(scope="module")
+def zh_out(tmp_path_factory):
+    out = tmp_path_factory.mktemp("report-zh")
+    result = _report(out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def en_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("report-en")
+    return report.run(None, out, lang="en", progress=False, keep_figures=True)
+
+
+def test_every_contract_table_is_written_three_ways(zh_out):
+    for name in CONTRACT_TABLES:
+        csv = zh_out / "tables" / f"{name}.csv"
+        assert csv.read_bytes().startswith(b"\xef\xbb\xbf"), name  # Excel reads UTF-8 with BOM
+        assert "\\toprule" in (zh_out / "tables" / f"{name}.tex").read_text(encoding="utf-8")
+    sheets = pd.read_excel(zh_out / "tables" / "tables.xlsx", sheet_name=None)
+    assert set(CONTRACT_TABLES) <= set(sheets)
+
+
+def test_documents_table_has_the_summary_columns(zh_out):
+    docs = pd.read_csv(zh_out / "tables" / "documents.csv", encoding="utf-8-sig")
+    assert list(docs.columns) == corpus.SUMMARY_COLUMNS
+    assert len(docs) == 7
+
+
+def test_figures_are_png_and_pdf_pairs_named_by_content(zh_out):
+    pngs = {p.stem for p in zh_out.glob("*.png")}
+    pdfs = {p.stem for p in zh_out.glob("*.pdf")}
+    assert pngs == pdfs and len(pngs) >= 6
+    assert not any(re.fullmatch(r"fig\d+", name) for name in pngs)
+    assert {"coverage_heatmap", "reuse_share"} <= pngs
+
+
+def test_pdf_figures_embed_a_subset_truetype_cjk_font(zh_out):
+    from pypdf import PdfReader
+
+    for pdf in zh_out.glob("*.pdf"):
+        fonts = []
+        for page in PdfReader(pdf).pages:
+            for font in page["/Resources"]["/Font"].values():
+                font = font.get_object()
+                if font["/Subtype"] == "/Type0":
+                    descendant = font["/DescendantFonts"][0].get_object()
+                    descriptor = descendant["/FontDescriptor"].get_object()
+                    fonts.append((str(font["/BaseFont"]), descendant["/Subtype"], "/FontFile2" in descriptor))
+        cjk = [f for f in fonts if "CJK" in f[0] or "SC" in f[0] or "Hei" in f[0]]
+        assert cjk, f"{pdf.name}: no CJK font embedded ({fonts})"
+        for base_font, subtype, embedded in cjk:
+            assert re.match(r"/[A-Z]{6}\+", base_font), f"{pdf.name}: font not subset"
+            assert subtype == "/CIDFontType2" and embedded, f"{pdf.name}: not TrueType-embedded"
+
+
+def test_run_record_says_what_produced_the_report(zh_out):
+    record = json.loads((zh_out / "run.json").read_text(encoding="utf-8"))
+    assert {"git_commit", "packages", "tokenizer_fingerprint", "data_file_sha256", "corpus", "parameters"} <= set(record)
+    assert {"codebook.yaml", "metrics.yaml", "lexicon.txt", "stopwords.txt"} <= set(record["data_file_sha256"])
+    assert record["corpus"]["guanxian-2023-report"]["sha256"].startswith("09eada6b")
+
+
+def test_findings_cite_sources_and_quotes_are_verbatim(zh_out, en_run, seed_corpus):
+    text = (zh_out / "findings.md").read_text(encoding="utf-8")
+    assert "冠政办发〔2022〕4号[Z]. 2022-04-13." in text  # GB/T 7714: 责任者. 题名: 文号[Z]. 日期.
+    quotes = [q for f in en_run["findings"] for q in f.quotes]
+    assert quotes
+    for quote in quotes:
+        assert seed_corpus.source_text(quote.doc_id)[quote.start:quote.end] == quote.text
+        rendered = "\n".join(f"> {line}" if line.strip() else ">" for line in quote.text.split("\n"))
+        assert rendered in text
+        assert f"`{quote.doc_id}`, 字符位置 {quote.start}–{quote.end}" in text
+
+
+def test_every_number_in_the_findings_is_in_its_table(en_run):
+    tables = en_run["tables"]
+    assert en_run["findings"]
+    for finding in en_run["findings"]:
+        table = tables[finding.table]
+        cells = set()
+        for column in table.columns:
+            for value in table[column].dropna():
+                try:
+                    cells.add(round(float(value), 2))
+                except (TypeError, ValueError):
+                    cells.add(str(value))
+        for number in finding.numbers:
+            key = round(float(number), 2) if isinstance(number, (int, float)) else str(number)
+            assert key in cells, (finding.key, number, finding.table)
+
+
+def test_english_report_has_no_chinese_in_figure_labels_or_headers(en_run):
+    for name, fig in en_run["figures_open"].items():
+        for ax in fig.axes:
+            labels = [ax.get_xlabel(), ax.get_ylabel(), ax.get_title()]
+            quoted = getattr(ax, "source_text_axes", set())  # analysis.style.mark_source_text
+            if "x" not in quoted:
+                labels += [t.get_text() for t in ax.get_xticklabels()]
+            if "y" not in quoted:
+                labels += [t.get_text() for t in ax.get_yticklabels()]
+            legend = ax.get_legend()
+            if legend:
+                labels += [t.get_text() for t in legend.get_texts()]
+            assert not any(CJK.search(label) for label in labels), (name, [l for l in labels if CJK.search(l)])
+        if fig._suptitle is not None:
+            assert not CJK.search(fig._suptitle.get_text()), name
+    sheets = pd.read_excel(en_run["out"] / "tables" / "tables.xlsx", sheet_name=None)
+    for name, sheet in sheets.items():
+        assert not any(CJK.search(str(c)) for c in sheet.columns), name
+
+
+def test_report_is_deterministic_and_cache_free(zh_out, tmp_path):
+    again = tmp_path / "again"
+    result = _report(again, env={"FAZHI_CACHE_DIR": str(tmp_path / "fresh-cache")})  # cold cache
+    assert result.returncode == 0, result.stderr
+    for csv in sorted((zh_out / "tables").glob("*.csv")):
+        assert csv.read_bytes() == (again / "tables" / csv.name).read_bytes(), csv.name
+
+
+def test_report_on_another_folder_and_a_clear_failure(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    source = corpus.paths.DOCUMENTS_DIR / "guanxian-2023-report.txt"
+    (folder / "report.txt").write_bytes(source.read_bytes())
+    (folder / "empty.txt").write_bytes(b"")
+    result = _report(tmp_path / "out", "--corpus", str(folder))
+    assert result.returncode == 0, result.stderr
+    assert "empty.txt: file is empty" in result.stderr
+    metrics = pd.read_csv(tmp_path / "out" / "tables" / "metrics.csv", encoding="utf-8-sig")
+    received = metrics[metrics.metric == "reconsideration_received"]
+    assert received.value.tolist() == [91]
+    missing = _report(tmp_path / "out2", "--corpus", str(tmp_path / "nowhere"))
+    assert missing.returncode == 1
+    assert "report failed" in missing.stderr and "nowhere" in missing.stderr

@@ -1,0 +1,143 @@
+"""Document similarity (issue 4) and the similarity report section."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import sparse
+
+from analysis import similarity, similarity_section
+from analysis.section import Finding, Quote
+
+DOCS = 7
+
+
+@pytest.fixture(scope="module")
+def sim(seed_corpus):
+    return similarity.similarity(seed_corpus)
+
+
+@pytest.fixture(scope="module")
+def sections(seed_corpus):
+    out = {}
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message="Glyph .* missing")
+        for lang in ("zh", "en"):
+            out[lang] = similarity_section.section(seed_corpus, lang=lang)
+    yield out
+    for sec in out.values():
+        similarity_section.close_figures(sec)
+
+
+def test_word_vectorizer_keeps_single_character_tokens():
+    docs = pd.Series({"a": ["法", "治", "政府"], "b": ["法", "复议"]})
+    _, vec, params = similarity.vectorize(docs, method="tfidf_word")
+    assert {"法", "治", "政府", "复议"} == set(vec.vocabulary_)
+    assert params["units"] == "body tokens, stopwords removed"
+
+
+def test_unknown_method_rejected():
+    with pytest.raises(ValueError, match="method must be one of.*'bm25'"):
+        similarity.vectorize(pd.Series({"a": "法治"}), method="bm25")
+
+
+def test_topk_cosine_matches_brute_force_and_skips_groups():
+    rng = np.random.default_rng(4)
+    x = sparse.csr_matrix(rng.random((9, 6)) * (rng.random((9, 6)) > 0.4))
+    x = sparse.csr_matrix(x.multiply(1 / np.sqrt(x.multiply(x).sum(axis=1))))
+    groups = np.array([0, 0, 0, 1, 1, 1, 2, 2, 2])
+    res = similarity.topk_cosine(x, k=2, groups_x=groups, groups_y=groups, block=4)
+    dense = (x @ x.T).toarray()
+    dense[groups[:, None] == groups[None, :]] = -np.inf
+    for i in range(9):
+        got = res[res.i == i].sort_values("rank")
+        assert list(got.cosine) == pytest.approx(sorted(dense[i], reverse=True)[:2])
+        assert not (groups[got.j] == groups[i]).any()
+
+
+def test_seed_tables_symmetric_with_self_one(sim):
+    for method in similarity.METHODS:
+        part = sim[sim.method == method]
+        assert len(part) == DOCS * DOCS
+        m = similarity.similarity_matrix(sim, method)
+        assert np.allclose(m.to_numpy(), m.to_numpy().T)
+        assert np.allclose(np.diag(m.to_numpy()), 1.0)
+        off = m.to_numpy() - np.eye(DOCS) * 2
+        assert (np.argmax(m.to_numpy(), axis=1) == np.arange(DOCS)).all() and off.max() < 1.0
+
+
+def test_seed_params_recorded(sim):
+    char = json.loads(sim[sim.method == "tfidf_char"].params.iloc[0])
+    word = json.loads(sim[sim.method == "tfidf_word"].params.iloc[0])
+    assert char["ngram_range"] == [2, 3] and char["sublinear_tf"] is True
+    assert word["tokenizer"] and word["min_df"] == 1
+
+
+def test_seed_values_pinned(sim):
+    value = sim.set_index(["doc_a", "doc_b", "method"]).cosine
+    pair = ("puyang-2022-2025-scheme", "suixi-2021-2025-scheme")
+    assert value[pair + ("tfidf_word",)] == pytest.approx(0.606, abs=0.02)
+    assert value[pair + ("tfidf_char",)] == pytest.approx(0.379, abs=0.02)
+    # whole-document similarity is high across the board: shared officialese
+    word = sim[(sim.method == "tfidf_word") & (sim.doc_a != sim.doc_b)]
+    assert word.cosine.min() > 0.25
+
+
+def test_seed_linkage(sim):
+    link = similarity.linkage_table(sim, "tfidf_word")
+    assert len(link) == DOCS - 1 and link["size"].iloc[-1] == DOCS
+    assert link.distance.is_monotonic_increasing
+    order = similarity.leaf_order(link)
+    assert sorted(order) == sorted(sim.doc_a.unique())
+    assert abs(order.index("suixi-2021-2025-scheme") - order.index("puyang-2022-2025-scheme")) == 1
+
+
+def test_section_tables_and_columns(sections):
+    sec = sections["zh"]
+    need = {"similarity": {"doc_a", "doc_b", "method", "cosine"},
+            "reuse": {"doc_a", "doc_b", "start_a", "end_a", "start_b", "end_b", "text"},
+            "reuse_share": {"doc_a", "doc_b", "share_pct"},
+            "keyness": {"county", "term", "score"},
+            "alignment": {"doc_a", "doc_b", "heading_a", "heading_b", "start_a", "start_b", "cosine"}}
+    for name, columns in need.items():
+        assert columns <= set(sec.tables[name].columns), name
+    assert set(sec.figures) == {"similarity_matrix_word", "similarity_matrix_char", "reuse_share",
+                                "keyness_terms"}
+    assert set(sections["en"].tables["keyness"].county) == {"Guan County", "Kaijiang County", "Suixi County",
+                                                            "Puyang County"}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_section_findings_quote_sources_and_numbers_in_tables(seed_corpus, sections, lang):
+    sec = sections[lang]
+    keys = {f.key for f in sec.findings}
+    assert {"reuse_top_pair", "similarity_top_pair", "alignment_top_pair", "keyness_top_terms"} <= keys
+    for finding in sec.findings:
+        assert isinstance(finding, Finding) and finding.text["zh"] and finding.text["en"]
+        values = sec.tables[finding.table].select_dtypes("number").to_numpy().ravel()
+        for number in finding.numbers:
+            assert np.isclose(values, number).any(), (finding.key, number)
+            assert str(number) in finding.text[lang]
+        for quote in finding.quotes:
+            assert isinstance(quote, Quote)
+            assert seed_corpus.source_text(quote.doc_id)[quote.start:quote.end] == quote.text
+    reuse = next(f for f in sec.findings if f.key == "reuse_top_pair")
+    assert reuse.numbers[:2] == pytest.approx((28.5, 17.0), abs=1.5)
+    assert {q.doc_id for q in reuse.quotes} == {"suixi-2021-2025-scheme", "puyang-2022-2025-scheme"}
+
+
+def test_section_on_a_one_document_corpus(tmp_path):
+    import shutil
+
+    import corpus
+
+    seeds = Path(corpus.__file__).parent / "documents"
+    shutil.copy(seeds / "kaijiang-2021-plan.txt", tmp_path / "kaijiang-2021-plan.txt")
+    sec = similarity_section.section(corpus.load(tmp_path, cache=False))
+    assert len(sec.tables["similarity"]) == 2  # the self pair, one per method
+    assert sec.tables["reuse"].empty and sec.tables["reuse_share"].empty and sec.tables["alignment"].empty
+    assert sec.figures == {} and sec.findings == []
