@@ -70,10 +70,12 @@ def _findings(c, tables: dict, cb: Codebook) -> list:
     from analysis.section import Finding, Quote
 
     def quote_for(area_id: str, doc_ids) -> tuple:
-        for doc_id in doc_ids:  # the first sentence of the first document that has one
+        for doc_id in doc_ids:  # the sentence with the most distinct cues, first document that has one
             k = kwic(c, area_id, codebook=cb, doc_id=doc_id)
             if len(k):
-                return tuple(Quote(r.doc_id, int(r.start), int(r.end), r.text) for r in k.head(1).itertuples())
+                ranked = k.groupby("sent_id", sort=False)["cue"].nunique().sort_values(ascending=False, kind="stable")
+                r = k[k["sent_id"] == ranked.index[0]].iloc[0]
+                return (Quote(r.doc_id, int(r.start), int(r.end), r.text),)
         return ()
 
     out = []

@@ -15,12 +15,13 @@ from analysis.style import mark_source_text, CATEGORICAL, HATCHES, SEQUENTIAL
 TEXT = {
     "zh": {"tfidf_word": "词语 TF-IDF 余弦相似度", "tfidf_char": "字符 n-gram TF-IDF 余弦相似度",
            "distance": "距离 (1 − 余弦)", "reuse": "共享文本覆盖率 (%)：\n行文件中与列文件共享段落所占比例",
-           "keyness": "各县特色词 (加权对数优势比 z 值)", "z": "z 值"},
+           "keyness": "各县特色词 (加权对数优势比 z 值)", "z": "z 值", "share": "覆盖率 (%)"},
     "en": {"tfidf_word": "Word TF-IDF cosine similarity",
            "tfidf_char": "Character n-gram TF-IDF cosine similarity",
            "distance": "distance (1 − cosine)",
            "reuse": "Shared-passage coverage (%):\nshare of the row document in passages shared with the column document",
-           "keyness": "Distinctive terms by county (weighted log-odds z-score)", "z": "z-score"},
+           "keyness": "Distinctive terms by county (weighted log-odds z-score)", "z": "z-score",
+           "share": "share (%)"},
 }
 
 
@@ -87,7 +88,7 @@ def reuse_heatmap(shares: pd.DataFrame, *, labels: dict | None = None, order: li
             if np.isfinite(values[i, j]):
                 ax.text(j, i, f"{values[i, j]:.1f}", ha="center", va="center", fontsize=8,
                         color="black" if values[i, j] > 0.6 * vmax else "white")
-    fig.colorbar(image, ax=ax, label="share_pct")
+    fig.colorbar(image, ax=ax, label=t["share"])
     ax.set_title(t["reuse"], fontsize=10, wrap=True)
     return fig
 

@@ -159,3 +159,25 @@ def test_report_on_another_folder_and_a_clear_failure(tmp_path):
     missing = _report(tmp_path / "out2", "--corpus", str(tmp_path / "nowhere"))
     assert missing.returncode == 1
     assert "report failed" in missing.stderr and "nowhere" in missing.stderr
+
+
+def test_every_report_column_is_described_in_the_column_dictionary(en_run):
+    from analysis.export import column_dictionary
+
+    described = column_dictionary()
+    missing = {(name, col) for name, table in en_run["tables"].items() for col in table.columns if col not in described}
+    assert not missing, sorted(missing)
+
+
+def test_malformed_column_dictionary_names_the_entry(tmp_path, monkeypatch):
+    from analysis import export
+
+    bad = tmp_path / "columns.yaml"
+    bad.write_text("doc_id: {zh: 文档编号}\n", encoding="utf-8")
+    monkeypatch.setattr(export, "COLUMNS_FILE", bad)
+    export.column_dictionary.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="column 'doc_id' needs 'zh' and 'en'"):
+            export.column_dictionary()
+    finally:
+        export.column_dictionary.cache_clear()
