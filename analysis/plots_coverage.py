@@ -96,7 +96,7 @@ def coverage_gaps(gap_table: pd.DataFrame, *, lang: str = "zh"):
     bounds = topics.reset_index(drop=True).groupby("area_id", sort=False).size().cumsum()
     for b in bounds.iloc[:-1]:
         ax.axhline(b - 0.5, color="0.8", linewidth=0.6)
-    ax.set_xticks(range(len(counties)), counties)
+    ax.set_xticks(range(len(counties)), counties, rotation=30, ha="right")
     ax.set_yticks(range(len(topics)), topics[_label(lang)], fontsize=7)
     ax.set_xlim(-0.6, len(counties) - 0.4)
     ax.invert_yaxis()
