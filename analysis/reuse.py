@@ -64,8 +64,8 @@ def place_names(counties: pd.DataFrame) -> list[str]:
     Parameters
     ----------
     counties : DataFrame
-        ``corpus.counties()``: columns county, prefecture, province, aliases
-        (``|``-separated).
+        ``corpus.counties()``: columns county, prefecture, province, province_abbr,
+        aliases (``|``-separated).
 
     Returns
     -------
@@ -79,6 +79,9 @@ def place_names(counties: pd.DataFrame) -> list[str]:
         aliases = getattr(row, "aliases", "")
         if isinstance(aliases, str) and aliases:
             names.update(a.strip() for a in aliases.split("|") if a.strip())
+        abbreviation = getattr(row, "province_abbr", "")
+        if isinstance(abbreviation, str) and abbreviation.strip():
+            names.add(abbreviation.strip())  # 皖事通办 is a place-bound name, like 淮北
         for col, suffix in (("prefecture", "市"), ("province", "省")):
             value = getattr(row, col, "")
             if isinstance(value, str) and value:

@@ -35,7 +35,7 @@ def counties() -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        county, county_en, slug, province, province_en, prefecture, prefecture_en, aliases
+        county, county_en, slug, province, province_en, province_abbr, prefecture, prefecture_en, aliases
     """
     return pd.read_csv(COUNTIES_FILE, dtype=str, keep_default_na=False)
 
