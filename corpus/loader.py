@@ -147,6 +147,10 @@ def load_tables(folder: Path | str | None = None, *, lexicon: Path | None = None
             continue
         seen[sha] = path
         file_rows = rows.get(path.resolve(), [])
+        stated = {r["sha256"] for r in file_rows if r.get("sha256")}
+        if stated and stated != {sha}:
+            problems.append((path.name, f"{path.name}: content differs from the sha256 in {MANIFEST_NAME} "
+                                        "(file changed since it was described); loaded as it is now"))
         key = _cache_key(data, file_rows, tokenizer.fingerprint)
         cached = _read_cache(cache_root / key) if cache_root else None
         if cached:

@@ -139,3 +139,12 @@ def test_parallel_processing_gives_the_same_tables(tmp_path, monkeypatch):
     parallel = corpus.load(folder, cache=False, jobs=2)
     for name in ("documents", "segments", "tokens"):
         pd.testing.assert_frame_equal(getattr(serial, name), getattr(parallel, name))
+
+
+def test_a_changed_file_is_noticed_against_the_manifest_hash(tmp_path):
+    folder = _copy(tmp_path, "kaijiang-2021-plan.txt")
+    pd.DataFrame({"source_file": ["kaijiang-2021-plan.txt"], "doc_id": ["kj"], "sha256": ["0" * 64]}).to_csv(
+        folder / "manifest.csv", index=False)
+    c = corpus.load(folder, cache=False)
+    assert c.documents.doc_id.tolist() == ["kj"]
+    assert "content differs from the sha256 in manifest.csv" in " ".join(c.problems.problem)
