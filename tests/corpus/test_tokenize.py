@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from corpus.clean import normalise_char
 from corpus.paths import LEXICON_FILE, STOPWORDS_FILE
 from corpus.tokenize import LexiconError, Tokenizer
 
@@ -53,8 +54,7 @@ def test_fingerprint_changes_with_the_lexicon(tmp_path, tok):
 def test_corpus_tokens_point_at_source(seed_corpus):
     tokens = seed_corpus.tokens
     assert len(tokens) > 20000
-    sample = tokens.sample(2000, random_state=0)
-    for row in sample.itertuples():
+    for row in tokens.itertuples():
         source = seed_corpus.source_text(row.doc_id)[row.start:row.end]
-        assert "".join(ch for ch in source if not ch.isspace() and ch != "*") == row.token or len(source) >= len(row.token)
+        assert "".join(normalise_char(ch) for ch in source if not ch.isspace() and ch != "*") == row.token
     assert (tokens.token == "双随机、一公开").sum() >= 3
