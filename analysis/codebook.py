@@ -156,12 +156,7 @@ def _area(raw, index: int, source: str) -> Area:
     if not isinstance(raw, dict):
         raise ValueError(f"{source}: area #{index + 1} must be a mapping")
     where = f"{source}: area {raw.get('id', f'#{index + 1}')!r}"
-    _check_keys(raw, _AREA_KEYS, where)
-    for key in ("id", "label_zh", "label_en"):
-        _check_str(raw.get(key), key, where)
-    origin = raw.get("origin", "gangyao")
-    if origin not in ORIGINS:
-        raise ValueError(f"{where}: origin {origin!r} not allowed; use one of {ORIGINS}")
+    origin = _check_entry(raw, _AREA_KEYS, where, default_origin="gangyao")
     heading_cues = _str_list(raw.get("heading_cues"), "heading_cues", where)
     topics_raw = raw.get("topics")
     if not isinstance(topics_raw, list) or not topics_raw:
@@ -174,15 +169,21 @@ def _topic(raw, index: int, area_id: str, area_origin: str, source: str) -> Topi
     if not isinstance(raw, dict):
         raise ValueError(f"{source}: topic #{index + 1} of area {area_id!r} must be a mapping")
     where = f"{source}: topic {raw.get('id', f'#{index + 1}')!r} (area {area_id!r})"
-    _check_keys(raw, _TOPIC_KEYS, where)
-    for key in ("id", "label_zh", "label_en"):
-        _check_str(raw.get(key), key, where)
-    origin = raw.get("origin", area_origin)
-    if origin not in ORIGINS:
-        raise ValueError(f"{where}: origin {origin!r} not allowed; use one of {ORIGINS}")
+    origin = _check_entry(raw, _TOPIC_KEYS, where, default_origin=area_origin)
     cues = _str_list(raw.get("cues"), "cues", where)
     exclude = _str_list(raw["exclude"], "exclude", where) if "exclude" in raw else ()
     return Topic(raw["id"], area_id, raw["label_zh"], raw["label_en"], origin, cues, exclude)
+
+
+def _check_entry(raw: dict, allowed: set, where: str, *, default_origin: str) -> str:
+    """Check an area or topic's keys, id and labels; return its origin."""
+    _check_keys(raw, allowed, where)
+    for key in ("id", "label_zh", "label_en"):
+        _check_str(raw.get(key), key, where)
+    origin = raw.get("origin", default_origin)
+    if origin not in ORIGINS:
+        raise ValueError(f"{where}: origin {origin!r} not allowed; use one of {ORIGINS}")
+    return origin
 
 
 def _check_keys(raw: dict, allowed: set, where: str) -> None:

@@ -41,10 +41,9 @@ def section(c, *, lang: str = "zh", codebook: Codebook | None = None):
     }
     findings = _findings(c, tables, cb)
     if lang == "en":
-        to_en = dict(zip(docs["county"], docs["county_en"]))
         for table in tables.values():
             if "county" in table:
-                table["county"] = table["county"].map(lambda v: to_en.get(v, v))
+                table["county"] = table["county"].map(lambda v: county_label(v, "en"))
     figures = {
         "coverage_heatmap": plots_coverage.coverage_heatmap(tables["coverage_profiles"], lang=lang),
         "coverage_subtopics": plots_coverage.coverage_subtopics(tables["coverage_topic_profiles"], lang=lang),

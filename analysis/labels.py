@@ -1,18 +1,22 @@
 """Bilingual labels for counties and documents, read from the corpus data files."""
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 
 import corpus
 
 
-def county_label(county: str, lang: str) -> str:
-    """冠县 / Guan County: the county's name in ``lang`` ('zh' or 'en')."""
-    if lang == "zh":
-        return county
+@functools.lru_cache(maxsize=1)
+def _english_names() -> dict:
     table = corpus.counties()
-    english = dict(zip(table.county, table.county_en))
-    return english.get(county, county)
+    return dict(zip(table.county, table.county_en))
+
+
+def county_label(county: str, lang: str) -> str:
+    """冠县 / Guan County: the county's name in ``lang`` ('zh' or 'en'); unknown names are kept."""
+    return county if lang == "zh" else _english_names().get(county, county)
 
 
 def doc_labels(documents: pd.DataFrame, *, lang: str = "zh") -> dict:

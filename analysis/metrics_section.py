@@ -16,11 +16,10 @@ corpus folder: a new county's metrics come out with no code change.
 """
 from __future__ import annotations
 
-import corpus
 from analysis import metric_compare, metrics, plots_metrics
 from analysis.metric_defs import load_metric_defs
 from analysis.section import Finding, Quote, Section
-from analysis.labels import doc_labels
+from analysis.labels import county_label, doc_labels
 
 
 def section(c, *, lang: str = "zh") -> Section:
@@ -63,9 +62,7 @@ def section(c, *, lang: str = "zh") -> Section:
 
 
 def _county_names(lang: str):
-    counties = corpus.counties()
-    english = dict(zip(counties.county, counties.county_en))
-    return (lambda v: v) if lang == "zh" else (lambda v: english.get(v, v))
+    return lambda county: county_label(county, lang)
 
 
 def _quote(c, row) -> Quote:

@@ -27,6 +27,22 @@ def _label(lang: str) -> str:
     return "label_en" if lang == "en" else "label_zh"
 
 
+def _topic_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, dict, list]:
+    """Topics in codebook order, their row positions, and the counties in table order."""
+    topics = table.drop_duplicates("topic_id")
+    rows = {tid: i for i, tid in enumerate(topics["topic_id"])}
+    return topics, rows, list(dict.fromkeys(table["county"]))
+
+
+def _topic_axis(ax, topics: pd.DataFrame, lang: str) -> None:
+    """Topic labels on the y axis, top down, with a thin rule between codebook areas."""
+    bounds = topics.reset_index(drop=True).groupby("area_id", sort=False).size().cumsum()
+    for b in bounds.iloc[:-1]:
+        ax.axhline(b - 0.5, color="0.8", linewidth=0.6)
+    ax.set_yticks(range(len(topics)), topics[_label(lang)], fontsize=7)
+    ax.invert_yaxis()
+
+
 def coverage_heatmap(profiles: pd.DataFrame, *, lang: str = "zh"):
     """County × area heatmap of ``share_pct`` (table: :func:`analysis.coverage.county_profiles`)."""
     style.use_style()
@@ -56,9 +72,7 @@ def coverage_subtopics(topic_profiles: pd.DataFrame, *, lang: str = "zh"):
     """Dot plot: one row per sub-topic (codebook order), one marker per county, x = share_pct."""
     style.use_style()
     t = TEXT[lang]
-    topics = topic_profiles.drop_duplicates("topic_id")
-    y = {tid: i for i, tid in enumerate(topics["topic_id"])}
-    counties = list(dict.fromkeys(topic_profiles["county"]))
+    topics, y, counties = _topic_rows(topic_profiles)
     fig, ax = plt.subplots(figsize=(7.5, 0.6 + 0.24 * len(topics)))
     offsets = np.linspace(-0.25, 0.25, len(counties)) if len(counties) > 1 else [0.0]
     for k, county in enumerate(counties):
@@ -66,11 +80,7 @@ def coverage_subtopics(topic_profiles: pd.DataFrame, *, lang: str = "zh"):
         ax.scatter(sub["share_pct"], [y[tid] + offsets[k] for tid in sub["topic_id"]],
                    marker=MARKERS[k % len(MARKERS)], color=style.CATEGORICAL[k % len(style.CATEGORICAL)],
                    s=22, label=county, edgecolor="black", linewidth=0.3, zorder=3)
-    bounds = topics.reset_index(drop=True).groupby("area_id", sort=False).size().cumsum()
-    for b in bounds.iloc[:-1]:
-        ax.axhline(b - 0.5, color="0.8", linewidth=0.6)
-    ax.set_yticks(range(len(topics)), topics[_label(lang)], fontsize=7)
-    ax.invert_yaxis()
+    _topic_axis(ax, topics, lang)
     ax.set_xlabel(t["share"])
     ax.set_title(t["subtopics"])
     ax.grid(axis="x", color="0.9", zorder=0)
@@ -82,9 +92,7 @@ def coverage_gaps(gap_table: pd.DataFrame, *, lang: str = "zh"):
     """Topic × county matrix: filled square = addressed, hollow = left out (table: coverage.gaps)."""
     style.use_style()
     t = TEXT[lang]
-    topics = gap_table.drop_duplicates("topic_id")
-    y = {tid: i for i, tid in enumerate(topics["topic_id"])}
-    counties = list(dict.fromkeys(gap_table["county"]))
+    topics, y, counties = _topic_rows(gap_table)
     x = {cty: j for j, cty in enumerate(counties)}
     fig, ax = plt.subplots(figsize=(1.8 + 0.9 * len(counties), 0.6 + 0.22 * len(topics)))
     done = gap_table[gap_table["addressed"]]
@@ -93,13 +101,9 @@ def coverage_gaps(gap_table: pd.DataFrame, *, lang: str = "zh"):
                label=t["addressed"])
     ax.scatter(left_out["county"].map(x), left_out["topic_id"].map(y), marker="s", s=40, facecolor="white",
                edgecolor=style.CATEGORICAL[3], hatch="////", linewidth=0.8, label=t["missing"])
-    bounds = topics.reset_index(drop=True).groupby("area_id", sort=False).size().cumsum()
-    for b in bounds.iloc[:-1]:
-        ax.axhline(b - 0.5, color="0.8", linewidth=0.6)
+    _topic_axis(ax, topics, lang)
     ax.set_xticks(range(len(counties)), counties, rotation=30, ha="right")
-    ax.set_yticks(range(len(topics)), topics[_label(lang)], fontsize=7)
     ax.set_xlim(-0.6, len(counties) - 0.4)
-    ax.invert_yaxis()
     ax.set_title(t["gaps"], fontsize=10)
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return fig

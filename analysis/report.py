@@ -50,7 +50,8 @@ def run(corpus_dir: Path | None = None, out: Path | None = None, *, lang: str = 
 
     out = Path(out) if out else REPO_ROOT / "figures"
     use_style()
-    steps = tqdm(total=len(SECTIONS) + 3, desc="report", file=sys.stderr, disable=progress is False or None)
+    # progress=None: shown on a terminal only (tqdm's disable=None); False: never.
+    steps = tqdm(total=len(SECTIONS) + 3, desc="report", file=sys.stderr, disable=True if progress is False else None)
     steps.set_postfix_str("corpus")
     c = corpus.load(corpus_dir)
     steps.update()

@@ -13,26 +13,20 @@ Tables (column names fixed in both languages; county labels follow ``lang``):
 """
 from __future__ import annotations
 
-import re
-
 import matplotlib.pyplot as plt
 import pandas as pd
 
-import corpus
 from analysis import alignment, keyness, plots_similarity, reuse, similarity
-from analysis.labels import doc_labels
+from analysis.labels import county_label, doc_labels
 from analysis.section import Finding, Quote, Section
 from analysis.style import use_style
 
-_CJK = re.compile("[\u3400-\u9fff]")
 def section(c, *, lang: str = "zh", k: int = 12, min_len: int = 15, ngram_range: tuple = (2, 3),
             top_k: int = 5) -> Section:
     """Compute the similarity section: tables, figures and findings (see module docstring)."""
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
-    counties = corpus.counties()
     labels = doc_labels(c.documents, lang=lang)
-    county_label = dict(zip(counties.county, counties.county if lang == "zh" else counties.county_en))
     sim = similarity.similarity(c, ngram_range=ngram_range)
     sim["cosine"] = sim.cosine.round(3)
     passages, shares = reuse.reuse(c, k=k, min_len=min_len)
@@ -42,9 +36,9 @@ def section(c, *, lang: str = "zh", k: int = 12, min_len: int = 15, ngram_range:
     al = alignment.align(c, top_k=top_k)
     al["cosine"] = al.cosine.round(3)
     tables = {"similarity": sim, "reuse": passages, "reuse_share": shares,
-              "keyness": key.assign(county=key.county.map(lambda v: county_label.get(v, v))),
+              "keyness": key.assign(county=key.county.map(lambda v: county_label(v, lang))),
               "alignment": alignment.best_pairs(al, n=3)}
-    figures = _figures(tables, sim, labels, county_label, lang)
+    figures = _figures(tables, sim, labels, lang)
     county_of = dict(zip(c.documents.doc_id, c.documents.county))
     findings = [f for f in (_reuse_finding(c, tables, county_of, labels),
                             _similarity_finding(tables, county_of, labels),
@@ -53,16 +47,17 @@ def section(c, *, lang: str = "zh", k: int = 12, min_len: int = 15, ngram_range:
     return Section(name="similarity", tables=tables, figures=figures, findings=findings)
 
 
-def _figures(tables: dict, sim: pd.DataFrame, labels: dict, county_label: dict, lang: str) -> dict:
+def _figures(tables: dict, sim: pd.DataFrame, labels: dict, lang: str) -> dict:
     use_style()
     figures = {}
     if sim.doc_a.nunique() < 2:  # nothing to cluster or compare
         return figures
+    links = {}
     for method, name in (("tfidf_word", "similarity_matrix_word"), ("tfidf_char", "similarity_matrix_char")):
-        link = similarity.linkage_table(sim, method)
-        figures[name] = plots_similarity.similarity_heatmap(similarity.similarity_matrix(sim, method), link,
-                                                            method=method, labels=labels, lang=lang)
-    order = similarity.leaf_order(similarity.linkage_table(sim, "tfidf_word"))
+        links[method] = similarity.linkage_table(sim, method)
+        figures[name] = plots_similarity.similarity_heatmap(similarity.similarity_matrix(sim, method),
+                                                            links[method], method=method, labels=labels, lang=lang)
+    order = similarity.leaf_order(links["tfidf_word"])
     figures["reuse_share"] = plots_similarity.reuse_heatmap(tables["reuse_share"], labels=labels, order=order,
                                                             lang=lang)
     figures["keyness_terms"] = plots_similarity.keyness_bars(tables["keyness"], lang=lang)
@@ -114,17 +109,13 @@ def _similarity_finding(tables: dict, county_of: dict, labels: dict) -> Finding 
     return Finding("similarity_top_pair", text, "similarity", (float(top.cosine), char_value))
 
 
-def _heading_quote(c, doc_id: str, heading: str, start: int, end: int) -> Quote | None:
-    """Locate ``heading`` in the source span, tolerating punctuation that cleaning changed."""
-    chars = [ch for ch in heading if _CJK.match(ch)]
-    if not chars:
+def _heading_quote(c, unit_id: str) -> Quote | None:
+    """The verbatim heading of a unit's root segment, from the corpus's heading offsets."""
+    seg = c.segments.set_index("seg_id").loc[unit_id]
+    if not seg.heading:
         return None
-    source = c.source_text(doc_id)
-    gap = r"[^\u3400-\u9fff]*?"
-    found = re.compile(gap.join(re.escape(ch) for ch in chars)).search(source, int(start), int(end))
-    if found is None:
-        return None
-    return Quote(doc_id, found.start(), found.end(), found.group())
+    start, end = int(seg.heading_start), int(seg.heading_end)
+    return Quote(seg.doc_id, start, end, c.source_text(seg.doc_id)[start:end])
 
 
 def _alignment_finding(c, tables: dict, county_of: dict, labels: dict) -> Finding | None:
@@ -133,8 +124,7 @@ def _alignment_finding(c, tables: dict, county_of: dict, labels: dict) -> Findin
     if al.empty:
         return None
     top = al.loc[al.cosine.idxmax()]
-    quotes = tuple(q for q in (_heading_quote(c, top.doc_a, top.heading_a, top.start_a, top.end_a),
-                               _heading_quote(c, top.doc_b, top.heading_b, top.start_b, top.end_b)) if q)
+    quotes = tuple(q for q in (_heading_quote(c, top.unit_a), _heading_quote(c, top.unit_b)) if q)
     a, b = labels[top.doc_a], labels[top.doc_b]
     text = {
         "zh": f"跨县最匹配的任务条目：{a}的“{top.heading_a}”与{b}的“{top.heading_b}”（余弦 {top.cosine}）。",

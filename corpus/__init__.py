@@ -15,7 +15,8 @@ documents
 segments
     doc_id, seg_id, parent, level (depth, 1 = top), kind (front/part/section/item/subitem/
     paragraph/back), number, heading, text (clean text without marker and responsibility
-    clauses), start, end, n_chars, order, in_body.
+    clauses), start, end, heading_start, heading_end (the heading's source span; empty at
+    ``start`` when there is none), n_chars, order, in_body.
 responsibilities
     doc_id, seg_id, role (lead_leader/lead_unit/responsible_unit/cooperating_unit), name,
     kind (unit/person), start, end, clause.
@@ -34,6 +35,7 @@ from pathlib import Path
 import pandas as pd
 
 from .loader import load_tables, read_text
+from .paths import DOCUMENTS_DIR
 from .metadata import counties, doc_types
 from .tokenize import Tokenizer
 
@@ -109,5 +111,5 @@ def load(folder: str | Path | None = None, *, lexicon: str | Path | None = None,
         folder, lexicon=Path(lexicon) if lexicon else None,
         stopwords=Path(stopwords) if stopwords else None, cache=cache, jobs=jobs,
     )
-    return Corpus(problems=problems, tokenizer=tokenizer, folder=Path(folder) if folder else Path(),
+    return Corpus(problems=problems, tokenizer=tokenizer, folder=Path(folder) if folder else DOCUMENTS_DIR,
                   _files=files, **tables)

@@ -209,7 +209,6 @@ def _convert_bracket_pairs(chars: list[str], out: list[str]) -> list[str]:
 def _drop_spaces(chars: list[str], pos: list[int]):
     """Delete spaces next to Chinese text, collapse runs, strip the ends."""
     keep_c, keep_p = [], []
-    n = len(chars)
     for i, ch in enumerate(chars):
         if ch == " ":
             prev = keep_c[-1] if keep_c else ""
@@ -218,7 +217,6 @@ def _drop_spaces(chars: list[str], pos: list[int]):
                 continue
         keep_c.append(ch)
         keep_p.append(pos[i])
-    del n
     return keep_c, keep_p
 
 

@@ -170,7 +170,7 @@ def _run(pending, results, cache_root, jobs) -> None:
     else:
         outputs = [_work(w) for w in work]
     for (path, sha, key, _), output in zip(pending, outputs):
-        if "cached" in output:
+        if "cached" in output:  # read back, so a fresh load and a cached one give identical dtypes
             output = {**_read_cache(Path(output["cached"])), "text": output["text"]}
         results[path] = (sha, output)
 

@@ -59,18 +59,14 @@ def _document_bounds(cleaned: CleanText, rows: list[dict], path: Path):
 
 def _document(cleaned: CleanText, c_start: int, c_end: int, row: dict, path: Path, tokenizer, tables) -> dict:
     text = cleaned.text
-    provisional = row.get("doc_id") or Path(path).stem
-    segments, clauses = build_segments(cleaned, c_start, c_end, provisional)
     lines = line_spans(text, c_start, c_end)
     body_from = front_end(text, lines)
     title = _title(text, lines, body_from)
     front = "\n".join(text[s:e] for s, e in lines[:body_from])
     body_head = "\n".join(text[s:e] for s, e in lines[body_from:body_from + 5])
-    inferred = metadata.infer(front, title, body_head)
-    meta, warnings = _merge(row, inferred)
+    meta, warnings = _merge(row, metadata.infer(front, title, body_head))
     doc_id = row.get("doc_id") or _doc_id(meta, path)
-    if doc_id != provisional:
-        segments, clauses = build_segments(cleaned, c_start, c_end, doc_id)
+    segments, clauses = build_segments(cleaned, c_start, c_end, doc_id)
     start, end = cleaned.source_span(c_start, c_end)
     _segment_rows(cleaned, segments, clauses, doc_id, tokenizer, tables)
     body = [s for s in segments if s.kind not in ("front", "back")]
@@ -123,12 +119,13 @@ def _segment_rows(cleaned: CleanText, segments, clauses, doc_id: str, tokenizer:
     text = cleaned.text
     for order, seg in enumerate(segments):
         start, end = cleaned.source_span(seg.start, seg.end)
+        heading_start, heading_end = cleaned.source_span(*seg.heading_span) if seg.heading else (start, start)
         seg_text = "".join(text[s:e] for s, e in seg.pieces)
         tables["segments"].append({
             "doc_id": doc_id, "seg_id": seg.seg_id, "parent": seg.parent, "level": seg.level,
             "kind": seg.kind, "number": seg.number, "heading": seg.heading, "text": seg_text,
-            "start": start, "end": end, "n_chars": len(seg_text), "order": order,
-            "in_body": seg.kind not in ("front", "back"),
+            "start": start, "end": end, "heading_start": heading_start, "heading_end": heading_end,
+            "n_chars": len(seg_text), "order": order, "in_body": seg.kind not in ("front", "back"),
         })
         if seg.kind in ("front", "back"):
             continue

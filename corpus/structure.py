@@ -38,6 +38,7 @@ class Segment:
     pieces: list = field(default_factory=list)  # clean (start, end) ranges of text kept for analysis
     start: int = 0  # clean offsets of the whole unit, clauses included
     end: int = 0
+    heading_span: tuple = (0, 0)  # clean offsets of the heading
 
 
 def line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -120,12 +121,13 @@ def build_segments(clean: CleanText, start: int, end: int, doc_id: str):
             kept = _subtract(kept, [(ls, ls + length)])
             heading = _heading(text[ls + length:le])
         else:
-            kind, number, heading = (region if region != "body" else "paragraph"), "", ""
-            if region != "body":
-                stack = [] if region == "back" else stack
+            kind, number, heading, length = (region if region != "body" else "paragraph"), "", "", 0
+            if region == "back":
+                stack = []
         parent = stack[-1] if (stack and region == "body") else None
         level = parent.level + 1 if parent else 1
-        seg = Segment(seg_id, parent.seg_id if parent else None, level, kind, number, heading, kept, ls, le)
+        seg = Segment(seg_id, parent.seg_id if parent else None, level, kind, number, heading, kept, ls, le,
+                      (ls + length, ls + length + len(heading)))
         segments.append(seg)
         clauses.extend((seg_id, a, b) for a, b in spans)
         if marker:
