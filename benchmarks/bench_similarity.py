@@ -43,7 +43,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import corpus  # noqa: E402
-from analysis import alignment, keyness, reuse, similarity  # noqa: E402
+from analysis.similarity import alignment, keyness, reuse  # noqa: E402
+from analysis.similarity import tfidf as similarity  # noqa: E402
 
 _CJK = re.compile("[\u4e00-\u9fff]")
 

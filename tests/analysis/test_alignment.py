@@ -6,7 +6,7 @@ import re
 import pandas as pd
 import pytest
 
-from analysis import alignment
+from analysis.similarity import alignment
 
 SUIXI, PUYANG = "suixi-2021-2025-scheme", "puyang-2022-2025-scheme"
 HEADING = "发挥行政复议化解行政争议主渠道作用"

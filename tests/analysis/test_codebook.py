@@ -6,7 +6,7 @@ import dataclasses
 import pytest
 import yaml
 
-from analysis import codebook as cbm
+from analysis.coverage import codebook as cbm
 
 GANGYAO_AREAS = ["functions", "rules", "decisions", "enforcement", "emergency", "disputes", "supervision",
                  "digital", "leadership"]

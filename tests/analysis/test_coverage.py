@@ -6,10 +6,10 @@ import warnings
 import pandas as pd
 import pytest
 
-from analysis import codebook as cbm
-from analysis import coverage as cov
-from analysis import coverage_section
-from analysis.kwic import kwic
+from analysis.coverage import codebook as cbm
+from analysis.coverage import coding as cov
+from analysis.report.sections import coverage as coverage_section
+from analysis.coverage.kwic import kwic
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 import corpus
-from analysis import keyness
-from analysis.reuse import place_names
+from analysis.similarity import keyness
+from analysis.similarity.reuse import place_names
 
 
 @pytest.fixture(scope="module")

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import codebook as cbm
-from analysis.codebook import normalise
-from analysis.kwic import kwic
+from analysis.coverage import codebook as cbm
+from analysis.coverage.codebook import normalise
+from analysis.coverage.kwic import kwic
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,9 @@ import warnings
 import matplotlib.pyplot as plt
 import pytest
 
-from analysis import metric_compare, metrics, metrics_section
+from analysis.metrics import comparison as metric_compare
+from analysis.metrics import extraction as metrics
+from analysis.report.sections import metrics as metrics_section
 
 COUNTIES = ["冠县", "开江县", "濮阳县", "濉溪县"]
 

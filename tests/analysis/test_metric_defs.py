@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.metric_defs import REQUIRED_IDS, MetricDefinitionError, load_metric_defs
+from analysis.metrics.definitions import REQUIRED_IDS, MetricDefinitionError, load_metric_defs
 
 
 def test_required_ids_and_labels():

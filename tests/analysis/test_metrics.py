@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 import corpus
-from analysis import metrics
-from analysis.metric_defs import load_metric_defs
+from analysis.metrics import extraction as metrics
+from analysis.metrics.definitions import load_metric_defs
 
 DATA = Path(__file__).parent / "data"
 DEFS = load_metric_defs()

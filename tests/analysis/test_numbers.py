@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.numbers import cn_to_number, parse_quantities, qualitative_totals
+from analysis.metrics.numbers import cn_to_number, parse_quantities, qualitative_totals
 
 
 @pytest.mark.parametrize("numeral, value", [

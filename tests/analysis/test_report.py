@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import corpus
-from analysis import report
+from analysis.report import pipeline as report
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 CONTRACT_TABLES = ("documents", "coverage", "coverage_validity", "similarity", "reuse", "reuse_share",
@@ -162,7 +162,7 @@ def test_report_on_another_folder_and_a_clear_failure(tmp_path):
 
 
 def test_every_report_column_is_described_in_the_column_dictionary(en_run):
-    from analysis.export import column_dictionary
+    from analysis.report.export import column_dictionary
 
     described = column_dictionary()
     missing = {(name, col) for name, table in en_run["tables"].items() for col in table.columns if col not in described}
@@ -170,7 +170,7 @@ def test_every_report_column_is_described_in_the_column_dictionary(en_run):
 
 
 def test_malformed_column_dictionary_names_the_entry(tmp_path, monkeypatch):
-    from analysis import export
+    from analysis.report import export
 
     bad = tmp_path / "columns.yaml"
     bad.write_text("doc_id: {zh: 文档编号}\n", encoding="utf-8")

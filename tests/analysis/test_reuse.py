@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import corpus
-from analysis import reuse
+from analysis.similarity import reuse
 
 SENTENCE = "依法制定行政规范性文件，严禁越权发文、严控发文数量、严格制发程序"
 SUIXI, PUYANG = "suixi-2021-2025-scheme", "puyang-2022-2025-scheme"

@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 from scipy import sparse
 
-from analysis import similarity, similarity_section
-from analysis.section import Finding, Quote
+from analysis.similarity import tfidf as similarity
+from analysis.report.sections import similarity as similarity_section
+from analysis.report.section import Finding, Quote
 
 DOCS = 7
 

@@ -8,7 +8,7 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.colors import to_rgb
 
-from analysis.style import CATEGORICAL, HATCHES, SEQUENTIAL, cjk_font, save_figure, use_style
+from analysis.report.style import CATEGORICAL, HATCHES, SEQUENTIAL, cjk_font, save_figure, use_style
 
 
 def test_chinese_labels_render_without_missing_glyphs(tmp_path):

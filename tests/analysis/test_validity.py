@@ -5,8 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import codebook as cbm
-from analysis import validity as val
+from analysis.coverage import codebook as cbm
+from analysis.coverage import validity as val
 
 
 @pytest.fixture(scope="module")

@@ -13,13 +13,17 @@ Tables (column names fixed in both languages; county labels follow ``lang``):
 """
 from __future__ import annotations
 
+NAME = "similarity"
+
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from analysis import alignment, keyness, plots_similarity, reuse, similarity
-from analysis.labels import county_label, doc_labels
-from analysis.section import Finding, Quote, Section
-from analysis.style import use_style
+from analysis.similarity import alignment, keyness, reuse
+from analysis.similarity import tfidf as similarity
+from analysis.report.plots import similarity as plots_similarity
+from analysis.report.labels import county_label, doc_labels
+from analysis.report.section import Finding, Quote, Section
+from analysis.report.style import use_style
 
 def section(c, *, lang: str = "zh", k: int = 12, min_len: int = 15, ngram_range: tuple = (2, 3),
             top_k: int = 5) -> Section:

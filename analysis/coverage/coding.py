@@ -33,7 +33,7 @@ import re
 
 import pandas as pd
 
-from analysis.codebook import Codebook, heading_area, normalise
+from analysis.coverage.codebook import Codebook, heading_area, normalise
 
 CUE_SEPARATOR = "; "
 

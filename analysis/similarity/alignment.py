@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.similarity import _HAS_CJK, topk_cosine, vectorize
+from analysis.similarity.tfidf import _HAS_CJK, topk_cosine, vectorize
 
 TASK_KINDS = frozenset({"section", "item"})
 

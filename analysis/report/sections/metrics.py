@@ -16,10 +16,14 @@ corpus folder: a new county's metrics come out with no code change.
 """
 from __future__ import annotations
 
-from analysis import metric_compare, metrics, plots_metrics
-from analysis.metric_defs import load_metric_defs
-from analysis.section import Finding, Quote, Section
-from analysis.labels import county_label, doc_labels
+NAME = "metrics"
+
+from analysis.metrics import comparison as metric_compare
+from analysis.metrics import extraction as metrics
+from analysis.report.plots import metrics as plots_metrics
+from analysis.metrics.definitions import load_metric_defs
+from analysis.report.section import Finding, Quote, Section
+from analysis.report.labels import county_label, doc_labels
 
 
 def section(c, *, lang: str = "zh") -> Section:

@@ -15,7 +15,9 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-COLUMNS_FILE = Path(__file__).parent / "data" / "columns.yaml"
+from analysis.paths import COLUMNS_FILE
+
+
 FIXED_TIME = dt.datetime(2000, 1, 1)
 
 

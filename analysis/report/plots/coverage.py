@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from analysis import style
+from analysis.report import style
 
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 TEXT = {

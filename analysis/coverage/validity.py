@@ -32,8 +32,8 @@ from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import adjusted_mutual_info_score, cohen_kappa_score, precision_score, recall_score
 
-from analysis.codebook import Codebook, heading_area
-from analysis.coverage import body_text, code_segments, primary_areas
+from analysis.coverage.codebook import Codebook, heading_area
+from analysis.coverage.coding import body_text, code_segments, primary_areas
 
 SEED = 20210801  # fixed: same corpus, same NMF topics
 

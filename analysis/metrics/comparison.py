@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.metric_defs import MetricDefs, load_metric_defs
-from analysis.metrics import INVALID_FLAGS
+from analysis.metrics.definitions import MetricDefs, load_metric_defs
+from analysis.metrics.extraction import INVALID_FLAGS
 
 NOT_REPORTED = "not reported"
 FLAGGED = "flagged"

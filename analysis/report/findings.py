@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .section import Finding
+from analysis.report.section import Finding
 
 TITLES = {
     "zh": ("主要发现", "数值", "原文", "来源", "参考文献", "字符位置"),

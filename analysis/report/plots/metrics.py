@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.colors import ListedColormap
 
-from analysis import style
+from analysis.report import style
 
 TEXT = {
     "zh": {"funnel": "行政复议案件流程（实际数）", "cases": "件数", "not_reported": "未报告",

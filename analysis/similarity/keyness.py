@@ -29,8 +29,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.reuse import place_names
-from analysis.similarity import _HAS_CJK
+from analysis.similarity.reuse import place_names
+from analysis.similarity.tfidf import _HAS_CJK
 
 STATISTIC = "log_odds_dirichlet_z"
 

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import yaml
 
-DEFAULT_PATH = Path(__file__).parent / "data" / "metrics.yaml"
+from analysis.paths import METRICS_FILE
+
+DEFAULT_PATH = METRICS_FILE
 REQUIRED_IDS = (
     "reconsideration_received", "reconsideration_accepted", "reconsideration_rejected",
     "reconsideration_corrected", "reconsideration_resolved", "litigation_first_instance",

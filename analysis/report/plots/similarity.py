@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy.cluster import hierarchy
 
-from analysis.style import mark_source_text, CATEGORICAL, HATCHES, SEQUENTIAL
+from analysis.report.style import mark_source_text, CATEGORICAL, HATCHES, SEQUENTIAL
 
 TEXT = {
     "zh": {"tfidf_word": "词语 TF-IDF 余弦相似度", "tfidf_char": "字符 n-gram TF-IDF 余弦相似度",

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import importlib
 import json
 import platform
 import subprocess
@@ -27,14 +26,11 @@ import matplotlib.pyplot as plt
 import corpus
 from corpus.paths import COUNTIES_FILE, REPO_ROOT
 
-from . import export, findings
-from .style import save_figure, use_style
+from analysis.paths import DATA_DIR
+from analysis.report import export, findings
+from analysis.report.sections import SECTIONS
+from analysis.report.style import save_figure, use_style
 
-SECTIONS = (
-    ("coverage", "analysis.coverage_section"),
-    ("similarity", "analysis.similarity_section"),
-    ("metrics", "analysis.metrics_section"),
-)
 DATA_FILES = ("codebook.yaml", "metrics.yaml", "columns.yaml")
 PACKAGES = ("pandas", "numpy", "scipy", "scikit-learn", "matplotlib", "seaborn", "jieba", "pyarrow", "pyyaml")
 
@@ -57,10 +53,11 @@ def run(corpus_dir: Path | None = None, out: Path | None = None, *, lang: str = 
     steps.update()
     tables = {"documents": c.summary()}
     figures, found = {}, []
-    for name, module in SECTIONS:
+    for module in SECTIONS:
+        name = module.NAME
         steps.set_postfix_str(name)
         try:
-            section = importlib.import_module(module).section(c, lang=lang)
+            section = module.section(c, lang=lang)
         except Exception as err:  # noqa: BLE001 - re-raised with the section named
             raise ReportError(f"{name} analysis failed: {type(err).__name__}: {err}") from err
         tables.update(section.tables)
@@ -93,7 +90,7 @@ class ReportError(RuntimeError):
 
 def run_record(c, corpus_dir, out: Path, lang: str, written: list[Path]) -> dict:
     """What produced the report, so a figure in a paper can be reproduced."""
-    data_dir = Path(__file__).parent / "data"
+    data_dir = DATA_DIR
     hashes = {name: _sha(data_dir / name) for name in DATA_FILES if (data_dir / name).exists()}
     hashes["counties.csv"] = _sha(COUNTIES_FILE)
     hashes["lexicon.txt"] = _sha(c.tokenizer.lexicon_path)
@@ -134,24 +131,3 @@ def _git_commit() -> str | None:
     return result.stdout.strip() + ("+uncommitted" if dirty.stdout.strip() else "")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="command", required=True)
-    cmd = sub.add_parser("report", help="write tables, figures, findings.md and run.json")
-    cmd.add_argument("--corpus", type=Path, default=None, help="folder of documents (default: corpus/documents)")
-    cmd.add_argument("--out", type=Path, default=None, help="output folder (default: figures/)")
-    cmd.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of labels and headers")
-    args = parser.parse_args(argv)
-    try:
-        result = run(args.corpus, args.out, lang=args.lang)
-    except (ReportError, FileNotFoundError, ValueError) as err:
-        print(f"report failed: {err}", file=sys.stderr)
-        if "--debug" in sys.argv:
-            traceback.print_exc()
-        return 1
-    for row in result["problems"].itertuples():
-        print(f"note: {row.problem}", file=sys.stderr)
-    print(f"report written to {result['out']}: {len(result['tables'])} tables, "
-          f"{len(result['figures'])} figures, {len(result['findings'])} findings")
-    return 0

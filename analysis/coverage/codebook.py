@@ -16,7 +16,9 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-CODEBOOK_FILE = Path(__file__).resolve().parent / "data" / "codebook.yaml"
+from analysis.paths import CODEBOOK_FILE
+
+
 
 ORIGINS = ("gangyao", "county")
 _TOP_KEYS = {"version", "areas"}

@@ -1,11 +1,13 @@
 """Report section for topic coverage: tables, figures and findings (see :mod:`analysis.coverage`)."""
 from __future__ import annotations
 
+NAME = "coverage"
+
 import pandas as pd
 
-from analysis.codebook import Codebook
-from analysis.coverage import area_coverage, code_sentences, county_profiles, coverage, gaps, relative_emphasis
-from analysis.labels import county_label, doc_labels
+from analysis.coverage.codebook import Codebook
+from analysis.coverage.coding import area_coverage, code_sentences, county_profiles, coverage, gaps, relative_emphasis
+from analysis.report.labels import county_label, doc_labels
 
 
 def section(c, *, lang: str = "zh", codebook: Codebook | None = None):
@@ -17,9 +19,10 @@ def section(c, *, lang: str = "zh", codebook: Codebook | None = None):
     :func:`analysis.validity.validity_tables` (``coverage_validity`` with a ``macro`` row, …).
     Figures: ``coverage_heatmap``, ``coverage_subtopics``, ``coverage_gaps``.
     """
-    from analysis import plots_coverage, validity
-    from analysis.codebook import load as load_codebook
-    from analysis.section import Section
+    from analysis.coverage import validity
+    from analysis.report.plots import coverage as plots_coverage
+    from analysis.coverage.codebook import load as load_codebook
+    from analysis.report.section import Section
 
     if lang not in ("zh", "en"):
         raise ValueError(f"lang={lang!r} not allowed; use 'zh' or 'en'")
@@ -65,8 +68,8 @@ def _gap_counts(gap_table: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def _findings(c, tables: dict, cb: Codebook) -> list:
-    from analysis.kwic import kwic
-    from analysis.section import Finding, Quote
+    from analysis.coverage.kwic import kwic
+    from analysis.report.section import Finding, Quote
 
     def quote_for(area_id: str, doc_ids) -> tuple:
         for doc_id in doc_ids:  # the sentence with the most distinct cues, first document that has one

@@ -27,8 +27,8 @@ import re
 
 import pandas as pd
 
-from analysis import numbers
-from analysis.metric_defs import MetricDefs, load_metric_defs
+from analysis.metrics import numbers
+from analysis.metrics.definitions import MetricDefs, load_metric_defs
 
 METRIC_COLUMNS = ["doc_id", "county", "year", "metric", "value", "value_max", "unit", "kind",
                   "comparator", "quote", "start", "end", "flags"]

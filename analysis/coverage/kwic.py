@@ -15,9 +15,9 @@ import re
 
 import pandas as pd
 
-from analysis.codebook import Codebook, normalise
-from analysis.codebook import load as load_codebook
-from analysis.coverage import body_sentences, match_topic
+from analysis.coverage.codebook import Codebook, normalise
+from analysis.coverage.codebook import load as load_codebook
+from analysis.coverage.coding import body_sentences, match_topic
 
 COLUMNS = ["doc_id", "seg_id", "sent_id", "topic_id", "cue", "start", "end", "text",
            "match_start", "match_end", "left", "keyword", "right"]

@@ -1,0 +1,1 @@
+"""Plotting functions: each takes a finished table and draws; none computes."""
