@@ -24,19 +24,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .patterns import CHROME_LINE, DATE_LINE_START, DOC_NUMBER_LINE, TITLE_END, is_cjk
+
 HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"}
 SPACES = "\u00a0\u3000\t\u2002\u2003\u2009\u200b\ufeff"
-CHROME_LINE = re.compile(
-    r"^\s*(当前位置[:：]|您现在的位置|扫一扫在手机打开当前页面|打印本页|关闭窗口|【?字体[:：]|分享到[:：]?|上一篇|下一篇)"
-)
 PAGE_NUMBER = re.compile(r"^\s*[-—–－]\s*\d{1,4}\s*[-—–－]\s*$|^\s*第\s*\d{1,4}\s*页(\s*共\s*\d+\s*页)?\s*$")
 BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*")
 MD_EMPHASIS = re.compile(r"\*\*|__")
 TERMINAL = set("。！？；：!?;:〕]）)")
-TITLE_END = re.compile(r"(通知|报告|方案|计划|安排|要点|意见|办法|规定)[》」]?$")
-DOC_NUMBER_LINE = re.compile(r"^\S{1,12}〔\d{4}〕\d+号$")
-DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日")
 CLAUSE_OPENER = re.compile(r"[〔\[（(]\s*(牵头|责任单位|协同)")
 MARKER = re.compile(
     r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,3}[.．、](?!\d)|\d{1,3}[）)]|[（(]\d{1,3}[）)])"
@@ -44,15 +40,6 @@ MARKER = re.compile(
 HTML_DROP = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
 HTML_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*>|&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);", re.S)
 HTML_BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section", "article", "td"}
-
-
-def is_cjk(ch: str) -> bool:
-    """True for Han characters and full-width / CJK punctuation."""
-    o = ord(ch)
-    return (
-        0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x3000 <= o <= 0x303F
-        or 0xFF00 <= o <= 0xFFEF or ch in "“”‘’《》〈〉—…·"
-    )
 
 
 def normalise_char(ch: str) -> str:
@@ -222,7 +209,7 @@ def _drop_spaces(chars: list[str], pos: list[int]):
 
 def _joins(prev: str, cur: str, prev_heading: bool, cur_heading: bool) -> bool:
     """Decide whether ``cur`` continues ``prev`` (a line broken by PDF conversion)."""
-    if prev_heading or cur_heading or MARKER.match(cur) or DATE_LINE.match(cur):
+    if prev_heading or cur_heading or MARKER.match(cur) or DATE_LINE_START.match(cur):
         return False
     if not any(is_cjk(c) for c in prev) or not any(is_cjk(c) for c in cur):
         return False

@@ -17,16 +17,25 @@ from pathlib import Path
 import pandas as pd
 
 from . import metadata
-from .paths import DOCUMENTS_DIR, LEXICON_FILE, MANIFEST_NAME, STOPWORDS_FILE, cache_dir, display_path
+from .paths import (
+    COUNTIES_FILE, DOC_TYPES_FILE, LEXICON_FILE, MANIFEST_NAME, PATTERNS_FILE, STOPWORDS_FILE,
+    cache_dir, display_path,
+)
 from .process import process_file
-from .read import DOCUMENT_SUFFIXES, SourceError, read_source
+from .read import DOCUMENT_SUFFIXES, SourceError
 from .tokenize import Tokenizer
 
+DATA_FILES = (COUNTIES_FILE, DOC_TYPES_FILE, PATTERNS_FILE)
+
+
 def _code_version() -> str:
-    """Hash of this package's source: changing the code invalidates cached tables."""
+    """Hash of this package's source and the data files it reads (county table, document
+    types, genre patterns): changing any of them invalidates cached tables."""
     digest = hashlib.sha256()
     for path in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(path.read_bytes())
+    for path in DATA_FILES:
+        digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()[:12]
 
 
@@ -51,9 +60,8 @@ def discover(folder: Path) -> tuple[list[Path], list[str]]:
     return files, notes
 
 
-def manifest_rows(folder: Path, files: list[Path]) -> tuple[dict, list[str]]:
-    """Manifest rows per file (by resolved path) and problems with the manifest."""
-    path = folder / MANIFEST_NAME
+def manifest_rows(folder: Path, path: Path) -> tuple[dict, list[str]]:
+    """Manifest rows per file (by resolved path) and problems with the manifest ``path``."""
     if not path.exists():
         return {}, []
     table, problems = metadata.read_manifest(path)
@@ -126,18 +134,16 @@ def _tokenizer(lexicon: Path, stopwords: Path) -> Tokenizer:
     return _TOKENIZERS[key]
 
 
-def load_tables(folder: Path | str | None = None, *, lexicon: Path | None = None,
-                stopwords: Path | None = None, cache: Path | None | bool = None,
-                jobs: int | None = None):
+def load_tables(folder: Path, *, manifest: Path | None = None, lexicon: Path | None = None,
+                stopwords: Path | None = None, cache: Path | str | bool = True, jobs: int | None = None):
     """Load every document of ``folder``; returns (tables, texts, problems, tokenizer)."""
-    folder = Path(folder) if folder else DOCUMENTS_DIR
     if not folder.is_dir():
         raise FileNotFoundError(f"corpus folder {folder} does not exist")
     tokenizer = _tokenizer(lexicon or LEXICON_FILE, stopwords or STOPWORDS_FILE)
     files, notes = discover(folder)
-    rows, problems = manifest_rows(folder, files)
+    rows, problems = manifest_rows(folder, manifest or folder / MANIFEST_NAME)
     problems = [(MANIFEST_NAME, p) for p in problems] + [(n.split(":")[0], n) for n in notes]
-    cache_root = None if cache is False else Path(cache) if cache else cache_dir()
+    cache_root = None if cache is False else cache_dir() if cache is True else Path(cache)
     results, pending, seen = {}, [], {}
     for path in files:
         data = path.read_bytes()
@@ -236,8 +242,3 @@ def _rename(value, renames):
         return value
     head, sep, tail = value.partition(":")
     return renames.get(head, head) + sep + tail if sep else value
-
-
-def read_text(path: Path) -> str:
-    """Decoded text of a source file (the string all offsets refer to)."""
-    return read_source(path).text

@@ -14,18 +14,30 @@ from pathlib import Path
 import pandas as pd
 
 from .paths import COUNTIES_FILE, DOC_TYPES_FILE
+from .patterns import DATE_CN, DOC_NUMBER
 
 MANIFEST_COLUMNS = (
     "source_file", "doc_id", "begins_at", "county", "doc_type", "title",
     "year_start", "year_end", "issue_date", "doc_number", "issuer", "sha256",
 )
 INFERRED_FIELDS = ("county", "doc_type", "title", "year_start", "year_end", "issue_date", "doc_number", "issuer")
-DOC_NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,10}〔\d{4}〕\d{1,4}号")
+PLACE_FIELDS = ("county_en", "province", "prefecture", "level", "adcode")
+# Where a docvar came from (the ``<field>_source`` columns): stated in the manifest, read from
+# the title line, the front matter above it (文号, chrome), the first body lines, the
+# signature, or looked up in the county table for a known county.
+SOURCES = ("manifest", "title", "front", "body", "signature", "gazetteer")
+SOURCE_FIELDS = tuple(f"{f}_source" for f in (*INFERRED_FIELDS, "province", "prefecture", "level", "adcode"))
+SUMMARY_COLUMNS = [
+    "doc_id", "county", "province", "prefecture", "level", "adcode", "doc_type", "title", "year_start",
+    "year_end", "issue_date", "doc_number", "issuer", "source_file", "n_chars", "n_segments", "warnings",
+    *SOURCE_FIELDS,
+]
 YEAR_RANGE = re.compile(r"(20\d{2}|19\d{2})\s*[—–\-－至~]+\s*(20\d{2}|19\d{2})\s*年")
 YEAR_ONE = re.compile(r"(20\d{2}|19\d{2})\s*年")
-DATE_CN = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 DATE_ISO = re.compile(r"发文日期\s*\n?\s*(\d{4})-(\d{1,2})-(\d{1,2})")
 ISSUER_FIELD = re.compile(r"发布机构\s*\n\s*(\S+)")
+ISSUER_LINE = re.compile(r"(委|政府|办公室|局|委员会)$")
+ISSUER_BEFORE_NOTICE = re.compile(r"^(\S+?)\s*关于印发", re.M)
 
 
 @functools.lru_cache(maxsize=1)
@@ -70,35 +82,45 @@ def read_manifest(path: Path) -> tuple[pd.DataFrame, list[str]]:
     return table[list(MANIFEST_COLUMNS)], problems
 
 
-def infer(front: str, title: str, body_head: str) -> dict:
-    """Infer metadata from a document's front matter, title line and first body text."""
-    head = front + "\n" + title
-    found = {}
-    county = _county(title) or _county(head) or _county(body_head)
-    if county:
-        found["county"] = county
-    number = DOC_NUMBER.search(head)
-    if number:
-        found["doc_number"] = number.group(0)
+def infer(front: str, title: str, body_head: str) -> dict[str, tuple[object, str]]:
+    """Infer metadata from a document's front matter, title line and first body text.
+
+    Returns
+    -------
+    dict
+        field -> (value, source) for each field found; source is one of ``SOURCES``.
+    """
+    found: dict[str, tuple[object, str]] = {}
+    for text, source in ((title, "title"), (front, "front"), (body_head, "body")):
+        county = _county(text)
+        if county:
+            found["county"] = (county, source)
+            break
+    for text, source in ((title, "title"), (front, "front")):
+        number = DOC_NUMBER.search(text)
+        if number:
+            found["doc_number"] = (number.group(0), source)
+            break
     for row in doc_types().itertuples():
         if any(w in title for w in row.title_words.split("|")):
-            found["doc_type"] = row.doc_type
+            found["doc_type"] = (row.doc_type, "title")
             break
-    years = YEAR_RANGE.search(title) or YEAR_RANGE.search(head)
+    years = YEAR_RANGE.search(title) or YEAR_RANGE.search(front + "\n" + title)
     if years:
-        found["year_start"], found["year_end"] = int(years.group(1)), int(years.group(2))
+        source = "title" if YEAR_RANGE.search(title) else "front"
+        found["year_start"], found["year_end"] = (int(years.group(1)), source), (int(years.group(2)), source)
     else:
         year = YEAR_ONE.search(title)
         if year:
-            found["year_start"] = found["year_end"] = int(year.group(1))
+            found["year_start"] = found["year_end"] = (int(year.group(1)), "title")
     date = DATE_ISO.search(front) or DATE_CN.search(front)
     if date:
-        found["issue_date"] = "%04d-%02d-%02d" % tuple(int(g) for g in date.groups())
+        found["issue_date"] = ("%04d-%02d-%02d" % tuple(int(g) for g in date.groups()), "front")
     issuer = _issuer(front)
     if issuer:
         found["issuer"] = issuer
     if title:
-        found["title"] = title
+        found["title"] = (title, "title")
     return found
 
 
@@ -108,35 +130,39 @@ def _county(text: str) -> str | None:
     return min(hits)[1] if hits else None
 
 
-def _issuer(front: str) -> str | None:
+def _issuer(front: str) -> tuple[str, str] | None:
     m = ISSUER_FIELD.search(front)
     if m:
-        return m.group(1)
+        return m.group(1), "front"
     lines = [line.strip() for line in front.splitlines() if line.strip()]
     for i, line in enumerate(lines):
         if DATE_CN.fullmatch(line) and i > 0:
             names = []
             j = i - 1
-            while j >= 0 and len(lines[j]) <= 20 and re.search(r"(委|政府|办公室|局|委员会)$", lines[j]):
+            while j >= 0 and len(lines[j]) <= 20 and ISSUER_LINE.search(lines[j]):
                 names.insert(0, lines[j])
                 j -= 1
             if names:
-                return "、".join(names)
-    m = re.search(r"^(\S+?)\s*关于印发", front, re.M)
-    return m.group(1) if m else None
+                return "、".join(names), "signature"
+    m = ISSUER_BEFORE_NOTICE.search(front)
+    return (m.group(1), "front") if m else None
 
 
 def county_facts(county: str | None) -> dict:
-    """Province, prefecture and English name of ``county`` from the county table."""
+    """English name, province, prefecture, level and adcode of ``county`` from the county table.
+
+    Unknown counties give empty values (never a guess).
+    """
     table = counties()
     row = table[table["county"] == county]
     if row.empty:
-        return {"county_en": "", "province": "", "prefecture": ""}
-    row = row.iloc[0]
-    return {"county_en": row["county_en"], "province": row["province"], "prefecture": row["prefecture"]}
+        return {name: "" for name in PLACE_FIELDS}
+    first = row.iloc[0]
+    return {name: first.get(name, "") for name in PLACE_FIELDS}
 
 
 def slug_of(county: str | None) -> str:
+    """The county's slug for doc_ids (``guanxian``), ``unknown`` when not in the county table."""
     table = counties()
     row = table[table["county"] == county]
     return row.iloc[0]["slug"] if not row.empty else "unknown"

@@ -13,6 +13,7 @@ COUNTIES_FILE = DATA_DIR / "counties.csv"
 DOC_TYPES_FILE = DATA_DIR / "doc_types.csv"
 LEXICON_FILE = DATA_DIR / "lexicon.txt"
 STOPWORDS_FILE = DATA_DIR / "stopwords.txt"
+PATTERNS_FILE = DATA_DIR / "patterns.yaml"
 
 
 def cache_dir() -> Path:

@@ -13,6 +13,7 @@ import pandas as pd
 
 from . import metadata
 from .clean import CleanText, clean
+from .patterns import DATE_CN
 from .read import read_source
 from .responsibility import parse_clause
 from .structure import build_segments, front_end, line_spans, sentences_of
@@ -71,7 +72,7 @@ def _document(cleaned: CleanText, c_start: int, c_end: int, row: dict, path: Pat
     _segment_rows(cleaned, segments, clauses, doc_id, tokenizer, tables)
     body = [s for s in segments if s.kind not in ("front", "back")]
     return {
-        "doc_id": doc_id, **meta, **metadata.county_facts(meta.get("county")),
+        "doc_id": doc_id, **meta,
         "source_file": str(path), "n_chars": sum(e - s for seg in body for s, e in seg.pieces),
         "n_segments": len(body), "warnings": "; ".join(warnings), "start": start, "end": end,
     }
@@ -85,22 +86,29 @@ def _title(text: str, lines, body_from: int) -> str:
         title = text[lines[body_from - 2][0]:lines[body_from - 2][1]] + title
     elif body_from >= 2 and len(title) <= 10:  # a title broken over two short lines
         previous = text[lines[body_from - 2][0]:lines[body_from - 2][1]]
-        if "。" not in previous and len(previous) <= 20 and not metadata.DATE_CN.search(previous):
+        if "。" not in previous and len(previous) <= 20 and not DATE_CN.search(previous):
             title = previous + title
     return title
 
 
 def _merge(row: dict, inferred: dict) -> tuple[dict, list[str]]:
-    meta, warnings = {}, []
-    for field in metadata.INFERRED_FIELDS:
-        given = (row.get(field) or "").strip()
-        value = given or inferred.get(field)
-        if field in ("year_start", "year_end") and value not in (None, ""):
+    """Docvars and their sources: the manifest wins, then inference, then the county table."""
+    meta: dict = {}
+    warnings = []
+    for name in metadata.INFERRED_FIELDS:
+        given = (row.get(name) or "").strip()
+        value, source = (given, "manifest") if given else inferred.get(name, (None, ""))
+        if name in ("year_start", "year_end") and value not in (None, ""):
             value = int(value)
         if value in (None, ""):
-            warnings.append(f"{field} not stated and not inferred")
-            value = None
-        meta[field] = value
+            warnings.append(f"{name} not stated and not inferred")
+            value, source = None, ""
+        meta[name], meta[f"{name}_source"] = value, source
+    facts = metadata.county_facts(meta["county"])
+    for name in metadata.PLACE_FIELDS:
+        meta[name] = facts[name]
+        if name != "county_en":
+            meta[f"{name}_source"] = "gazetteer" if facts[name] else ""
     return meta, warnings
 
 

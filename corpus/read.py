@@ -12,6 +12,8 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from .patterns import is_han
+
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})
 BINARY_SUFFIXES = frozenset({".docx", ".pdf"})
 DOCUMENT_SUFFIXES = TEXT_SUFFIXES | BINARY_SUFFIXES
@@ -106,7 +108,7 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
 
 def _plausible(ch: str) -> bool:
     o = ord(ch)
-    return (32 <= o < 127 or ch in "\n\r\t" or 0x4E00 <= o <= 0x9FFF or 0x3000 <= o <= 0x303F
+    return (32 <= o < 127 or ch in "\n\r\t" or is_han(ch) or 0x3000 <= o <= 0x303F
             or 0xFF00 <= o <= 0xFFEF or 0x2000 <= o <= 0x206F or o == 0xA0)
 
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from .clean import CleanText
+from .patterns import DATE_LINE, DATE_LINE_START, DOC_NUMBER_LINE, TITLE_END
 from .responsibility import find_clauses
 
 MARKERS = (
@@ -22,9 +23,8 @@ MARKERS = (
 )
 RANK = {"part": 1, "section": 2, "item": 3, "subitem": 4}
 SENTENCE_END = re.compile(r"[^。！？!?]*(?:[。！？!?]+[”’」』）)]*|$)")
-BACK_LINE = re.compile(r"印发$|^[（(]?共印\d+份[）)]?$|特此报告|此页无正文|^\d{4}年\d{1,2}月\d{1,2}日$")
-TITLE_LINE = re.compile(r"^[^。]{4,60}(报告|方案|计划|安排|要点|意见|总结|通知|规划)$")
-NOT_TITLE = re.compile(r"^\S{1,12}〔\d{4}〕\d+号$|^\d{4}年\d{1,2}月\d{1,2}日|此件公开发布|[:：]$")
+BACK_LINE = re.compile(r"印发$|^[（(]?共印\d+份[）)]?$|特此报告|此页无正文")
+NOT_TITLE = re.compile(r"此件公开发布|[:：]$")
 
 
 @dataclass
@@ -69,11 +69,20 @@ def front_end(text: str, lines: list[tuple[int, int]]) -> int:
         first = next((i for i, (s, e) in enumerate(lines) if marker_of(text[s:e])), None)
     for i in range((first if first is not None else 0) - 1, -1, -1):
         line = text[lines[i][0]:lines[i][1]]
-        if "。" not in line and len(line) <= 60 and not NOT_TITLE.search(line):
+        if "。" not in line and len(line) <= 60 and not _not_title(line):
             return i + 1
-    if lines and TITLE_LINE.search(text[lines[0][0]:lines[0][1]]):
+    if lines and _title_line(text[lines[0][0]:lines[0][1]]):
         return 1  # no headings at all: a first line that reads as a title is the title
     return 0
+
+
+def _not_title(line: str) -> bool:
+    return bool(DOC_NUMBER_LINE.match(line) or DATE_LINE_START.match(line) or NOT_TITLE.search(line))
+
+
+def _title_line(line: str) -> bool:
+    """A line that reads as a whole title: 4-60 characters, no 。, ending in a title word."""
+    return 4 < len(line) <= 64 and "。" not in line and bool(TITLE_END.search(line))
 
 
 def back_start(text: str, lines: list[tuple[int, int]], body_from: int) -> int:
@@ -82,7 +91,7 @@ def back_start(text: str, lines: list[tuple[int, int]], body_from: int) -> int:
     while i > body_from:
         line = text[lines[i - 1][0]:lines[i - 1][1]]
         short_signature = len(line) <= 20 and "。" not in line and not marker_of(line) and "，" not in line
-        if not (BACK_LINE.search(line) or (short_signature and i < len(lines))):
+        if not (BACK_LINE.search(line) or DATE_LINE.match(line) or (short_signature and i < len(lines))):
             break
         i -= 1
     return i

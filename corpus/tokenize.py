@@ -19,10 +19,13 @@ from pathlib import Path
 import jieba
 
 from .paths import LEXICON_FILE, STOPWORDS_FILE
+from .patterns import HAN_RANGES
 
 jieba.setLogLevel(logging.WARNING)
+# jieba's own notion of a dictionary word (its ``re_han_default``): entries outside it are
+# matched by this module before jieba runs.
 _JIEBA_WORD = re.compile(r"^[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+$")
-_KEEP = re.compile(r"[\u4E00-\u9FFF\u3400-\u4DBFA-Za-z0-9]")
+_KEEP = re.compile(f"[{HAN_RANGES}A-Za-z0-9]")
 _DEFAULT_FREQ = 200000
 
 

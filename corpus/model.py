@@ -1,0 +1,169 @@
+"""The ``Corpus``: one immutable object holding documents, their docvars and derived tables.
+
+Everything downstream asks the Corpus: a table that needs a county or a year gets it with
+:meth:`Corpus.attach` instead of merging ``documents`` by hand, and nothing re-infers
+metadata. Methods never change the object; they return a new one (``subset``, ``body``,
+``with_docvars``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .read import read_source
+from .tokenize import Tokenizer
+
+DERIVED = ("segments", "responsibilities", "sentences", "tokens")
+# Docvars a researcher cannot replace with ``with_docvars`` (they identify the text).
+PROTECTED = frozenset({"doc_id", "source_file", "sha256", "start", "end"})
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Documents with docvars and their derived tables; see :mod:`corpus` for the columns.
+
+    Build it with :func:`corpus.load`. The object is frozen; treat its tables as read-only
+    (methods return new objects with filtered copies).
+    """
+
+    documents: pd.DataFrame
+    segments: pd.DataFrame
+    responsibilities: pd.DataFrame
+    sentences: pd.DataFrame
+    tokens: pd.DataFrame
+    problems: pd.DataFrame
+    tokenizer: Tokenizer
+    folder: Path
+    files: dict = field(default_factory=dict, repr=False, compare=False)
+    _texts: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def __len__(self) -> int:
+        return len(self.documents)
+
+    def __repr__(self) -> str:
+        return (
+            f"Corpus({len(self.documents)} documents, {len(self.segments)} segments, "
+            f"{len(self.sentences)} sentences, {len(self.tokens)} tokens, folder={str(self.folder)!r})"
+        )
+
+    @property
+    def doc_ids(self) -> list[str]:
+        """The documents' ids in corpus order."""
+        return self.documents["doc_id"].tolist()
+
+    # --- the source text --------------------------------------------------------------
+    def source_text(self, doc_id: str) -> str:
+        """Decoded text of the file holding ``doc_id``; all offsets index this string."""
+        if doc_id not in self.files:
+            raise KeyError(f"doc_id {doc_id!r} is not in this corpus; known: {self.doc_ids}")
+        path, text = self.files[doc_id]
+        if path not in self._texts:
+            self._texts[path] = text if text is not None else read_source(path).text
+        return self._texts[path]
+
+    def quote(self, doc_id: str, start: int, end: int) -> str:
+        """The verbatim source text at ``[start, end)`` of ``doc_id``'s file."""
+        return self.source_text(doc_id)[start:end]
+
+    # --- docvars ----------------------------------------------------------------------
+    def docvar(self, name: str) -> pd.Series:
+        """One docvar as a Series indexed by doc_id (e.g. ``c.docvar("county")``)."""
+        if name not in self.documents.columns:
+            raise KeyError(f"docvar {name!r} not in the corpus; known: {list(self.documents.columns)}")
+        return self.documents.set_index("doc_id")[name]
+
+    def attach(self, table: pd.DataFrame, *names: str, on: str = "doc_id") -> pd.DataFrame:
+        """``table`` with docvars ``names`` added as columns, looked up by its ``on`` column.
+
+        The one place where tables learn a document's county, year or type. ``on`` may name
+        any column holding doc_ids (``doc_a`` in a pair table). Existing columns are kept.
+        """
+        out = table.copy()
+        for name in names:
+            if name not in out.columns:
+                out[name] = out[on].map(self.docvar(name)) if len(out) else pd.Series(dtype=object)
+        return out
+
+    def summary(self) -> pd.DataFrame:
+        """One row per document with ``SUMMARY_COLUMNS`` (what ``python -m corpus summary`` prints)."""
+        from .metadata import SUMMARY_COLUMNS
+
+        docs = self.documents.reindex(columns=SUMMARY_COLUMNS).copy()
+        for column in ("year_start", "year_end"):
+            docs[column] = docs[column].astype("Int64")
+        return docs
+
+    # --- new corpora --------------------------------------------------------------------
+    def subset(self, doc_ids: Iterable[str] | None = None, /, **docvars: Any) -> Corpus:
+        """The documents whose docvars match, with their derived tables.
+
+        ``c.subset(doc_type="report", year=2023)``: a value matches equal values, a list or
+        set any of its members; ``year`` matches documents whose ``year_start``–``year_end``
+        covers it. A positional list of doc_ids keeps those documents.
+        """
+        docs = self.documents
+        keep = pd.Series(True, index=docs.index)
+        if doc_ids is not None:
+            keep &= docs["doc_id"].isin(set(doc_ids))
+        for name, value in docvars.items():
+            keep &= self._match(name, value)
+        return self._restrict(docs.loc[keep, "doc_id"])
+
+    def _match(self, name: str, value: Any) -> pd.Series:
+        docs = self.documents
+        if name == "year":
+            years = set(value) if isinstance(value, (list, set, tuple)) else {value}
+            start, end = docs["year_start"], docs["year_end"].fillna(docs["year_start"])
+            return pd.Series(
+                [any(s <= y <= e for y in years) if pd.notna(s) else False for s, e in zip(start, end)],
+                index=docs.index,
+            )
+        if name not in docs.columns:
+            allowed = ["year", *docs.columns]
+            raise ValueError(f"subset: unknown docvar {name!r}; allowed: {allowed}")
+        if isinstance(value, (list, set, tuple, frozenset)):
+            return docs[name].isin(list(value))
+        return docs[name] == value
+
+    def _restrict(self, doc_ids: pd.Series) -> Corpus:
+        ids = set(doc_ids)
+        tables = {name: _rows(getattr(self, name), ids) for name in ("documents", *DERIVED)}
+        files = {d: f for d, f in self.files.items() if d in ids}
+        return replace(self, files=files, **tables)
+
+    def body(self) -> Corpus:
+        """The documents' bodies: the one definition of body text.
+
+        Segments of front and back matter (title, 文号, signature, page chrome) are left out;
+        responsibility clauses are never part of segment text, sentences or tokens.
+        """
+        segments = self.segments[self.segments["in_body"].astype(bool)] if len(self.segments) else self.segments
+        return replace(self, segments=segments)
+
+    def with_docvars(self, table: pd.DataFrame, *, on: str = "doc_id") -> Corpus:
+        """A new Corpus whose documents carry the researcher's own columns from ``table``.
+
+        ``on`` is ``"doc_id"`` or another docvar such as ``"county"`` (one row per value,
+        e.g. GDP per county). A column that already exists is an error, not overwritten.
+        """
+        if on not in table.columns or on not in self.documents.columns:
+            raise ValueError(f"with_docvars: column {on!r} must be in both the table and the documents")
+        clash = sorted((set(table.columns) - {on}) & (set(self.documents.columns) | PROTECTED))
+        if clash:
+            raise ValueError(f"with_docvars: column(s) {clash} already exist as docvars; rename them")
+        if table[on].duplicated().any():
+            dupes = table.loc[table[on].duplicated(), on].tolist()[:5]
+            raise ValueError(f"with_docvars: {on!r} values repeat in the table: {dupes}")
+        documents = self.documents.merge(table, on=on, how="left")
+        return replace(self, documents=documents)
+
+
+def _rows(table: pd.DataFrame, ids: set) -> pd.DataFrame:
+    if table.empty or "doc_id" not in table.columns:
+        return table
+    return table[table["doc_id"].isin(ids)].reset_index(drop=True)
