@@ -142,8 +142,12 @@ class Corpus:
         Segments of front and back matter (title, 文号, signature, page chrome) are left out;
         responsibility clauses are never part of segment text, sentences or tokens.
         """
-        segments = self.segments[self.segments["in_body"].astype(bool)] if len(self.segments) else self.segments
-        return replace(self, segments=segments)
+        if self.segments.empty:
+            return self
+        segments = self.segments[self.segments["in_body"].astype(bool)]
+        ids = set(segments["seg_id"])
+        tables = {name: _rows(getattr(self, name), ids, key="seg_id") for name in DERIVED[1:]}
+        return replace(self, segments=segments, **tables)
 
     def with_docvars(self, table: pd.DataFrame, *, on: str = "doc_id") -> Corpus:
         """A new Corpus whose documents carry the researcher's own columns from ``table``.
@@ -163,7 +167,7 @@ class Corpus:
         return replace(self, documents=documents)
 
 
-def _rows(table: pd.DataFrame, ids: set) -> pd.DataFrame:
-    if table.empty or "doc_id" not in table.columns:
+def _rows(table: pd.DataFrame, ids: set, *, key: str = "doc_id") -> pd.DataFrame:
+    if table.empty or key not in table.columns:
         return table
-    return table[table["doc_id"].isin(ids)].reset_index(drop=True)
+    return table[table[key].isin(ids)].reset_index(drop=True)

@@ -26,8 +26,14 @@ def test_notebook_is_thin(path):
             assert "def " not in cell.source and "class " not in cell.source, path.name
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_executes(path, tmp_path):
+def test_notebook_executes(path, tmp_path, seed_dir, seed_cache, monkeypatch):
+    # The kernel inherits this environment: FAZHI_CORPUS_DIR points the notebook's CORPUS_DIR
+    # parameter at the seed copy (for notebooks whose parameters cell reads it), and the
+    # derived tables go to the session's seed cache.
+    monkeypatch.setenv("FAZHI_CORPUS_DIR", str(seed_dir))
+    monkeypatch.setenv("FAZHI_CACHE_DIR", str(seed_cache))
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=900, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})

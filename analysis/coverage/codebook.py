@@ -214,27 +214,6 @@ def _str_list(value, key: str, where: str) -> tuple:
     return tuple(out)
 
 
-def heading_area(heading: str, codebook: Codebook) -> str | None:
-    """Return the id of the area a heading names, or None.
-
-    The area whose heading cue found in ``heading`` is longest wins; when the longest cues found
-    belong to two areas the heading is ambiguous and names none. Full-width and half-width ASCII
-    are matched alike.
-    """
-    if not heading:
-        return None
-    text = normalise(heading)
-    best_len, best = 0, set()
-    for area in codebook.areas:
-        for cue in area.heading_cues:
-            n = len(cue)
-            if n >= best_len and normalise(cue) in text:
-                if n > best_len:
-                    best_len, best = n, set()
-                best.add(area.id)
-    return best.pop() if len(best) == 1 else None
-
-
 _FULLWIDTH_TO_ASCII = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 
 

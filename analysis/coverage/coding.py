@@ -12,6 +12,10 @@ one passing mention does not claim a long paragraph. Shares of different topics 
 sentence can address two topics) and need not sum to 100. Documents of different types (plan,
 scheme, report, assessment) and lengths are comparable only through such shares.
 
+Every function takes a ``corpus.Corpus`` and keyword-only options (``coder``: a compiled
+:class:`~analysis.coverage.coder.TopicCoder`, built once and reused; ``coded``: the output of
+:func:`code_sentences` when already computed). County and other docvars come from the Corpus.
+
 Tables (column dictionary)
 --------------------------
 coded      doc_id, seg_id, [sent_id,] area_id, topic_id, n_hits (cue occurrences), n_hit_chars,
@@ -28,84 +32,16 @@ size (O(characters × topics)); all tables are group-bys over the coded rows. No
 """
 from __future__ import annotations
 
-import functools
-import re
-
 import pandas as pd
 
-from analysis.coverage.codebook import Codebook, heading_area, normalise
+from analysis.coverage.coder import TopicCoder
 
 CUE_SEPARATOR = "; "
 
 
-@functools.lru_cache(maxsize=8)
-def _matchers(codebook: Codebook) -> dict:
-    """topic_id -> (cue regex, exclusion regex or None, normalised cue -> cue as written)."""
-    out = {}
-    for topic in codebook.topics:
-        cue_map = {normalise(c): c for c in topic.cues}
-        pattern = re.compile("|".join(re.escape(c) for c in sorted(cue_map, key=len, reverse=True)))
-        excl = None
-        if topic.exclude:
-            excl = re.compile("|".join(re.escape(normalise(e)) for e in sorted(topic.exclude, key=len, reverse=True)))
-        out[topic.id] = (pattern, excl, cue_map)
-    return out
-
-
-def match_topic(text: str, topic_id: str, codebook: Codebook) -> list:
-    """Cue occurrences of one topic in ``text``: a list of ``(cue, start, end)`` in text order.
-
-    Longer cues win over shorter ones at the same position (行政复议 before 复议); an occurrence
-    lying inside an exclusion phrase of the topic is dropped.
-    """
-    return _match_normalised(normalise(text), topic_id, codebook)
-
-
-def _match_normalised(norm: str, topic_id: str, codebook: Codebook) -> list:
-    pattern, excl, cue_map = _matchers(codebook)[topic_id]
-    hits = [(cue_map[m.group(0)], m.start(), m.end()) for m in pattern.finditer(norm)]
-    if excl is not None and hits:
-        spans = [(m.start(), m.end()) for m in excl.finditer(norm)]
-        hits = [h for h in hits if not any(s <= h[1] and h[2] <= e for s, e in spans)]
-    return hits
-
-
-def code_texts(texts: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
-    """Code texts to topics.
-
-    Parameters
-    ----------
-    texts : pandas.DataFrame
-        Columns doc_id, seg_id, text.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per (segment, topic) with at least one cue hit. Columns: doc_id, seg_id, area_id,
-        topic_id, n_hits, n_hit_chars, cues (tuple of the cues that fired, in text order, repeats kept).
-    """
-    rows = []
-    topics = codebook.topics
-    for doc_id, seg_id, text in texts[["doc_id", "seg_id", "text"]].itertuples(index=False):
-        norm = normalise(text or "")
-        for topic in topics:
-            hits = _match_normalised(norm, topic.id, codebook)
-            if hits:
-                rows.append((doc_id, seg_id, topic.area_id, topic.id, len(hits),
-                             sum(e - s for _, s, e in hits), tuple(h[0] for h in hits)))
-    return pd.DataFrame(rows, columns=["doc_id", "seg_id", "area_id", "topic_id", "n_hits", "n_hit_chars", "cues"])
-
-
-def code_segments(segments: pd.DataFrame, codebook: Codebook, *, drop_heading: bool = False) -> pd.DataFrame:
-    """Code the body segments of a corpus (``in_body`` rows) to topics.
-
-    ``drop_heading=True`` codes the text without the segment's own heading, so that coding and the
-    heading-based validity labels read disjoint text. Returns the columns of :func:`code_texts`.
-    """
-    body = segments[segments["in_body"]]
-    texts = body[["doc_id", "seg_id"]].copy()
-    texts["text"] = [body_text(t, h) for t, h in zip(body["text"], body["heading"])] if drop_heading else body["text"]
-    return code_texts(texts, codebook)
+def default_coder() -> TopicCoder:
+    """The project codebook, compiled (build it once and pass it as ``coder=`` to reuse it)."""
+    return TopicCoder.from_file()
 
 
 def body_text(text: str, heading: str) -> str:
@@ -115,12 +51,25 @@ def body_text(text: str, heading: str) -> str:
     return text
 
 
-def primary_areas(coded: pd.DataFrame, codebook: Codebook) -> pd.Series:
+def code_segments(c, *, coder: TopicCoder, drop_heading: bool = False) -> pd.DataFrame:
+    """Code the body segments of a corpus to topics.
+
+    ``drop_heading=True`` codes the text without the segment's own heading, so that coding and the
+    heading-based validity labels read disjoint text. Returns the columns of
+    :meth:`TopicCoder.code_texts`.
+    """
+    body = c.body().segments
+    texts = body[["doc_id", "seg_id"]].copy()
+    texts["text"] = [body_text(t, h) for t, h in zip(body["text"], body["heading"])] if drop_heading else body["text"]
+    return coder.code_texts(texts)
+
+
+def primary_areas(coded: pd.DataFrame, coder: TopicCoder) -> pd.Series:
     """The area with the most cue hits in each coded segment (ties: more matched characters, then
     codebook order). Returns a Series of area_id indexed by seg_id."""
     if coded.empty:
         return pd.Series(dtype=object, name="area_id")
-    order = {a.id: i for i, a in enumerate(codebook.areas)}
+    order = {a.id: i for i, a in enumerate(coder.codebook.areas)}
     per = coded.groupby(["seg_id", "area_id"], as_index=False)[["n_hits", "n_hit_chars"]].sum()
     per["order"] = per["area_id"].map(order)
     per = per.sort_values(["seg_id", "n_hits", "n_hit_chars", "order"], ascending=[True, False, False, True])
@@ -133,30 +82,29 @@ def _cue_summary(cue_tuples) -> str:
     return CUE_SEPARATOR.join(f"{cue}×{n}" for cue, n in counts.items())
 
 
-def body_sentences(sentences: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
-    """Sentences of body segments with their length.
+def body_sentences(c) -> pd.DataFrame:
+    """Sentences of the corpus's body with their length.
 
     Returns
     -------
     pandas.DataFrame
         Columns: doc_id, seg_id, sent_id, text, n_chars.
     """
-    body_ids = set(segments.loc[segments["in_body"], "seg_id"])
-    out = sentences[sentences["seg_id"].isin(body_ids)][["doc_id", "seg_id", "sent_id", "text"]].copy()
+    out = c.body().sentences[["doc_id", "seg_id", "sent_id", "text"]].copy()
     out["n_chars"] = out["text"].str.len()
     return out
 
 
-def code_sentences(sentences: pd.DataFrame, segments: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
-    """Code the sentences of body segments (the unit that shares are measured in).
+def code_sentences(c, *, coder: TopicCoder) -> pd.DataFrame:
+    """Code the body sentences of a corpus (the unit that shares are measured in).
 
     Returns
     -------
     pandas.DataFrame
-        Columns of :func:`code_texts` plus sent_id and n_chars (the sentence's length).
+        Columns of :meth:`TopicCoder.code_texts` plus sent_id and n_chars (the sentence's length).
     """
-    sents = body_sentences(sentences, segments)
-    coded = code_texts(sents.rename(columns={"seg_id": "_seg", "sent_id": "seg_id"})[["doc_id", "seg_id", "text"]], codebook)
+    sents = body_sentences(c)
+    coded = coder.code_texts(sents.rename(columns={"seg_id": "_seg", "sent_id": "seg_id"})[["doc_id", "seg_id", "text"]])
     coded = coded.rename(columns={"seg_id": "sent_id"})
     return coded.merge(sents[["sent_id", "seg_id", "n_chars"]], on="sent_id")
 
@@ -177,15 +125,21 @@ def _finish(out: pd.DataFrame, totals: pd.Series, key: str) -> pd.DataFrame:
     return out
 
 
-def coverage(sentences: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFrame, codebook: Codebook,
-             *, coded: pd.DataFrame | None = None) -> pd.DataFrame:
+def _prepare(c, coder: TopicCoder | None, coded: pd.DataFrame | None):
+    coder = coder or default_coder()
+    coded = code_sentences(c, coder=coder) if coded is None else coded
+    return coder, coded, body_sentences(c)
+
+
+def coverage(c, *, coder: TopicCoder | None = None, coded: pd.DataFrame | None = None) -> pd.DataFrame:
     """Coverage of every topic in every document (topics a document does not address included).
 
     Parameters
     ----------
-    sentences, segments, documents : pandas.DataFrame
-        The corpus tables (``corpus.load()``).
-    coded : pandas.DataFrame, optional
+    c : corpus.Corpus
+    coder : TopicCoder, optional, keyword-only
+        Default: the project codebook compiled.
+    coded : pandas.DataFrame, optional, keyword-only
         :func:`code_sentences` output, if already computed.
 
     Returns
@@ -197,21 +151,19 @@ def coverage(sentences: pd.DataFrame, segments: pd.DataFrame, documents: pd.Data
         contains a cue of the topic), cues ("cue×count; …", most frequent first).
         Rows ordered by document, then codebook order.
     """
-    sents = body_sentences(sentences, segments)
-    coded = code_sentences(sentences, segments, codebook) if coded is None else coded
+    coder, coded, sents = _prepare(c, coder, coded)
     agg = _tally(coded, ["doc_id"], "topic_id")
-    topics = codebook.topics_frame()[["topic_id", "area_id", "label_zh", "label_en", "origin"]]
-    out = _grid(documents, topics).merge(agg, on=["doc_id", "topic_id"], how="left")
+    topics = coder.codebook.topics_frame()[["topic_id", "area_id", "label_zh", "label_en", "origin"]]
+    out = _grid(c, topics).merge(agg, on=["doc_id", "topic_id"], how="left")
     out = _finish(out, sents.groupby("doc_id")["n_chars"].sum(), "doc_id")
-    heads = _heading_topics(segments[segments["in_body"]], codebook)
+    heads = _heading_pairs(c, coder.heading_topics)
     out["has_heading"] = [(d, t) in heads for d, t in zip(out["doc_id"], out["topic_id"])]
     cols = ["doc_id", "county", "area_id", "topic_id", "label_zh", "label_en", "origin",
             "share_pct", "n_chars", "n_segments", "has_heading", "cues"]
     return out[cols]
 
 
-def area_coverage(sentences: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFrame, codebook: Codebook,
-                  *, coded: pd.DataFrame | None = None) -> pd.DataFrame:
+def area_coverage(c, *, coder: TopicCoder | None = None, coded: pd.DataFrame | None = None) -> pd.DataFrame:
     """Coverage of every area in every document (a sentence counts once per area).
 
     Returns
@@ -220,21 +172,19 @@ def area_coverage(sentences: pd.DataFrame, segments: pd.DataFrame, documents: pd
         Columns: doc_id, county, area_id, label_zh, label_en, share_pct, n_chars, n_segments,
         has_heading (a body heading of the document names the area, by its heading cues), cues.
     """
-    sents = body_sentences(sentences, segments)
-    coded = code_sentences(sentences, segments, codebook) if coded is None else coded
+    coder, coded, sents = _prepare(c, coder, coded)
     agg = _tally(coded, ["doc_id"], "area_id")
-    areas = codebook.areas_frame()[["area_id", "label_zh", "label_en"]]
-    out = _grid(documents, areas).merge(agg, on=["doc_id", "area_id"], how="left")
+    areas = coder.codebook.areas_frame()[["area_id", "label_zh", "label_en"]]
+    out = _grid(c, areas).merge(agg, on=["doc_id", "area_id"], how="left")
     out = _finish(out, sents.groupby("doc_id")["n_chars"].sum(), "doc_id")
-    body = segments[segments["in_body"]]
-    named = {(d, heading_area(h or "", codebook)) for d, h in zip(body["doc_id"], body["heading"])}
+    named = _heading_pairs(c, lambda h: [coder.heading_area(h)])
     out["has_heading"] = [(d, a) in named for d, a in zip(out["doc_id"], out["area_id"])]
     return out[["doc_id", "county", "area_id", "label_zh", "label_en", "share_pct", "n_chars", "n_segments",
                 "has_heading", "cues"]]
 
 
-def county_profiles(sentences: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFrame, codebook: Codebook,
-                    *, coded: pd.DataFrame | None = None, level: str = "area") -> pd.DataFrame:
+def county_profiles(c, *, coder: TopicCoder | None = None, coded: pd.DataFrame | None = None,
+                    level: str = "area") -> pd.DataFrame:
     """Coverage per county, pooling the county's documents (characters summed before dividing).
 
     ``level`` is ``"area"`` or ``"topic"``.
@@ -247,16 +197,14 @@ def county_profiles(sentences: pd.DataFrame, segments: pd.DataFrame, documents: 
     """
     if level not in ("area", "topic"):
         raise ValueError(f"level={level!r} not allowed; use 'area' or 'topic'")
-    county = documents.set_index("doc_id")["county"]
-    sents = body_sentences(sentences, segments)
-    sents["county"] = sents["doc_id"].map(county)
-    coded = code_sentences(sentences, segments, codebook) if coded is None else coded
-    coded = coded.assign(county=coded["doc_id"].map(county))
+    coder, coded, sents = _prepare(c, coder, coded)
+    sents = c.attach(sents, "county")
+    coded = c.attach(coded, "county")
     key = "area_id" if level == "area" else "topic_id"
     agg = _tally(coded, ["county"], key)
-    units = codebook.areas_frame() if level == "area" else codebook.topics_frame()
+    units = coder.codebook.areas_frame() if level == "area" else coder.codebook.topics_frame()
     units = units[[key] + (["area_id"] if level == "topic" else []) + ["label_zh", "label_en"]]
-    counties = documents.groupby("county", sort=False)["doc_id"].nunique().rename("n_docs").reset_index()
+    counties = c.documents.groupby("county", sort=False)["doc_id"].nunique().rename("n_docs").reset_index()
     out = counties.merge(units, how="cross").merge(agg, on=["county", key], how="left")
     out = _finish(out, sents.groupby("county")["n_chars"].sum(), "county")
     cols = ["county", "area_id"] + (["topic_id"] if level == "topic" else []) + [
@@ -283,7 +231,7 @@ def relative_emphasis(profiles: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def gaps(topic_profiles: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+def gaps(topic_profiles: pd.DataFrame, *, coder: TopicCoder) -> pd.DataFrame:
     """Topic × county: does any document of the county address the topic?
 
     Parameters
@@ -297,21 +245,22 @@ def gaps(topic_profiles: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
         Columns: county, area_id, topic_id, label_zh, label_en, origin, addressed, share_pct,
         n_segments. Rows with ``addressed == False`` are what the county leaves out.
     """
-    origin = codebook.topics_frame().set_index("topic_id")["origin"]
+    origin = coder.codebook.topics_frame().set_index("topic_id")["origin"]
     out = topic_profiles.copy()
     out["origin"] = out["topic_id"].map(origin)
     out["addressed"] = out["n_segments"] > 0
     return out[["county", "area_id", "topic_id", "label_zh", "label_en", "origin", "addressed", "share_pct", "n_segments"]]
 
 
-def _heading_topics(body: pd.DataFrame, codebook: Codebook) -> set:
+def _heading_pairs(c, named) -> set:
+    """(doc_id, id) for every id ``named(heading)`` returns for a body heading of the corpus."""
+    body = c.body().segments
     heads = body[body["heading"].fillna("") != ""]
-    return {(d, t.id) for d, h in zip(heads["doc_id"], heads["heading"])
-            for t in codebook.topics if match_topic(h, t.id, codebook)}
+    return {(d, x) for d, h in zip(heads["doc_id"], heads["heading"]) for x in named(h) if x}
 
 
-def _grid(documents: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
-    return documents[["doc_id", "county"]].merge(units, how="cross")
+def _grid(c, units: pd.DataFrame) -> pd.DataFrame:
+    return c.documents[["doc_id", "county"]].merge(units, how="cross")
 
 
 def _pct(part: pd.Series, whole: pd.Series) -> pd.Series:

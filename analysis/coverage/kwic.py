@@ -15,9 +15,9 @@ import re
 
 import pandas as pd
 
-from analysis.coverage.codebook import Codebook, normalise
-from analysis.coverage.codebook import load as load_codebook
-from analysis.coverage.coding import body_sentences, match_topic
+from analysis.coverage.codebook import normalise
+from analysis.coverage.coder import TopicCoder
+from analysis.coverage.coding import body_sentences, default_coder
 
 COLUMNS = ["doc_id", "seg_id", "sent_id", "topic_id", "cue", "start", "end", "text",
            "match_start", "match_end", "left", "keyword", "right"]
@@ -25,7 +25,7 @@ COLUMNS = ["doc_id", "seg_id", "sent_id", "topic_id", "cue", "start", "end", "te
 _VARIANTS = {"，": ",", "：": ":", "；": ";", "（": "(", "）": ")", "“": '"', "”": '"', "！": "!", "？": "?"}
 
 
-def kwic(c, query: str, *, codebook: Codebook | None = None, doc_id: str | None = None,
+def kwic(c, query: str, *, coder: TopicCoder | None = None, doc_id: str | None = None,
          width: int = 15) -> pd.DataFrame:
     """Occurrences of a cue term, a topic's cues or an area's cues in the body sentences of ``c``.
 
@@ -35,8 +35,8 @@ def kwic(c, query: str, *, codebook: Codebook | None = None, doc_id: str | None 
         The loaded corpus (``corpus.load()``).
     query : str
         A topic id or area id of the codebook, or else a literal cue term.
-    codebook : Codebook, optional
-        Default: the project codebook.
+    coder : TopicCoder, optional
+        Default: the project codebook, compiled.
     doc_id : str, optional
         Restrict to one document.
     width : int
@@ -49,12 +49,10 @@ def kwic(c, query: str, *, codebook: Codebook | None = None, doc_id: str | None 
         cue, start, end (source offsets of the sentence), text (verbatim source sentence),
         match_start, match_end (source offsets of the cue, -1 if not located), left, keyword, right.
     """
-    codebook = codebook or load_codebook()
-    sents = body_sentences(c.sentences, c.segments)
-    if doc_id is not None:
-        sents = sents[sents["doc_id"] == doc_id]
+    coder = coder or default_coder()
+    sents = body_sentences(c if doc_id is None else c.subset([doc_id]))
     sents = sents.merge(c.sentences[["sent_id", "start", "end"]], on="sent_id")
-    finder = _finder(query, codebook)
+    finder = _finder(query, coder)
     rows = []
     for s in sents.itertuples(index=False):
         hits = finder(s.text)
@@ -79,8 +77,9 @@ def kwic(c, query: str, *, codebook: Codebook | None = None, doc_id: str | None 
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def _finder(query: str, codebook: Codebook):
+def _finder(query: str, coder: TopicCoder):
     """Function text -> [(topic_id, cue, start, end)] in text order, for the query."""
+    codebook = coder.codebook
     topic_ids = [t.id for t in codebook.topics]
     area_ids = [a.id for a in codebook.areas]
     if query in topic_ids:
@@ -94,7 +93,7 @@ def _finder(query: str, codebook: Codebook):
         return lambda text: [("", query, m.start(), m.end()) for m in pattern.finditer(normalise(text))]
 
     def find(text: str) -> list:
-        hits = [(tid, cue, s, e) for tid in ids for cue, s, e in match_topic(text, tid, codebook)]
+        hits = [(tid, cue, s, e) for tid in ids for cue, s, e in coder.match(text, tid)]
         return sorted(hits, key=lambda h: (h[2], h[3]))
 
     return find

@@ -4,7 +4,7 @@ Heading labels
     Many documents follow the 纲要 outline and name the area in their headings (濉溪县 and 濮阳县
     most closely: "（四）健全行政执法工作体系"). A body segment is labelled with the area named by
     its own heading or, failing that, by the nearest ancestor heading that names one
-    (:func:`analysis.codebook.heading_area`, heading cues from the codebook). Segments under
+    (:meth:`analysis.coverage.coder.TopicCoder.heading_area`, heading cues from the codebook). Segments under
     headings that name no area (指导思想, 工作步骤, …) get no label and are not evaluated.
 
 Independence
@@ -32,13 +32,14 @@ from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import adjusted_mutual_info_score, cohen_kappa_score, precision_score, recall_score
 
-from analysis.coverage.codebook import Codebook, heading_area
+from analysis.coverage.codebook import Codebook
+from analysis.coverage.coder import TopicCoder
 from analysis.coverage.coding import body_text, code_segments, primary_areas
 
 SEED = 20210801  # fixed: same corpus, same NMF topics
 
 
-def heading_labels(segments: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+def heading_labels(c, *, coder: TopicCoder) -> pd.DataFrame:
     """Label body segments with the area their own or nearest ancestor heading names.
 
     Returns
@@ -48,10 +49,11 @@ def heading_labels(segments: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
         doc_id, seg_id, area_id (label), label_seg_id (segment whose heading gave the label),
         label_heading, n_chars (characters of the text without the heading).
     """
+    segments = c.body().segments
     by_id = segments.set_index("seg_id")
-    named = {s: heading_area(h or "", codebook) for s, h in zip(segments["seg_id"], segments["heading"])}
+    named = {s: coder.heading_area(h or "") for s, h in zip(segments["seg_id"], segments["heading"])}
     rows = []
-    for seg in segments[segments["in_body"]].itertuples(index=False):
+    for seg in segments.itertuples(index=False):
         text = body_text(seg.text or "", seg.heading or "").strip("，。；：、 \n")
         if not _has_content(text):
             continue
@@ -69,13 +71,13 @@ def _has_content(text: str) -> bool:
     return sum(ch.isalpha() for ch in text) >= 4
 
 
-def predictions(segments: pd.DataFrame, codebook: Codebook) -> pd.Series:
+def predictions(c, *, coder: TopicCoder) -> pd.Series:
     """Primary area of each body segment coded WITHOUT its own heading (index seg_id; no entry
     for segments without any cue hit)."""
-    return primary_areas(code_segments(segments, codebook, drop_heading=True), codebook)
+    return primary_areas(code_segments(c, coder=coder, drop_heading=True), coder)
 
 
-def agreement(labels: pd.DataFrame, predicted: pd.Series, codebook: Codebook) -> pd.DataFrame:
+def agreement(labels: pd.DataFrame, predicted: pd.Series, *, coder: TopicCoder) -> pd.DataFrame:
     """Precision, recall and Cohen's kappa of the coding against heading labels, per area.
 
     Each area is scored one-vs-rest over all labelled segments (predicted = the segment's primary
@@ -90,7 +92,7 @@ def agreement(labels: pd.DataFrame, predicted: pd.Series, codebook: Codebook) ->
     y_true = labels["area_id"].to_numpy()
     y_pred = labels["seg_id"].map(predicted).fillna("none").to_numpy()
     rows = []
-    for area in codebook.areas:
+    for area in coder.codebook.areas:
         t, p = y_true == area.id, y_pred == area.id
         if not t.any():
             continue
@@ -194,7 +196,7 @@ def nmf_alignment(docs: pd.Series, areas: pd.Series, codebook: Codebook, *, seed
     return topics, summary
 
 
-def validity_tables(c, codebook: Codebook, *, seed: int = SEED) -> dict:
+def validity_tables(c, *, coder: TopicCoder, seed: int = SEED) -> dict:
     """All validity tables for the report, from a loaded corpus.
 
     Returns
@@ -205,13 +207,13 @@ def validity_tables(c, codebook: Codebook, *, seed: int = SEED) -> dict:
         ``coverage_nmf`` and ``coverage_nmf_summary`` (:func:`nmf_alignment` against the heading
         labels, on all body segments).
     """
-    labels = heading_labels(c.segments, codebook)
-    predicted = predictions(c.segments, codebook)
-    docs = segment_tokens(c.tokens, seg_ids=c.segments.loc[c.segments["in_body"], "seg_id"])
-    nmf_topics, nmf_summary = nmf_alignment(docs, labels.set_index("seg_id")["area_id"], codebook, seed=seed)
+    labels = heading_labels(c, coder=coder)
+    predicted = predictions(c, coder=coder)
+    docs = segment_tokens(c.body().tokens)
+    nmf_topics, nmf_summary = nmf_alignment(docs, labels.set_index("seg_id")["area_id"], coder.codebook, seed=seed)
     per_doc = labels.groupby("doc_id", sort=False).size().rename("n_labelled").reset_index()
     return {
-        "coverage_validity": agreement(labels, predicted, codebook),
+        "coverage_validity": agreement(labels, predicted, coder=coder),
         "coverage_confusion": confusion(labels, predicted),
         "coverage_validity_docs": per_doc,
         "coverage_nmf": nmf_topics,

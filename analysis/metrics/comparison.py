@@ -15,8 +15,6 @@ from analysis.metrics.extraction import INVALID_FLAGS
 NOT_REPORTED = "not reported"
 FLAGGED = "flagged"
 REPORTED = "reported"
-FUNNEL_STAGES = ("reconsideration_received", "reconsideration_accepted", "reconsideration_rejected",
-                 "reconsideration_corrected", "reconsideration_resolved")
 COMPARISON_COLUMNS = ["county", "metric", "label", "kind", "status", "value", "comparator", "unit",
                       "year", "doc_id", "n_values", "flags"]
 
@@ -85,8 +83,8 @@ def _display(row, words) -> str:
     return f"{symbol}{value}{row.unit}"
 
 
-def funnel(metrics: pd.DataFrame, counties) -> pd.DataFrame:
-    """The 行政复议 funnel (received → accepted → rejected / corrected / resolved) per county.
+def funnel(metrics: pd.DataFrame, counties, *, defs: MetricDefs | None = None) -> pd.DataFrame:
+    """The 行政复议 funnel (the ``funnel`` stages of the metric definitions) per county.
 
     Returns
     -------
@@ -94,13 +92,14 @@ def funnel(metrics: pd.DataFrame, counties) -> pd.DataFrame:
         county, stage (metric id), stage_order, status, value, share_of_received_pct,
         year, doc_id.
     """
+    stages = (defs or load_metric_defs()).funnel
     rows = []
     actual = metrics[(metrics.kind == "actual") & metrics["flags"].map(is_valid)]
     for county in counties:
         here = actual[actual.county == county]
-        received = here[here.metric == FUNNEL_STAGES[0]]
+        received = here[here.metric == stages[0]]
         base = received["value"].iloc[-1] if len(received) else None
-        for order, stage in enumerate(FUNNEL_STAGES):
+        for order, stage in enumerate(stages):
             hit = here[here.metric == stage].sort_values("year", kind="stable")
             value = hit["value"].iloc[-1] if len(hit) else float("nan")
             rows.append({"county": county, "stage": stage, "stage_order": order,
@@ -133,8 +132,7 @@ def target_vs_actual(table: pd.DataFrame, *, metric: str = "leader_appearance_ra
     return pd.DataFrame(rows)
 
 
-def commitments(metrics: pd.DataFrame, documents: pd.DataFrame,
-                segments: pd.DataFrame) -> pd.DataFrame:
+def commitments(metrics: pd.DataFrame, c) -> pd.DataFrame:
     """Quantified targets per document and per 10,000 characters of body text.
 
     Returns
@@ -142,9 +140,9 @@ def commitments(metrics: pd.DataFrame, documents: pd.DataFrame,
     DataFrame
         doc_id, county, doc_type, n_targets, n_actuals, body_chars, targets_per_10k_chars.
     """
-    body = segments[segments.in_body].groupby("doc_id")["n_chars"].sum()
+    body = c.body().segments.groupby("doc_id")["n_chars"].sum()
     rows = []
-    for doc in documents.itertuples(index=False):
+    for doc in c.documents.itertuples(index=False):
         mine = metrics[metrics.doc_id == doc.doc_id]
         chars = int(body.get(doc.doc_id, 0)) or int(doc.n_chars or 0)
         n_targets = int((mine.kind == "target").sum())

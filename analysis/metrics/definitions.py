@@ -16,11 +16,7 @@ import yaml
 from analysis.paths import METRICS_FILE
 
 DEFAULT_PATH = METRICS_FILE
-REQUIRED_IDS = (
-    "reconsideration_received", "reconsideration_accepted", "reconsideration_rejected",
-    "reconsideration_corrected", "reconsideration_resolved", "litigation_first_instance",
-    "litigation_heard", "leader_appearance_rate", "petition_decline_pct",
-)
+_TOP_KEYS = ("units", "kind_cues", "funnel", "required", "subjects", "metrics")
 KIND_HINTS = ("actual", "target", "both")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _REQUIRED_FIELDS = ("id", "label_zh", "label_en", "unit", "cues")
@@ -61,11 +57,17 @@ class MetricDef:
 
 @dataclass(frozen=True)
 class MetricDefs:
-    """All definitions: ``subjects`` (id -> cue phrases) and ``metrics`` (in file order)."""
+    """All definitions: the genre's units and kind cues, funnel stages, required ids,
+    ``subjects`` (id -> cue phrases) and ``metrics`` (in file order)."""
 
     subjects: dict
     metrics: tuple
     path: str
+    units: tuple = ()  # longest first; '%' is always a unit
+    target_cues: tuple = ()
+    actual_cues: tuple = ()
+    funnel: tuple = ()
+    required: tuple = ()
 
     def by_id(self) -> dict:
         """Mapping metric id -> MetricDef."""
@@ -91,10 +93,39 @@ def load_metric_defs(path: str | Path | None = None) -> MetricDefs:
         raise MetricDefinitionError(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("metrics"), list):
         raise MetricDefinitionError(f"{path}: expected a mapping with a 'metrics' list")
+    unknown = sorted(set(raw) - set(_TOP_KEYS))
+    if unknown:
+        raise MetricDefinitionError(f"{path}: unknown top-level key(s) {unknown}; allowed: {list(_TOP_KEYS)}")
+    units = _phrases(raw, "units", path)
+    cues = raw.get("kind_cues")
+    if not isinstance(cues, dict) or set(cues) != {"target", "actual"}:
+        raise MetricDefinitionError(f"{path}: 'kind_cues' must map 'target' and 'actual' to phrase lists")
+    target, actual = _phrases(cues, "target", path), _phrases(cues, "actual", path)
     subjects = _subjects(raw.get("subjects") or {}, path)
     metrics = tuple(_metric(entry, i, subjects, path) for i, entry in enumerate(raw["metrics"]))
-    _check_ids(metrics, path)
-    return MetricDefs(subjects=subjects, metrics=metrics, path=str(path))
+    required, funnel = _phrases(raw, "required", path), _phrases(raw, "funnel", path)
+    _check_ids(metrics, required, funnel, path)
+    _check_units(metrics, units, path)
+    return MetricDefs(subjects=subjects, metrics=metrics, path=str(path),
+                      units=tuple(sorted(units, key=len, reverse=True)), target_cues=target,
+                      actual_cues=actual, funnel=funnel, required=required)
+
+
+def _phrases(raw: dict, key: str, path) -> tuple:
+    value = raw.get(key)
+    if not _is_phrase_list(value) or not value:
+        raise MetricDefinitionError(f"{path}: {key!r} must be a non-empty list of phrases, got {value!r}")
+    return tuple(str(v) for v in value)
+
+
+def _check_units(metrics, units: tuple, path) -> None:
+    known = set(units) | {"%"}
+    for m in metrics:
+        for unit in {m.unit, *m.units}:
+            if unit not in known:
+                raise MetricDefinitionError(
+                    f"{path}: metric {m.id!r}: unit {unit!r} is not one of the genre's units "
+                    f"(add it to 'units' or use one of {sorted(known)})")
 
 
 def _subjects(raw, path) -> dict:
@@ -165,7 +196,7 @@ def _bounds(raw, where):
     return (float(raw[0]), float(raw[1]))
 
 
-def _check_ids(metrics, path) -> None:
+def _check_ids(metrics, required: tuple, funnel: tuple, path) -> None:
     ids = [m.id for m in metrics]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
@@ -173,6 +204,9 @@ def _check_ids(metrics, path) -> None:
     for m in metrics:
         if m.part_of is not None and m.part_of not in ids:
             raise MetricDefinitionError(f"{path}: metric {m.id!r}: part_of {m.part_of!r} is not a metric id")
-    missing = [i for i in REQUIRED_IDS if i not in ids]
+    missing = [i for i in required if i not in ids]
     if missing:
         raise MetricDefinitionError(f"{path}: required metric id(s) missing: {', '.join(missing)}")
+    unknown = [i for i in funnel if i not in ids]
+    if unknown:
+        raise MetricDefinitionError(f"{path}: funnel stage(s) {', '.join(unknown)} are not metric ids")

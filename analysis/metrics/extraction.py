@@ -24,6 +24,7 @@ Cost: linear in the number of sentences × metric definitions; documents are ind
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pandas as pd
 
@@ -35,8 +36,6 @@ METRIC_COLUMNS = ["doc_id", "county", "year", "metric", "value", "value_max", "u
 UNCLASSIFIED_COLUMNS = ["doc_id", "county", "year", "value", "value_max", "unit", "kind",
                         "comparator", "number_text", "quote", "start", "end"]
 SKIPPED = " \t\r\n\u3000*#"
-TARGET_CUES = ("力争", "确保", "争取", "目标", "计划", "年底前", "年年底", "以前", "之前", "到20")
-ACTUAL_CUES = ("同比", "累计", "共计", "已", "较上年", "比上年")
 _YEAR = re.compile(r"((?:19|20)\d{2})(?:[—–\-~～至到]((?:19|20)\d{2}))?年(的)?")
 # Flags that make a value unusable in comparisons (shown as 'flagged', never averaged).
 INVALID_FLAGS = ("rate_over_100", "out_of_bounds", "part_exceeds_total", "parts_sum_exceeds_total")
@@ -44,59 +43,87 @@ _CHANGE_TO = re.compile(r"(?:增加|增长|提高|提升|上升|下降|减少|�
 _CLAUSE_SPLIT = re.compile(r"[，；;。：:！？!?]|(?<!\d),|,(?!\d{3})")
 
 
-def extract(c, *, defs: MetricDefs | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Metric rows and unclassified quantities of every document of corpus ``c``.
+class MetricExtractor:
+    """Metric definitions compiled once and applied to any corpus (build once, reuse).
 
-    Returns
-    -------
-    (metrics, unclassified) : tuple of DataFrame
-        metrics: doc_id, county, year, metric, value, value_max (upper bound of a range,
-        else NaN), unit, kind ('actual'|'target'), comparator ('=', '>=', '<=', '>', '<',
-        '~', 'range'), quote, start, end (offsets into ``c.source_text(doc_id)``; the quote
-        equals that slice), flags (';'-joined: derived, rate_over_100, out_of_bounds,
-        part_exceeds_total, parts_sum_exceeds_total, target_stated_as_actual, actual_in_plan).
-        unclassified: doc_id, county, year, value, value_max, unit, kind, comparator,
-        number_text (the number as written), quote, start, end.
+    Parameters
+    ----------
+    defs : MetricDefs
+        Validated definitions (:func:`analysis.metrics.definitions.load_metric_defs`).
+
+    Attributes
+    ----------
+    defs : MetricDefs
+    cue_patterns_ : dict
+        metric id -> compiled cue patterns, in the definition's order.
     """
-    defs = defs or load_metric_defs()
-    rows, loose = [], []
-    docs = c.documents.set_index("doc_id")
-    for doc_id, sents in c.sentences.groupby("doc_id", sort=False):
-        doc = docs.loc[doc_id]
-        source = c.source_text(doc_id)
-        for sent in sents.itertuples(index=False):
-            r, u = extract_sentence(source, int(sent.start), int(sent.end), doc_id=doc_id,
-                                    county=_county(doc, doc_id), doc_type=_doc_type(doc),
-                                    doc_year=_doc_year(doc, doc_id), defs=defs)
-            rows += r
-            loose += u
-    metrics = pd.DataFrame(rows, columns=METRIC_COLUMNS)
-    metrics = validate(metrics, defs)
-    return metrics, pd.DataFrame(loose, columns=UNCLASSIFIED_COLUMNS)
+
+    def __init__(self, defs: MetricDefs) -> None:
+        self.defs = defs
+        self.by_id_ = defs.by_id()
+        self.cue_patterns_ = {m.id: tuple(re.compile(re.escape(cue)) for cue in m.cues) for m in defs.metrics}
+
+    @classmethod
+    def from_file(cls, path: str | Path | None = None) -> MetricExtractor:
+        """Load, validate and compile a metric definition file (default: the project's)."""
+        return cls(load_metric_defs(path))
+
+    def __repr__(self) -> str:
+        return f"MetricExtractor({len(self.defs.metrics)} metrics, {self.defs.path!r})"
+
+    def extract(self, c) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Metric rows and unclassified quantities of every document of corpus ``c``.
+
+        Returns
+        -------
+        (metrics, unclassified) : tuple of DataFrame
+            metrics: doc_id, county, year, metric, value, value_max (upper bound of a range,
+            else NaN), unit, kind ('actual'|'target'), comparator ('=', '>=', '<=', '>', '<',
+            '~', 'range'), quote, start, end (offsets into ``c.source_text(doc_id)``; the quote
+            equals that slice), flags (';'-joined: derived, rate_over_100, out_of_bounds,
+            part_exceeds_total, parts_sum_exceeds_total, target_stated_as_actual, actual_in_plan).
+            unclassified: doc_id, county, year, value, value_max, unit, kind, comparator,
+            number_text (the number as written), quote, start, end.
+        """
+        rows, loose = [], []
+        docs = c.documents.set_index("doc_id")
+        for doc_id, sents in c.body().sentences.groupby("doc_id", sort=False):
+            doc = docs.loc[doc_id]
+            source = c.source_text(doc_id)
+            context = {"doc_id": doc_id, "county": _docvar(doc, "county"), "doc_type": _docvar(doc, "doc_type"),
+                       "doc_year": _doc_year(doc)}
+            for sent in sents.itertuples(index=False):
+                r, u = self.extract_sentence(source, int(sent.start), int(sent.end), **context)
+                rows += r
+                loose += u
+        metrics = pd.DataFrame(rows, columns=METRIC_COLUMNS)
+        metrics = validate(metrics, self.defs)
+        return metrics, pd.DataFrame(loose, columns=UNCLASSIFIED_COLUMNS)
+
+    def extract_sentence(self, source: str, start: int, end: int, *, doc_id: str, county: str | None,
+                         doc_type: str | None, doc_year: int | None):
+        """Metric rows and unclassified rows (lists of dicts) of the sentence ``source[start:end]``."""
+        return _extract_sentence(self, source, start, end, doc_id=doc_id, county=county, doc_type=doc_type,
+                                 doc_year=doc_year)
 
 
-def _doc_year(doc, doc_id: str) -> int | None:
-    """The document's last year; else a year in its title or doc_id; else None."""
-    for field in ("year_end", "year_start"):
-        value = doc.get(field)
+def extract(c, *, extractor: MetricExtractor | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Metric rows and unclassified quantities of corpus ``c`` (see :meth:`MetricExtractor.extract`)."""
+    return (extractor or MetricExtractor.from_file()).extract(c)
+
+
+def _doc_year(doc) -> int | None:
+    """The year a document's figures are for by default: its last year (None if unknown)."""
+    for name in ("year_end", "year_start"):
+        value = doc.get(name)
         if value is not None and not pd.isna(value):
             return int(value)
-    m = re.search(r"(?:19|20)\d{2}", f"{doc.get('title') or ''} {doc_id}")
-    return int(m.group()) if m else None
+    return None
 
 
-def _doc_type(doc) -> str | None:
-    """doc_type, or 'report' when unknown but the title says 报告/总结 (None if no clue)."""
-    value = doc.get("doc_type")
-    if isinstance(value, str) and value:
-        return value
-    title = doc.get("title") or ""
-    return "report" if isinstance(title, str) and ("报告" in title or "总结" in title) else None
-
-
-def _county(doc, doc_id: str) -> str:
-    value = doc.get("county")
-    return value if isinstance(value, str) and value else doc_id
+def _docvar(doc, name: str) -> str | None:
+    value = doc.get(name)
+    return value if isinstance(value, str) and value else None
 
 
 def compact(text: str) -> tuple[str, list[int]]:
@@ -115,9 +142,9 @@ def clauses(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if b > a]
 
 
-def extract_sentence(source: str, start: int, end: int, *, doc_id: str, county: str,
-                     doc_type: str, doc_year: int | None, defs: MetricDefs):
-    """Metric rows and unclassified rows (lists of dicts) of the sentence ``source[start:end]``."""
+def _extract_sentence(ex: MetricExtractor, source: str, start: int, end: int, *, doc_id: str,
+                      county: str | None, doc_type: str | None, doc_year: int | None):
+    defs = ex.defs
     text, index = compact(source[start:end])
     years = _years(text)
     rows, loose, carried, origin = [], [], set(), 0
@@ -126,13 +153,13 @@ def extract_sentence(source: str, start: int, end: int, *, doc_id: str, county: 
         own = {s for s, cues in defs.subjects.items() if any(cue in clause for cue in cues)}
         if own:
             carried, origin = own, a
-        ctx = dict(doc_id=doc_id, county=county, doc_type=doc_type, doc_year=doc_year,
+        ctx = dict(doc_id=doc_id, county=county, doc_type=doc_type, doc_year=doc_year, defs=defs,
                    years=years, clause_start=a, subject_start=origin if carried else a,
                    clause_end=b, src=(source, start, index))
-        quantities = numbers.parse_quantities(clause)
+        quantities = numbers.parse_quantities(clause, defs.units)
         matched, previous = set(), []
         for i, q in enumerate(quantities):
-            found = _match(clause, q, _region(clause, quantities, i), carried, defs)
+            found = _match(clause, q, _region(clause, quantities, i), carried, ex)
             if not found and i > 0 and _CHANGE_TO.search(clause[quantities[i - 1].end:q.start]) \
                     and quantities[i - 1].unit == q.unit:
                 found = previous  # 由632人增加至863人: the new level of the same metric
@@ -184,16 +211,16 @@ def _mask(text: str, phrases) -> str:
     return text
 
 
-def _match(clause, q, region, subjects, defs):
+def _match(clause, q, region, subjects, ex: MetricExtractor):
     """(metric, sign) pairs for quantity ``q``: one for a count, all listed for a rate."""
     left, right = region
     found = []
-    for m in defs.metrics:
+    for m in ex.defs.metrics:
         if q.unit not in m.units or (m.subject is not None and m.subject not in subjects):
             continue
         masked = _mask(clause, m.exclude)
-        spans = [(p.start(), p.end()) for cue in m.cues
-                 for p in re.finditer(re.escape(cue), masked) if left <= p.start() and p.end() <= right]
+        spans = [(p.start(), p.end()) for pattern in ex.cue_patterns_[m.id]
+                 for p in pattern.finditer(masked) if left <= p.start() and p.end() <= right]
         sign = _sign(m, clause[left:q.start])
         if spans and sign is not None:
             found.append((m, min(spans, key=lambda s: _distance(s, q)), sign))
@@ -222,12 +249,12 @@ def _sign(metric, before: str) -> int | None:
 
 def _kind(ctx, clause: str) -> tuple[str, str]:
     """(kind, flag) from the document type and the clause's own tense/modal cues."""
-    has_target = any(cue in clause for cue in TARGET_CUES)
+    has_target = any(cue in clause for cue in ctx["defs"].target_cues)
     if ctx["doc_type"] is None:  # unknown genre: the clause alone decides
         return ("target", "") if has_target else ("actual", "")
     if ctx["doc_type"] == "report":
         return ("target", "target_stated_as_actual") if has_target else ("actual", "")
-    if any(cue in clause for cue in ACTUAL_CUES) and not has_target:
+    if any(cue in clause for cue in ctx["defs"].actual_cues) and not has_target:
         return "actual", "actual_in_plan"
     return "target", ""
 

@@ -18,19 +18,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Units, longest first so that 个工作日 wins over 个.
-UNITS = tuple(
-    sorted(
-        (
-            "个工作日", "工作日", "人次", "场次", "辆次", "家次", "学时", "课时", "小时", "个月",
-            "万元", "亿元", "元", "件", "起", "个", "项", "名", "人", "次", "场", "期", "户", "枚",
-            "家", "条", "处", "类", "天", "年", "分", "份", "辆", "批", "所", "周", "宗", "例",
-            "篇", "部", "座", "套", "位", "册", "张", "单", "笔", "宗次", "件次", "批次",
-        ),
-        key=len,
-        reverse=True,
-    )
-)
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
              "六": 6, "七": 7, "八": 8, "九": 9}
 CN_UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -124,8 +111,11 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def parse_quantities(text: str) -> list[Quantity]:
+def parse_quantities(text: str, units: tuple[str, ...] | None = None) -> list[Quantity]:
     """Every quantity in ``text`` (a sentence or clause), in order.
+
+    ``units`` are the units a number may carry, longest first (default: the genre's units
+    from the metric definitions, ``MetricDefs.units``); ``%`` always counts.
 
     Returns
     -------
@@ -134,6 +124,10 @@ def parse_quantities(text: str) -> list[Quantity]:
         (``'%'`` for percentages, '' never occurs), comparator, start, end (offsets of the
         number and its unit in ``text``), numeral, cue.
     """
+    if units is None:
+        from analysis.metrics.definitions import load_metric_defs
+
+        units = load_metric_defs().units
     t = normalise_digits(text)
     quoted = quoted_spans(t)
     out, pos = [], 0
@@ -141,7 +135,7 @@ def parse_quantities(text: str) -> list[Quantity]:
         pos = m.end()
         if any(a < m.start() < b for a, b in quoted) or t[max(0, m.start() - 1):m.start()] == "第":
             continue
-        q = _read_quantity(t, m)
+        q = _read_quantity(t, m, units)
         if q is not None:
             out.append(q)
             pos = q.end
@@ -160,7 +154,7 @@ def _skip_spaces(t: str, pos: int) -> int:
     return pos
 
 
-def _read_quantity(t: str, m: re.Match) -> Quantity | None:
+def _read_quantity(t: str, m: re.Match, units: tuple[str, ...]) -> Quantity | None:
     token = m.group()
     if token.startswith("百分之"):
         value, numeral = (100.0, "chinese") if token[3:] == "百" else _value(token[3:])
@@ -185,7 +179,7 @@ def _read_quantity(t: str, m: re.Match) -> Quantity | None:
             value *= CN_BIG[t[pos]]
             pos += 1
     pos = _skip_spaces(t, pos)
-    unit = _unit_at(t, pos)
+    unit = _unit_at(t, pos, units)
     if not unit:
         return None
     if unit == "年" and 1900 <= value <= 2100:
@@ -210,10 +204,10 @@ def _read_range(t: str, pos: int, numeral: str, fallback: int) -> tuple[float | 
     return (high, m.end()) if high is not None else (None, fallback)
 
 
-def _unit_at(t: str, pos: int) -> str:
+def _unit_at(t: str, pos: int, units: tuple[str, ...]) -> str:
     if t.startswith("%", pos):
         return "%"
-    for unit in UNITS:
+    for unit in units:
         if t.startswith(unit, pos):
             return unit
     return ""

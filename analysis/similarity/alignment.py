@@ -23,12 +23,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.similarity.tfidf import _HAS_CJK, topk_cosine, vectorize
+from analysis.similarity.tfidf import content_tokens, topk_cosine, vectorize
 
 TASK_KINDS = frozenset({"section", "item"})
 
 
-def unit_map(segments: pd.DataFrame) -> pd.Series:
+def unit_map(c) -> pd.Series:
     """Task unit of each body segment.
 
     A *leaf task* is a section or item with no section/item below it. A segment belongs to
@@ -41,7 +41,7 @@ def unit_map(segments: pd.DataFrame) -> pd.Series:
     Series
         seg_id -> unit_id (the seg_id of the unit's root segment), body segments only.
     """
-    body = segments[segments.in_body.astype(bool)]
+    body = c.body().segments
     parent = dict(zip(body.seg_id, body.parent))
     kind = dict(zip(body.seg_id, body.kind))
     chains = {}
@@ -71,8 +71,8 @@ def task_units(c, *, min_chars: int = 20) -> pd.DataFrame:
         document order), n_chars; units with fewer than ``min_chars`` characters besides
         their heading (e.g. a heading that only groups tasks) are dropped.
     """
-    seg = c.segments[c.segments.in_body.astype(bool)].copy()
-    seg["unit_id"] = seg.seg_id.map(unit_map(c.segments))
+    seg = c.body().segments.copy()
+    seg["unit_id"] = seg.seg_id.map(unit_map(c))
     agg = seg.groupby("unit_id", sort=False).agg(doc_id=("doc_id", "first"), start=("start", "min"),
                                                  end=("end", "max"), text=("text", "".join))
     roots = c.segments.set_index("seg_id").loc[agg.index, ["kind", "number", "heading"]]
@@ -85,9 +85,9 @@ def task_units(c, *, min_chars: int = 20) -> pd.DataFrame:
 
 def unit_tokens(c, units: pd.DataFrame) -> pd.Series:
     """Content tokens (stopwords and tokens without Chinese removed) per unit, in unit order."""
-    members = unit_map(c.segments)
-    tok = c.tokens[~c.tokens.is_stop.astype(bool) & c.tokens.seg_id.isin(members.index)]
-    tok = tok[tok.token.map(lambda t: bool(_HAS_CJK.search(t)))]
+    members = unit_map(c)
+    tok = content_tokens(c)
+    tok = tok[tok.seg_id.isin(members.index)]
     lists = tok.assign(unit_id=tok.seg_id.map(members)).groupby("unit_id", sort=False)["token"].agg(list)
     return lists.reindex(units.unit_id).map(lambda v: v if isinstance(v, list) else [])
 

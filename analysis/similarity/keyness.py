@@ -29,8 +29,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+import corpus
 from analysis.similarity.reuse import place_names
-from analysis.similarity.tfidf import _HAS_CJK
+from analysis.similarity.tfidf import content_tokens
 
 STATISTIC = "log_odds_dirichlet_z"
 
@@ -100,19 +101,12 @@ def term_counts(c, *, by: str = "county", names: list[str] | None = None,
     """
     if by not in ("county", "doc_id"):
         raise ValueError(f"by must be 'county' or 'doc_id', got {by!r}")
-    import corpus
-
     names = place_names(corpus.counties()) if names is None else names
-    body = set(c.segments.loc[c.segments.in_body.astype(bool), "seg_id"])
-    tok = c.tokens[c.tokens.seg_id.isin(body) & ~c.tokens.is_stop.astype(bool)]
+    tok = content_tokens(c)
     vocab = pd.Series(tok.token.unique())
-    keep = set(vocab[vocab.map(lambda t: len(t) >= min_term_chars and bool(_HAS_CJK.search(t))
-                               and not is_place_term(t, names))])
-    tok = tok[tok.token.isin(keep)]
-    if by == "county":
-        tok = tok.assign(group=tok.doc_id.map(dict(zip(c.documents.doc_id, c.documents.county))))
-    else:
-        tok = tok.assign(group=tok.doc_id)
+    keep = set(vocab[vocab.map(lambda t: len(t) >= min_term_chars and not is_place_term(t, names))])
+    tok = c.attach(tok[tok.token.isin(keep)], "county")
+    tok = tok.assign(group=tok[by])
     return tok.groupby(["group", "token"]).size().rename("count").reset_index().rename(columns={"token": "term"})
 
 

@@ -48,9 +48,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+import corpus
+from corpus.patterns import HAN_RANGES
+
 PLACE = "@"
 NUMBER = "#"
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _ORDINAL = r"[（(]\s*[一二三四五六七八九十百零〇两]+\s*[）)]"
 _DIGITS = r"[0-9０-９]+(?:[.．][0-9０-９]+)?"
 _BREAK = -1
@@ -95,7 +97,7 @@ def mask_pattern(names: list[str]) -> re.Pattern:
     """Compile the unit pattern: place names, numbers, single Chinese characters."""
     alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
     place = f"(?P<place>{alternatives})|" if alternatives else ""
-    return re.compile(f"{place}(?P<num>{_ORDINAL}|{_DIGITS})|(?P<cjk>[{_CJK}])")
+    return re.compile(f"{place}(?P<num>{_ORDINAL}|{_DIGITS})|(?P<cjk>[{HAN_RANGES}])")
 
 
 def _unit(match: re.Match) -> str:
@@ -345,15 +347,13 @@ def corpus_streams(c, *, names: list[str] | None = None) -> list[Stream]:
     (``c.tokens`` joined to ``c.segments.in_body``); removed responsibility clauses, front
     and back matter and chrome therefore break the stream.
     """
-    import corpus
-
     pattern = mask_pattern(place_names(corpus.counties()) if names is None else names)
-    body = set(c.segments.loc[c.segments.in_body.astype(bool), "seg_id"])
-    tokens = c.tokens[c.tokens.seg_id.isin(body)]
+    by_doc = dict(tuple(c.body().tokens.groupby("doc_id", sort=False)[["start", "end"]]))
+    empty = pd.DataFrame({"start": [], "end": []})
     streams = []
     for doc in c.documents.itertuples(index=False):
         source = c.source_text(doc.doc_id)
-        tok = tokens[tokens.doc_id == doc.doc_id]
+        tok = by_doc.get(doc.doc_id, empty)
         edges = np.zeros(len(source) + 1, dtype=np.int64)
         np.add.at(edges, tok.start.to_numpy(dtype=np.int64), 1)
         np.add.at(edges, tok.end.to_numpy(dtype=np.int64), -1)

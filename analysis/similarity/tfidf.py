@@ -22,7 +22,6 @@ for the seeds); for a national corpus keep ``top_k`` small. Measured in
 from __future__ import annotations
 
 import json
-import re
 
 import numpy as np
 import pandas as pd
@@ -30,8 +29,8 @@ from scipy.cluster import hierarchy
 from scipy.spatial.distance import squareform
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-_HAS_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_NON_CJK = re.compile("[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+from corpus.patterns import HAS_HAN, NON_HAN
+
 METHODS = ("tfidf_word", "tfidf_char")
 
 
@@ -44,11 +43,21 @@ def body_tokens(c) -> pd.Series:
         doc_id -> list of tokens (document order; stopwords and tokens without a Chinese
         character removed), indexed in the order of ``c.documents``.
     """
-    body = set(c.segments.loc[c.segments.in_body, "seg_id"])
-    tok = c.tokens[c.tokens.seg_id.isin(body) & ~c.tokens.is_stop.astype(bool)]
-    tok = tok[tok.token.map(lambda t: bool(_HAS_CJK.search(t)))]
-    lists = tok.groupby("doc_id", sort=False)["token"].agg(list)
+    lists = content_tokens(c).groupby("doc_id", sort=False)["token"].agg(list)
     return lists.reindex(c.documents.doc_id).map(lambda v: v if isinstance(v, list) else [])
+
+
+def content_tokens(c) -> pd.DataFrame:
+    """Body tokens that carry content: stopwords and tokens without a Chinese character removed.
+
+    Returns
+    -------
+    DataFrame
+        The rows of ``c.tokens`` (doc_id, seg_id, sent_id, token, start, end, is_stop) kept.
+    """
+    tok = c.body().tokens
+    tok = tok[~tok.is_stop.astype(bool)]
+    return tok[tok.token.map(lambda t: bool(HAS_HAN.search(t)))]
 
 
 def body_chars(c) -> pd.Series:
@@ -59,8 +68,8 @@ def body_chars(c) -> pd.Series:
     Series
         doc_id -> str (segments joined in document order, non-Chinese characters removed).
     """
-    seg = c.segments[c.segments.in_body]
-    text = seg.groupby("doc_id", sort=False)["text"].agg(lambda s: _NON_CJK.sub("", "".join(s)))
+    seg = c.body().segments
+    text = seg.groupby("doc_id", sort=False)["text"].agg(lambda s: NON_HAN.sub("", "".join(s)))
     return text.reindex(c.documents.doc_id).fillna("")
 
 

@@ -1,4 +1,7 @@
-"""``python -m analysis report``: every output, both languages, determinism, provenance."""
+"""``python -m analysis report``: every output, both languages, determinism, provenance.
+
+Slow tier: the module-scoped fixtures run the whole report (twice, plus a cold-cache rerun).
+"""
 from __future__ import annotations
 
 import json
@@ -14,6 +17,8 @@ import pytest
 import corpus
 from analysis.report import pipeline as report
 
+pytestmark = pytest.mark.slow
+
 CJK = re.compile(r"[\u4e00-\u9fff]")
 CONTRACT_TABLES = ("documents", "coverage", "coverage_validity", "similarity", "reuse", "reuse_share",
                    "keyness", "metrics", "metric_comparison")
@@ -25,17 +30,19 @@ def _report(out: Path, *extra: str, env: dict | None = None) -> subprocess.Compl
 
 
 @pytest.fixture(scope="module")
-def zh_out(tmp_path_factory):
+def zh_out(tmp_path_factory, seed_dir, seed_cache):
     out = tmp_path_factory.mktemp("report-zh")
-    result = _report(out)
+    result = _report(out, "--corpus", str(seed_dir), env={"FAZHI_CACHE_DIR": str(seed_cache)})
     assert result.returncode == 0, result.stderr
     return out
 
 
 @pytest.fixture(scope="module")
-def en_run(tmp_path_factory):
+def en_run(tmp_path_factory, seed_dir, seed_cache):
     out = tmp_path_factory.mktemp("report-en")
-    return report.run(None, out, lang="en", progress=False, keep_figures=True)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FAZHI_CACHE_DIR", str(seed_cache))
+        return report.run(seed_dir, out, lang="en", progress=False, keep_figures=True)
 
 
 def test_every_contract_table_is_written_three_ways(zh_out):
@@ -136,18 +143,19 @@ def test_english_report_has_no_chinese_in_figure_labels_or_headers(en_run):
         assert not any(CJK.search(str(c)) for c in sheet.columns), name
 
 
-def test_report_is_deterministic_and_cache_free(zh_out, tmp_path):
+def test_report_is_deterministic_and_cache_free(zh_out, tmp_path, seed_dir):
     again = tmp_path / "again"
-    result = _report(again, env={"FAZHI_CACHE_DIR": str(tmp_path / "fresh-cache")})  # cold cache
+    result = _report(again, "--corpus", str(seed_dir),
+                     env={"FAZHI_CACHE_DIR": str(tmp_path / "fresh-cache")})  # cold cache
     assert result.returncode == 0, result.stderr
     for csv in sorted((zh_out / "tables").glob("*.csv")):
         assert csv.read_bytes() == (again / "tables" / csv.name).read_bytes(), csv.name
 
 
-def test_report_on_another_folder_and_a_clear_failure(tmp_path):
+def test_report_on_another_folder_and_a_clear_failure(tmp_path, seed_dir):
     folder = tmp_path / "docs"
     folder.mkdir()
-    source = corpus.paths.DOCUMENTS_DIR / "guanxian-2023-report.txt"
+    source = seed_dir / "guanxian-2023-report.txt"
     (folder / "report.txt").write_bytes(source.read_bytes())
     (folder / "empty.txt").write_bytes(b"")
     result = _report(tmp_path / "out", "--corpus", str(folder))

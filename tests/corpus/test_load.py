@@ -21,19 +21,19 @@ def test_seed_corpus_has_seven_documents(seed_corpus):
     assert seed_corpus.problems.empty
 
 
-def test_manifest_sha256_matches_the_files():
-    manifest = pd.read_csv(DOCUMENTS_DIR / "manifest.csv", dtype=str)
+def test_manifest_sha256_matches_the_files(seed_dir):
+    manifest = pd.read_csv(seed_dir / "manifest.csv", dtype=str)
     import hashlib
 
     for row in manifest.itertuples():
-        assert hashlib.sha256((DOCUMENTS_DIR / row.source_file).read_bytes()).hexdigest() == row.sha256
+        assert hashlib.sha256((seed_dir / row.source_file).read_bytes()).hexdigest() == row.sha256
 
 
-def test_source_files_equal_the_seeds_byte_for_byte():
+def test_source_files_equal_the_seeds_byte_for_byte(seed_dir):
     seeds = DOCUMENTS_DIR.parents[1].parent / "shared" / "seeds"
     if not seeds.is_dir():
         pytest.skip("shared/seeds is not beside this checkout")
-    ours = {p.read_bytes() for p in DOCUMENTS_DIR.glob("*.txt")}
+    ours = {p.read_bytes() for p in seed_dir.glob("*.txt")}
     assert ours == {p.read_bytes() for p in seeds.glob("*.txt")}
 
 

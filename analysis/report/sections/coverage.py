@@ -1,58 +1,61 @@
 """Report section for topic coverage: tables, figures and findings (see :mod:`analysis.coverage`)."""
-from __future__ import annotations
 
-NAME = "coverage"
+from __future__ import annotations
 
 import pandas as pd
 
-from analysis.coverage.codebook import Codebook
-from analysis.coverage.coding import area_coverage, code_sentences, county_profiles, coverage, gaps, relative_emphasis
-from analysis.report.labels import county_label, doc_labels
+from analysis.coverage import validity
+from analysis.coverage.coder import TopicCoder
+from analysis.coverage.coding import (
+    area_coverage,
+    code_sentences,
+    county_profiles,
+    coverage,
+    default_coder,
+    gaps,
+    relative_emphasis,
+)
+from analysis.coverage.kwic import kwic
+from analysis.report.labels import check_lang, county_label, doc_labels, localise
+from analysis.report.plots import coverage as plots_coverage
+from analysis.report.section import Finding, Quote, Section
+
+NAME = "coverage"
 
 
-def section(c, *, lang: str = "zh", codebook: Codebook | None = None):
+def section(c, *, lang: str = "zh", coder: TopicCoder | None = None) -> Section:
     """Tables, figures and findings of the coverage analysis for the report.
 
     Tables: ``coverage`` (document × topic), ``coverage_areas`` (document × area),
     ``coverage_profiles`` / ``coverage_topic_profiles`` (county × area / topic, pooled),
     ``coverage_emphasis``, ``coverage_gaps``, ``coverage_gap_counts`` and the validity tables of
-    :func:`analysis.validity.validity_tables` (``coverage_validity`` with a ``macro`` row, …).
+    :func:`analysis.coverage.validity.validity_tables` (``coverage_validity`` with a ``macro`` row, …).
     Figures: ``coverage_heatmap``, ``coverage_subtopics``, ``coverage_gaps``.
     """
-    from analysis.coverage import validity
-    from analysis.report.plots import coverage as plots_coverage
-    from analysis.coverage.codebook import load as load_codebook
-    from analysis.report.section import Section
-
-    if lang not in ("zh", "en"):
-        raise ValueError(f"lang={lang!r} not allowed; use 'zh' or 'en'")
-    cb = codebook or load_codebook()
-    sents, segs, docs = c.sentences, c.segments, c.documents
-    coded = code_sentences(sents, segs, cb)
-    profiles = county_profiles(sents, segs, docs, cb, coded=coded)
-    topic_profiles = county_profiles(sents, segs, docs, cb, coded=coded, level="topic")
-    gap_table = gaps(topic_profiles, cb)
+    check_lang(lang)
+    coder = coder or default_coder()
+    coded = code_sentences(c, coder=coder)
+    profiles = county_profiles(c, coder=coder, coded=coded)
+    topic_profiles = county_profiles(c, coder=coder, coded=coded, level="topic")
+    gap_table = gaps(topic_profiles, coder=coder)
     tables = {
-        "coverage": coverage(sents, segs, docs, cb, coded=coded),
-        "coverage_areas": area_coverage(sents, segs, docs, cb, coded=coded),
+        "coverage": coverage(c, coder=coder, coded=coded),
+        "coverage_areas": area_coverage(c, coder=coder, coded=coded),
         "coverage_profiles": profiles,
         "coverage_topic_profiles": topic_profiles,
         "coverage_emphasis": relative_emphasis(profiles),
         "coverage_gaps": gap_table,
         "coverage_gap_counts": _gap_counts(gap_table, lang),
-        **validity.validity_tables(c, cb),
+        **validity.validity_tables(c, coder=coder),
     }
-    findings = _findings(c, tables, cb)
-    if lang == "en":
-        for table in tables.values():
-            if "county" in table:
-                table["county"] = table["county"].map(lambda v: county_label(v, "en"))
+    findings = _findings(c, tables, coder)
+    tables = localise(tables, lang)
     figures = {
         "coverage_heatmap": plots_coverage.coverage_heatmap(tables["coverage_profiles"], lang=lang),
         "coverage_subtopics": plots_coverage.coverage_subtopics(tables["coverage_topic_profiles"], lang=lang),
         "coverage_gaps": plots_coverage.coverage_gaps(tables["coverage_gaps"], lang=lang),
     }
-    return Section(name="coverage", tables=tables, figures=figures, findings=findings)
+    return Section(name=NAME, tables=tables, figures=figures, findings=findings)
 
 
 def _gap_counts(gap_table: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -67,13 +70,10 @@ def _gap_counts(gap_table: pd.DataFrame, lang: str) -> pd.DataFrame:
     }).reset_index()
 
 
-def _findings(c, tables: dict, cb: Codebook) -> list:
-    from analysis.coverage.kwic import kwic
-    from analysis.report.section import Finding, Quote
-
+def _findings(c, tables: dict, coder: TopicCoder) -> list:
     def quote_for(area_id: str, doc_ids) -> tuple:
         for doc_id in doc_ids:  # the sentence with the most distinct cues, first document that has one
-            k = kwic(c, area_id, codebook=cb, doc_id=doc_id)
+            k = kwic(c, area_id, coder=coder, doc_id=doc_id)
             if len(k):
                 ranked = k.groupby("sent_id", sort=False)["cue"].nunique().sort_values(ascending=False, kind="stable")
                 r = k[k["sent_id"] == ranked.index[0]].iloc[0]
@@ -111,7 +111,7 @@ def _findings(c, tables: dict, cb: Codebook) -> list:
                  float(areas_only.loc[worst, "kappa"]))))
     emph = tables["coverage_emphasis"].sort_values("diff_pp", ascending=False).drop_duplicates("county")
     for r in emph.itertuples():
-        doc_ids = c.documents.loc[c.documents["county"] == r.county, "doc_id"]
+        doc_ids = c.subset(county=r.county).doc_ids
         out.append(Finding(
             key=f"coverage_emphasis_{r.county}", table="coverage_emphasis",
             text={"zh": f"{r.county}相对其他县最突出的领域是{r.label_zh}：占正文{r.share_pct:.1f}%，"

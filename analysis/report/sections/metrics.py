@@ -16,42 +16,45 @@ corpus folder: a new county's metrics come out with no code change.
 """
 from __future__ import annotations
 
-NAME = "metrics"
-
 from analysis.metrics import comparison as metric_compare
 from analysis.metrics import extraction as metrics
 from analysis.report.plots import metrics as plots_metrics
-from analysis.metrics.definitions import load_metric_defs
+from analysis.metrics.extraction import MetricExtractor
 from analysis.report.section import Finding, Quote, Section
-from analysis.report.labels import county_label, doc_labels
+from analysis.report.labels import check_lang, county_label, doc_labels, localise
+
+NAME = "metrics"
 
 
-def section(c, *, lang: str = "zh") -> Section:
+def section(c, *, lang: str = "zh", extractor: MetricExtractor | None = None) -> Section:
     """Compute the metrics section: tables, figures and findings (see module docstring)."""
-    if lang not in ("zh", "en"):
-        raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
-    defs = load_metric_defs()
+    check_lang(lang)
+    extractor = extractor or MetricExtractor.from_file()
+    defs = extractor.defs
     by_id = defs.by_id()
-    rows, unclassified = metrics.extract(c, defs=defs)
+    rows, unclassified = extractor.extract(c)
     rows["label_zh"] = rows.metric.map(lambda m: by_id[m].label_zh)
     rows["label_en"] = rows.metric.map(lambda m: by_id[m].label_en)
     counties = list(dict.fromkeys(c.documents.county.fillna("").tolist()))
     counties = [x for x in counties if x] or list(dict.fromkeys(rows.county))
     table = metric_compare.comparison(rows, counties, defs=defs, lang=lang)
-    funnel = metric_compare.funnel(rows, counties)
+    funnel = metric_compare.funnel(rows, counties, defs=defs)
     tva = metric_compare.target_vs_actual(table)
-    commit = metric_compare.commitments(rows, c.documents, c.segments)
+    commit = metric_compare.commitments(rows, c)
     name = _county_names(lang)
-    tables = {
-        "metrics": rows.assign(county=rows.county.map(name)),
-        "metric_comparison": table.assign(county=table.county.map(name)),
-        "metrics_funnel": funnel.assign(county=funnel.county.map(name)),
-        "metrics_targets_vs_actuals": tva.assign(county=tva.county.map(name)),
-        "metrics_unclassified": unclassified.assign(county=unclassified.county.map(name)),
-        "metrics_commitments": commit.assign(county=commit.county.map(name)),
+    canonical = {
+        "metrics": rows,
+        "metric_comparison": table,
+        "metrics_funnel": funnel,
+        "metrics_targets_vs_actuals": tva,
+        "metrics_unclassified": unclassified,
+        "metrics_commitments": commit,
     }
+    findings = [f for f in (_funnel_finding(c, rows, name), _flag_finding(c, rows, name),
+                            _reporting_finding(table, name)) if f is not None]
+    tables = localise(canonical, lang)
     labels = doc_labels(c.documents, lang=lang)
-    stage_labels = {m: by_id[m].label(lang) for m in metric_compare.FUNNEL_STAGES}
+    stage_labels = {m: by_id[m].label(lang) for m in defs.funnel}
     figures = {
         "metrics_funnel": plots_metrics.funnel_bars(tables["metrics_funnel"], stage_labels, lang=lang),
         "metrics_targets_vs_actuals": plots_metrics.targets_vs_actuals(
@@ -60,9 +63,7 @@ def section(c, *, lang: str = "zh") -> Section:
                                                               lang=lang),
         "metrics_coverage_matrix": plots_metrics.coverage_matrix(tables["metric_comparison"], lang=lang),
     }
-    findings = [f for f in (_funnel_finding(c, rows, name), _flag_finding(c, rows, name),
-                            _reporting_finding(table, name)) if f is not None]
-    return Section(name="metrics", tables=tables, figures=figures, findings=findings)
+    return Section(name=NAME, tables=tables, figures=figures, findings=findings)
 
 
 def _county_names(lang: str):

@@ -13,23 +13,22 @@ Tables (column names fixed in both languages; county labels follow ``lang``):
 """
 from __future__ import annotations
 
-NAME = "similarity"
-
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from analysis.similarity import alignment, keyness, reuse
 from analysis.similarity import tfidf as similarity
 from analysis.report.plots import similarity as plots_similarity
-from analysis.report.labels import county_label, doc_labels
+from analysis.report.labels import check_lang, county_label, doc_labels, localise
 from analysis.report.section import Finding, Quote, Section
 from analysis.report.style import use_style
+
+NAME = "similarity"
 
 def section(c, *, lang: str = "zh", k: int = 12, min_len: int = 15, ngram_range: tuple = (2, 3),
             top_k: int = 5) -> Section:
     """Compute the similarity section: tables, figures and findings (see module docstring)."""
-    if lang not in ("zh", "en"):
-        raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
+    check_lang(lang)
     labels = doc_labels(c.documents, lang=lang)
     sim = similarity.similarity(c, ngram_range=ngram_range)
     sim["cosine"] = sim.cosine.round(3)
@@ -40,15 +39,16 @@ def section(c, *, lang: str = "zh", k: int = 12, min_len: int = 15, ngram_range:
     al = alignment.align(c, top_k=top_k)
     al["cosine"] = al.cosine.round(3)
     tables = {"similarity": sim, "reuse": passages, "reuse_share": shares,
-              "keyness": key.assign(county=key.county.map(lambda v: county_label(v, lang))),
+              "keyness": key,
               "alignment": alignment.best_pairs(al, n=3)}
-    figures = _figures(tables, sim, labels, lang)
-    county_of = dict(zip(c.documents.doc_id, c.documents.county))
+    county_of = c.docvar("county").to_dict()
     findings = [f for f in (_reuse_finding(c, tables, county_of, labels),
                             _similarity_finding(tables, county_of, labels),
                             _alignment_finding(c, tables, county_of, labels),
-                            _keyness_finding(tables, lang)) if f is not None]
-    return Section(name="similarity", tables=tables, figures=figures, findings=findings)
+                            _keyness_finding(tables)) if f is not None]
+    tables = localise(tables, lang)
+    figures = _figures(tables, sim, labels, lang)
+    return Section(name=NAME, tables=tables, figures=figures, findings=findings)
 
 
 def _figures(tables: dict, sim: pd.DataFrame, labels: dict, lang: str) -> dict:
@@ -138,13 +138,13 @@ def _alignment_finding(c, tables: dict, county_of: dict, labels: dict) -> Findin
     return Finding("alignment_top_pair", text, "alignment", (float(top.cosine),), quotes)
 
 
-def _keyness_finding(tables: dict, lang: str) -> Finding | None:
+def _keyness_finding(tables: dict) -> Finding | None:
     key = tables["keyness"]
     if key.empty:
         return None
     tops = key[key["rank"] == 1]
     parts_zh = "；".join(f"{r.county}：{r.term}（z = {r.score}）" for r in tops.itertuples())
-    parts_en = "; ".join(f"{r.county}: {r.term} (z = {r.score})" for r in tops.itertuples())
+    parts_en = "; ".join(f"{county_label(r.county, 'en')}: {r.term} (z = {r.score})" for r in tops.itertuples())
     text = {"zh": f"各县最具特色的词（加权对数优势比，信息性狄利克雷先验）：{parts_zh}。",
             "en": "Most distinctive term of each county (weighted log-odds, informative Dirichlet prior): "
                   f"{parts_en}."}
