@@ -1,0 +1,1 @@
+"""The report: sections (tables -> plots -> findings), labels, export, findings, style, CLI."""

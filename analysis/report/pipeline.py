@@ -24,20 +24,30 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 
 import corpus
-from corpus.paths import COUNTIES_FILE, REPO_ROOT
+from corpus.paths import COUNTIES_FILE, DOC_TYPES_FILE, PATTERNS_FILE, REPO_ROOT, display_path
 
-from analysis.paths import DATA_DIR
+from analysis.paths import CODEBOOK_FILE, COLUMNS_FILE, METRICS_FILE
 from analysis.report import export, findings
 from analysis.report.sections import SECTIONS
 from analysis.report.style import save_figure, use_style
 
-DATA_FILES = ("codebook.yaml", "metrics.yaml", "columns.yaml")
-PACKAGES = ("pandas", "numpy", "scipy", "scikit-learn", "matplotlib", "seaborn", "jieba", "pyarrow", "pyyaml")
+# Every data file that affects a result, hashed into run.json.
+DATA_FILES = (CODEBOOK_FILE, METRICS_FILE, COLUMNS_FILE, COUNTIES_FILE, DOC_TYPES_FILE, PATTERNS_FILE)
+# Every library that computes a result or reads or writes a file.
+PACKAGES = ("pandas", "numpy", "scipy", "scikit-learn", "matplotlib", "seaborn", "jieba", "pyarrow", "pyyaml",
+            "openpyxl", "pypdf", "python-docx", "jinja2", "fonttools", "justmytype-intl-cjk", "tqdm")
 
 
-def run(corpus_dir: Path | None = None, out: Path | None = None, *, lang: str = "zh",
+def run(source: corpus.Corpus | str | Path | None = None, out: str | Path | None = None, *, lang: str = "zh",
         progress: bool | None = None, keep_figures: bool = False) -> dict:
     """Run every analysis and write the report.
+
+    Parameters
+    ----------
+    source : Corpus or path, optional
+        A loaded corpus, or a folder of documents to load (default: ``corpus/documents``).
+    out : path, optional
+        Output folder (default: ``figures/``).
 
     Returns a dict with 'tables' (name -> DataFrame), 'figures' (names), 'findings',
     'out' and 'problems'; with ``keep_figures`` also 'figures_open' (name -> Figure).
@@ -49,7 +59,7 @@ def run(corpus_dir: Path | None = None, out: Path | None = None, *, lang: str = 
     # progress=None: shown on a terminal only (tqdm's disable=None); False: never.
     steps = tqdm(total=len(SECTIONS) + 3, desc="report", file=sys.stderr, disable=True if progress is False else None)
     steps.set_postfix_str("corpus")
-    c = corpus.load(corpus_dir)
+    c = source if isinstance(source, corpus.Corpus) else corpus.load(source)
     steps.update()
     tables = {"documents": c.summary()}
     figures, found = {}, []
@@ -73,7 +83,7 @@ def run(corpus_dir: Path | None = None, out: Path | None = None, *, lang: str = 
     text = findings.render(found, c.documents, lang=lang)
     written.append(export.atomic_write(out / "findings.md", lambda tmp: tmp.write_text(text, encoding="utf-8")))
     steps.update()
-    provenance = run_record(c, corpus_dir, out, lang, written)
+    provenance = run_record(c, out, lang, written)
     written.append(export.atomic_write(out / "run.json", lambda tmp: tmp.write_text(
         json.dumps(provenance, ensure_ascii=False, indent=2), encoding="utf-8")))
     steps.update()
@@ -88,16 +98,14 @@ class ReportError(RuntimeError):
     """A step of the report failed; the message names the step."""
 
 
-def run_record(c, corpus_dir, out: Path, lang: str, written: list[Path]) -> dict:
+def run_record(c: corpus.Corpus, out: Path, lang: str, written: list[Path]) -> dict:
     """What produced the report, so a figure in a paper can be reproduced."""
-    data_dir = DATA_DIR
-    hashes = {name: _sha(data_dir / name) for name in DATA_FILES if (data_dir / name).exists()}
-    hashes["counties.csv"] = _sha(COUNTIES_FILE)
+    hashes = {path.name: _sha(path) for path in DATA_FILES}
     hashes["lexicon.txt"] = _sha(c.tokenizer.lexicon_path)
     hashes["stopwords.txt"] = _sha(c.tokenizer.stopwords_path)
     return {
         "command": "python -m analysis report",
-        "parameters": {"corpus": str(corpus_dir or "corpus/documents"), "out": str(out), "lang": lang},
+        "parameters": {"corpus": display_path(c.folder), "out": str(out), "lang": lang},
         "git_commit": _git_commit(),
         "python": platform.python_version(),
         "packages": {name: _version(name) for name in PACKAGES},

@@ -1,0 +1,196 @@
+"""The public API: one function per question, each taking a ``corpus.Corpus``.
+
+    import corpus, analysis as an
+    c = corpus.load()
+    an.coverage(c)                      # document × topic shares
+    an.metrics(c.subset(doc_type="report"))
+
+Every function takes the Corpus first and keyword-only options, and returns a pandas
+DataFrame whose columns are described in ``analysis/data/columns.yaml``. Compiled objects
+(``TopicCoder``, ``MetricExtractor``) can be built once and passed in to reuse them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+import corpus
+from analysis.coverage import coding
+from analysis.coverage.coder import TopicCoder
+from analysis.coverage.kwic import kwic as _kwic
+from analysis.coverage.validity import validity_tables
+from analysis.metrics import comparison
+from analysis.metrics.extraction import MetricExtractor
+from analysis.similarity import alignment, keyness as _keyness, reuse as _reuse, tfidf
+
+
+def coverage(c: corpus.Corpus, *, by: str = "topic", coder: TopicCoder | None = None) -> pd.DataFrame:
+    """Topic coverage of every document: the share of its body text coded to each topic or area.
+
+    Parameters
+    ----------
+    c : corpus.Corpus
+    by : {'topic', 'area', 'county', 'county_topic'}, keyword-only
+        Document × topic (default), document × area, or county × area / county × topic with a
+        county's documents pooled.
+    coder : TopicCoder, optional, keyword-only
+        Default: the project codebook, compiled.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by='topic'``: doc_id, county, area_id, topic_id, label_zh, label_en, origin, share_pct,
+        n_chars, n_segments, has_heading, cues. ``by='area'``: doc_id, county, area_id, label_zh,
+        label_en, share_pct, n_chars, n_segments, has_heading, cues. ``by='county'`` /
+        ``'county_topic'``: county, area_id, [topic_id,] label_zh, label_en, share_pct, n_chars,
+        n_segments, n_docs, cues.
+    """
+    coder = coder or coding.default_coder()
+    if by == "topic":
+        return coding.coverage(c, coder=coder)
+    if by == "area":
+        return coding.area_coverage(c, coder=coder)
+    if by in ("county", "county_topic"):
+        return coding.county_profiles(c, coder=coder, level="area" if by == "county" else "topic")
+    raise ValueError(f"by={by!r} not allowed; use 'topic', 'area', 'county' or 'county_topic'")
+
+
+def coverage_validity(c: corpus.Corpus, *, coder: TopicCoder | None = None) -> pd.DataFrame:
+    """Agreement of the coding with the documents' own headings, per area and ``macro``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        area_id, label_zh, label_en, precision, recall, kappa, n_segments, n_predicted.
+    """
+    return validity_tables(c, coder=coder or coding.default_coder())["coverage_validity"]
+
+
+def kwic(c: corpus.Corpus, query: str, *, coder: TopicCoder | None = None, doc_id: str | None = None,
+         width: int = 15) -> pd.DataFrame:
+    """Every occurrence of a cue term, a topic's cues or an area's cues, with its sentence.
+
+    Returns
+    -------
+    pandas.DataFrame
+        doc_id, seg_id, sent_id, topic_id, cue, start, end, text (verbatim source sentence),
+        match_start, match_end, left, keyword, right.
+    """
+    return _kwic(c, query, coder=coder, doc_id=doc_id, width=width)
+
+
+def similarity(c: corpus.Corpus, *, ngram_range: tuple = (2, 3), top_k: int = 50) -> pd.DataFrame:
+    """TF-IDF cosine between documents, on word tokens and on character n-grams (sparse top-k).
+
+    Returns
+    -------
+    pandas.DataFrame
+        doc_a, doc_b, method ('tfidf_word' | 'tfidf_char'), cosine, params (JSON).
+    """
+    return tfidf.similarity(c, ngram_range=ngram_range, top_k=top_k)
+
+
+def align(c: corpus.Corpus, *, top_k: int = 5, min_chars: int = 20) -> pd.DataFrame:
+    """Best-matching task units (sections, items) of every pair of documents.
+
+    Returns
+    -------
+    pandas.DataFrame
+        doc_a, unit_a, number_a, heading_a, start_a, end_a, doc_b, unit_b, number_b, heading_b,
+        start_b, end_b, cosine, rank, mutual.
+    """
+    return alignment.align(c, top_k=top_k, min_chars=min_chars)
+
+
+def reuse(c: corpus.Corpus, *, k: int = 12, min_len: int = 15, shares: bool = False) -> pd.DataFrame:
+    """Passages two documents share (place names and numbers masked), with offsets in both files.
+
+    Parameters
+    ----------
+    shares : bool, keyword-only
+        False: the passages; True: per ordered document pair, the share of doc_a covered.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Passages: doc_a, doc_b, start_a, end_a, start_b, end_b, n_units, masked, text, text_b,
+        k, min_len. Shares: doc_a, doc_b, n_units_a, covered_units, share_pct, n_passages, k,
+        min_len.
+    """
+    passages, share = _reuse.reuse(c, k=k, min_len=min_len)
+    return share if shares else passages.drop(columns=["unit_a", "unit_b"])
+
+
+def keyness(c: corpus.Corpus, *, by: str = "county", top_n: int = 20) -> pd.DataFrame:
+    """Distinctive terms of each county (or document): weighted log-odds with a Dirichlet prior.
+
+    Returns
+    -------
+    pandas.DataFrame
+        county (or doc_id), term, score (z), statistic, log_odds, count, count_rest, n_tokens,
+        n_tokens_rest, rank.
+    """
+    return _keyness.keyness(c, by=by, top_n=top_n)
+
+
+def metrics(c: corpus.Corpus, *, extractor: MetricExtractor | None = None,
+            unclassified: bool = False) -> pd.DataFrame:
+    """Every figure the documents state (复议, 应诉, 信访, targets), each with its quote and offsets.
+
+    Parameters
+    ----------
+    extractor : MetricExtractor, optional, keyword-only
+        Default: the project's metric definitions, compiled.
+    unclassified : bool, keyword-only
+        True: the numbers that match no metric definition instead.
+
+    Returns
+    -------
+    pandas.DataFrame
+        doc_id, county, year, metric, value, value_max, unit, kind, comparator, quote, start, end,
+        flags, label_zh, label_en. Unclassified: doc_id, county, year, value, value_max, unit,
+        kind, comparator, number_text, quote, start, end.
+    """
+    extractor = extractor or MetricExtractor.from_file()
+    rows, loose = extractor.extract(c)
+    if unclassified:
+        return loose
+    by_id = extractor.defs.by_id()
+    return rows.assign(label_zh=rows.metric.map(lambda m: by_id[m].label_zh),
+                       label_en=rows.metric.map(lambda m: by_id[m].label_en))
+
+
+def compare_metrics(c: corpus.Corpus, rows: pd.DataFrame | None = None, *, lang: str = "zh",
+                    extractor: MetricExtractor | None = None) -> pd.DataFrame:
+    """County × metric × kind, with explicit 'not reported' and 'flagged' cells.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame, optional
+        :func:`metrics` output, if already computed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        county, metric, label, kind, status, value, comparator, unit, year, doc_id, n_values, flags.
+    """
+    extractor = extractor or MetricExtractor.from_file()
+    rows = metrics(c, extractor=extractor) if rows is None else rows
+    counties = [x for x in dict.fromkeys(c.documents["county"].fillna("")) if x]
+    return comparison.comparison(rows, counties, defs=extractor.defs, lang=lang)
+
+
+def report(c: corpus.Corpus | str | Path | None = None, *, out: str | Path | None = None,
+           lang: str = "zh") -> dict:
+    """Write every table, figure, ``findings.md`` and ``run.json`` of the report to ``out``.
+
+    Returns
+    -------
+    dict
+        'tables' (name -> DataFrame), 'figures' (names), 'findings', 'out', 'problems'.
+    """
+    from analysis.report.pipeline import run
+
+    return run(c, out, lang=lang, progress=False)
