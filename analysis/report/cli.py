@@ -6,6 +6,8 @@ import sys
 import traceback
 from pathlib import Path
 
+import matplotlib
+
 from analysis.report.pipeline import ReportError, run
 
 
@@ -19,6 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     cmd.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of labels and headers")
     cmd.add_argument("--debug", action="store_true", help="print the full traceback when a step fails")
     args = parser.parse_args(argv)
+    matplotlib.use("Agg")  # the command line draws to files; library code never picks a backend
     try:
         result = run(args.corpus, args.out, lang=args.lang)
     except (ReportError, FileNotFoundError, ValueError) as err:

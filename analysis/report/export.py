@@ -21,15 +21,42 @@ from analysis.paths import COLUMNS_FILE
 FIXED_TIME = dt.datetime(2000, 1, 1)
 
 
+# Keys of a column dictionary entry, and the allowed dtypes (see analysis/data/columns.yaml).
+COLUMN_KEYS = ("zh", "en", "description", "dtype", "unit")
+COLUMN_DTYPES = ("string", "integer", "float", "boolean", "date", "json")
+
+
 @functools.lru_cache(maxsize=1)
 def column_dictionary() -> dict:
-    """Column name -> {zh, en, description} for every column of the report's tables."""
+    """Column name -> {zh, en, description, dtype, unit} for every column of the report's tables.
+
+    Checked on load: every entry has exactly the keys in ``COLUMN_KEYS``, each a string, the
+    headers and description non-empty, and ``dtype`` one of ``COLUMN_DTYPES``. A bad entry raises
+    ``ValueError`` naming the file, the column and what is allowed.
+    """
+    where = COLUMNS_FILE.name
     data = yaml.safe_load(COLUMNS_FILE.read_text(encoding="utf-8")) or {}
     if not isinstance(data, dict):
-        raise ValueError(f"{COLUMNS_FILE.name}: expected a mapping of column names")
+        raise ValueError(f"{where}: expected a mapping of column names to entries")
+    keys = ", ".join(COLUMN_KEYS)
     for name, entry in data.items():
-        if not isinstance(entry, dict) or not {"zh", "en"} <= set(entry):
-            raise ValueError(f"{COLUMNS_FILE.name}: column {name!r} needs 'zh' and 'en' labels")
+        if not isinstance(entry, dict):
+            raise ValueError(f"{where}: column {name!r} must be a mapping with keys {keys}")
+        missing = [key for key in COLUMN_KEYS if key not in entry]
+        unknown = sorted(str(key) for key in entry if key not in COLUMN_KEYS)
+        if missing or unknown:
+            problem = "; ".join(filter(None, (missing and f"missing {', '.join(missing)}",
+                                              unknown and f"unknown key(s) {', '.join(unknown)}")))
+            raise ValueError(f"{where}: column {name!r}: {problem} (allowed keys: {keys}; "
+                             "quote a value that contains ',' or ':')")
+        for key in COLUMN_KEYS:
+            value = entry[key]
+            if not isinstance(value, str) or (key != "unit" and not value.strip()):
+                rule = "a string ('' when unitless)" if key == "unit" else "a non-empty string"
+                raise ValueError(f"{where}: column {name!r}: {key} must be {rule}, got {value!r}")
+        if entry["dtype"] not in COLUMN_DTYPES:
+            raise ValueError(f"{where}: column {name!r}: dtype {entry['dtype']!r} is not allowed "
+                             f"(allowed: {', '.join(COLUMN_DTYPES)})")
     return data
 
 

@@ -14,10 +14,8 @@ import os
 from pathlib import Path
 
 import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib import font_manager
 
 # Preferred system fonts, best first; names as matplotlib's font manager reports them.
 SYSTEM_CJK_FONTS = (
