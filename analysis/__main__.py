@@ -1,4 +1,5 @@
 """Command line: ``python -m analysis report [--corpus DIR] [--out DIR] [--lang zh|en]``."""
+
 from __future__ import annotations
 
 import sys

@@ -23,7 +23,9 @@ from analysis.coverage.kwic import kwic as _kwic
 from analysis.coverage.validity import validity_tables
 from analysis.metrics import comparison
 from analysis.metrics.extraction import MetricExtractor
-from analysis.similarity import alignment, keyness as _keyness, reuse as _reuse, tfidf
+from analysis.similarity import alignment, tfidf
+from analysis.similarity import keyness as _keyness
+from analysis.similarity import reuse as _reuse
 
 
 def coverage(c: corpus.Corpus, *, by: str = "topic", coder: TopicCoder | None = None) -> pd.DataFrame:
@@ -68,8 +70,9 @@ def coverage_validity(c: corpus.Corpus, *, coder: TopicCoder | None = None) -> p
     return validity_tables(c, coder=coder or coding.default_coder())["coverage_validity"]
 
 
-def kwic(c: corpus.Corpus, query: str, *, coder: TopicCoder | None = None, doc_id: str | None = None,
-         width: int = 15) -> pd.DataFrame:
+def kwic(
+    c: corpus.Corpus, query: str, *, coder: TopicCoder | None = None, doc_id: str | None = None, width: int = 15
+) -> pd.DataFrame:
     """Every occurrence of a cue term, a topic's cues or an area's cues, with its sentence.
 
     Returns
@@ -135,8 +138,7 @@ def keyness(c: corpus.Corpus, *, by: str = "county", top_n: int = 20) -> pd.Data
     return _keyness.keyness(c, by=by, top_n=top_n)
 
 
-def metrics(c: corpus.Corpus, *, extractor: MetricExtractor | None = None,
-            unclassified: bool = False) -> pd.DataFrame:
+def metrics(c: corpus.Corpus, *, extractor: MetricExtractor | None = None, unclassified: bool = False) -> pd.DataFrame:
     """Every figure the documents state (复议, 应诉, 信访, targets), each with its quote and offsets.
 
     Parameters
@@ -158,12 +160,14 @@ def metrics(c: corpus.Corpus, *, extractor: MetricExtractor | None = None,
     if unclassified:
         return loose
     by_id = extractor.defs.by_id()
-    return rows.assign(label_zh=rows.metric.map(lambda m: by_id[m].label_zh),
-                       label_en=rows.metric.map(lambda m: by_id[m].label_en))
+    return rows.assign(
+        label_zh=rows.metric.map(lambda m: by_id[m].label_zh), label_en=rows.metric.map(lambda m: by_id[m].label_en)
+    )
 
 
-def compare_metrics(c: corpus.Corpus, rows: pd.DataFrame | None = None, *, lang: str = "zh",
-                    extractor: MetricExtractor | None = None) -> pd.DataFrame:
+def compare_metrics(
+    c: corpus.Corpus, rows: pd.DataFrame | None = None, *, lang: str = "zh", extractor: MetricExtractor | None = None
+) -> pd.DataFrame:
     """County × metric × kind, with explicit 'not reported' and 'flagged' cells.
 
     Parameters
@@ -182,8 +186,7 @@ def compare_metrics(c: corpus.Corpus, rows: pd.DataFrame | None = None, *, lang:
     return comparison.comparison(rows, counties, defs=extractor.defs, lang=lang)
 
 
-def report(c: corpus.Corpus | str | Path | None = None, *, out: str | Path | None = None,
-           lang: str = "zh") -> dict:
+def report(c: corpus.Corpus | str | Path | None = None, *, out: str | Path | None = None, lang: str = "zh") -> dict:
     """Write every table, figure, ``findings.md`` and ``run.json`` of the report to ``out``.
 
     Returns

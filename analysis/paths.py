@@ -1,4 +1,5 @@
 """Where the analysis data files live: the one place for their paths."""
+
 from __future__ import annotations
 
 from pathlib import Path

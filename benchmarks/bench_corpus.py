@@ -4,12 +4,14 @@ Run: ``.venv/bin/python benchmarks/bench_corpus.py [--sizes 7 28 56]``. Syntheti
 made of the seed files with a distinct first line each (so they are not duplicates).
 Prints wall-clock seconds; numbers go into issue notes, not into tests.
 """
+
 from __future__ import annotations
 
 import argparse
 import shutil
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 import corpus
@@ -49,16 +51,17 @@ def main() -> None:
         for n in args.sizes:
             folder = make_folder(root, n)
             loader.PARALLEL_THRESHOLD = 10**9
-            timed(f"{n} files, serial, no cache", lambda: corpus.load(folder, cache=False))
+            timed(f"{n} files, serial, no cache", partial(corpus.load, folder, cache=False))
             loader.PARALLEL_THRESHOLD = 0
-            timed(f"{n} files, 2 processes, no cache", lambda: corpus.load(folder, cache=False, jobs=2))
+            timed(f"{n} files, 2 processes, no cache", partial(corpus.load, folder, cache=False, jobs=2))
             loader.PARALLEL_THRESHOLD = 8
             cache = root / f"cache-{n}"
             corpus.load(folder, cache=cache)
             shutil.copy(DOCUMENTS_DIR / "guanxian-2023-report.txt", folder / "zz-added.txt")
-            (folder / "zz-added.txt").write_text("新增\n" + (folder / "zz-added.txt").read_text(encoding="utf-8"),
-                                                 encoding="utf-8")
-            timed(f"{n} files cached + 1 new file", lambda: corpus.load(folder, cache=cache))
+            (folder / "zz-added.txt").write_text(
+                "新增\n" + (folder / "zz-added.txt").read_text(encoding="utf-8"), encoding="utf-8"
+            )
+            timed(f"{n} files cached + 1 new file", partial(corpus.load, folder, cache=cache))
 
 
 if __name__ == "__main__":

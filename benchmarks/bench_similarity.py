@@ -10,8 +10,8 @@ Usage::
 
     python benchmarks/bench_similarity.py [--sizes 50 100 200] [--repeat 1]
 
-Measured on the development machine (2 CPUs), seconds (load = corpus.load; seeds from the project cache, synthetic corpora with a
-fresh cache):
+Measured on the development machine (2 CPUs), seconds (load = corpus.load; seeds from the project
+cache, synthetic corpora with a fresh cache):
 
     docs  units(M)  task units  passages  load   similarity  alignment  reuse (find)   keyness
        7    0.05        243         396    2.0     0.19        0.10      0.06 (0.02)    0.04
@@ -27,6 +27,7 @@ the Python extension loop over 580k passages dominates at 200); on a real corpus
 most document pairs share little, the seed count — and so the cost — tracks the volume of
 genuinely shared text; ``max_occurrences`` caps boilerplate shingles.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -69,13 +70,25 @@ def synthetic_corpus(seeds, n: int, folder: Path, *, seed: int = 4) -> Path:
     rows = []
     for i in range(n):
         base = docs.iloc[i % len(docs)]
-        text = seeds.source_text(base.doc_id)[base.start:base.end]
+        text = seeds.source_text(base.doc_id)[base.start : base.end]
         name = f"syn-{i:03d}.txt"
         (folder / name).write_text(perturb(text, rng), encoding="utf-8")
-        rows.append({"source_file": name, "doc_id": f"syn-{i:03d}", "begins_at": "", "county": base.county,
-                     "doc_type": base.doc_type, "title": base.title, "year_start": base.year_start,
-                     "year_end": base.year_end, "issue_date": base.issue_date, "doc_number": base.doc_number,
-                     "issuer": base.issuer, "sha256": ""})
+        rows.append(
+            {
+                "source_file": name,
+                "doc_id": f"syn-{i:03d}",
+                "begins_at": "",
+                "county": base.county,
+                "doc_type": base.doc_type,
+                "title": base.title,
+                "year_start": base.year_start,
+                "year_end": base.year_end,
+                "issue_date": base.issue_date,
+                "doc_number": base.doc_number,
+                "issuer": base.issuer,
+                "sha256": "",
+            }
+        )
     pd.DataFrame(rows).to_csv(folder / "manifest.csv", index=False)
     return folder
 
@@ -98,11 +111,19 @@ def run(c, label: str, load_s: float, *, repeat: int) -> dict:
     find_s, passages = timed(reuse.find_reuse, streams, sources, repeat=repeat)
     share_s, _ = timed(reuse.reuse_share, passages, streams, repeat=repeat)
     key_s, _ = timed(keyness.keyness, c, repeat=repeat)
-    return {"corpus": label, "docs": len(c.documents), "units_m": round(units / 1e6, 2),
-            "n_task_units": al.unit_a.nunique(), "n_passages": len(passages), "load_s": round(load_s, 2),
-            "similarity_s": round(sim_s, 2), "alignment_s": round(al_s, 2),
-            "reuse_s": round(streams_s + find_s + share_s, 2), "reuse_find_s": round(find_s, 2),
-            "keyness_s": round(key_s, 2)}
+    return {
+        "corpus": label,
+        "docs": len(c.documents),
+        "units_m": round(units / 1e6, 2),
+        "n_task_units": al.unit_a.nunique(),
+        "n_passages": len(passages),
+        "load_s": round(load_s, 2),
+        "similarity_s": round(sim_s, 2),
+        "alignment_s": round(al_s, 2),
+        "reuse_s": round(streams_s + find_s + share_s, 2),
+        "reuse_find_s": round(find_s, 2),
+        "keyness_s": round(key_s, 2),
+    }
 
 
 def main(argv=None) -> None:

@@ -30,6 +30,7 @@ tokens
 problems
     file, problem — files or manifest rows that could not be used, and why.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -37,21 +38,28 @@ from pathlib import Path
 from .loader import load_tables
 from .metadata import SUMMARY_COLUMNS, counties, doc_types
 from .model import Corpus
-from .paths import DOCUMENTS_DIR
+from .paths import documents_dir
 from .tokenize import Tokenizer
 
-__all__ = ["Corpus", "load", "counties", "doc_types", "Tokenizer", "SUMMARY_COLUMNS"]
+__all__ = ["SUMMARY_COLUMNS", "Corpus", "Tokenizer", "counties", "doc_types", "load"]
 
 
-def load(folder: str | Path | None = None, *, manifest: str | Path | None = None,
-         lexicon: str | Path | None = None, stopwords: str | Path | None = None,
-         cache: str | Path | bool = True, jobs: int | None = None) -> Corpus:
+def load(
+    folder: str | Path | None = None,
+    *,
+    manifest: str | Path | None = None,
+    lexicon: str | Path | None = None,
+    stopwords: str | Path | None = None,
+    cache: str | Path | bool = True,
+    jobs: int | None = None,
+) -> Corpus:
     """Load a folder of documents (default: ``corpus/documents``) into an immutable Corpus.
 
     Parameters
     ----------
     folder : path, optional
-        Folder holding .txt/.md/.html/.docx/.pdf files and optionally ``manifest.csv``.
+        Folder holding .txt/.md/.html/.docx/.pdf files and optionally ``manifest.csv``
+        (default: ``$FAZHI_CORPUS_DIR`` if set, else the seeds in ``corpus/documents``).
     manifest : path, optional
         A manifest file to use instead of ``folder/manifest.csv``.
     lexicon, stopwords : path, optional
@@ -68,9 +76,13 @@ def load(folder: str | Path | None = None, *, manifest: str | Path | None = None
         Documents with docvars and provenance columns, segments, responsibilities,
         sentences, tokens and the problems met while loading.
     """
-    folder = Path(folder) if folder else DOCUMENTS_DIR
+    folder = Path(folder) if folder else documents_dir()
     tables, files, problems, tokenizer = load_tables(
-        folder, manifest=Path(manifest) if manifest else None, lexicon=Path(lexicon) if lexicon else None,
-        stopwords=Path(stopwords) if stopwords else None, cache=cache, jobs=jobs,
+        folder,
+        manifest=Path(manifest) if manifest else None,
+        lexicon=Path(lexicon) if lexicon else None,
+        stopwords=Path(stopwords) if stopwords else None,
+        cache=cache,
+        jobs=jobs,
     )
     return Corpus(problems=problems, tokenizer=tokenizer, folder=folder, files=files, **tables)

@@ -1,4 +1,5 @@
 """Command line: ``python -m corpus summary [--corpus DIR] [--csv FILE]``."""
+
 from __future__ import annotations
 
 import argparse

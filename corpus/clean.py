@@ -16,6 +16,7 @@ character; the documented normalisations (``normalises_to``) are:
   an HTML block tag → a line break (mapped to its ``<``); paragraph breaks are the source's
   own newline characters.
 """
+
 from __future__ import annotations
 
 import html
@@ -77,7 +78,7 @@ class CleanText:
 
 def clean(source: str, *, fmt: str = "text") -> CleanText:
     """Clean ``source`` (decoded file text); ``fmt='html'`` strips markup first."""
-    chars, pos = (_strip_html(source) if fmt == "html" else (list(source), list(range(len(source)))))
+    chars, pos = _strip_html(source) if fmt == "html" else (list(source), list(range(len(source))))
     lines = _split_lines(chars, pos)
     kept = []
     for line_chars, line_pos, newline_pos in lines:
@@ -86,7 +87,7 @@ def clean(source: str, *, fmt: str = "text") -> CleanText:
             kept.append((*line, newline_pos))
     out_chars: list[str] = []
     out_pos: list[int] = []
-    for i, (chars_i, pos_i, was_heading, newline_pos) in enumerate(kept):
+    for i, (chars_i, pos_i, was_heading, _) in enumerate(kept):
         if i > 0:
             prev_text = "".join(kept[i - 1][0])
             if not _joins(prev_text, "".join(chars_i), kept[i - 1][2], was_heading):
@@ -100,24 +101,28 @@ def clean(source: str, *, fmt: str = "text") -> CleanText:
 def _strip_html(source: str) -> tuple[list[str], list[int]]:
     dropped = np.zeros(len(source), dtype=bool)
     for m in HTML_DROP.finditer(source):
-        dropped[m.start():m.end()] = True
+        dropped[m.start() : m.end()] = True
     chars, pos = [], []
     last = 0
     for m in HTML_TAG.finditer(source):
         for i in range(last, m.start()):
             if not dropped[i]:
-                chars.append(source[i]); pos.append(i)
+                chars.append(source[i])
+                pos.append(i)
         last = m.end()
         if dropped[m.start()]:
             continue
         if m.group(3):  # entity
             value = html.unescape(m.group(0))
-            chars.append(" " if value in SPACES else value[:1]); pos.append(m.start())
+            chars.append(" " if value in SPACES else value[:1])
+            pos.append(m.start())
         elif m.group(2).lower() in HTML_BLOCK:
-            chars.append("\n"); pos.append(m.start())
+            chars.append("\n")
+            pos.append(m.start())
     for i in range(last, len(source)):
         if not dropped[i]:
-            chars.append(source[i]); pos.append(i)
+            chars.append(source[i])
+            pos.append(i)
     return chars, pos
 
 
@@ -141,7 +146,7 @@ def _clean_line(chars: list[str], pos: list[int]):
     keep = [ch != "\r" for ch in chars]
     was_heading = False
     m = MD_HEADING.match(text)
-    if m and text[m.end():m.end() + 1] != "#" and "#" in text[:m.end()]:
+    if m and text[m.end() : m.end() + 1] != "#" and "#" in text[: m.end()]:
         was_heading = True
         for i in range(m.start(), m.end()):
             keep[i] = False
@@ -172,7 +177,7 @@ def _full_width_punctuation(chars: list[str]) -> list[str]:
         if ch not in HALF_TO_FULL:
             continue
         prev = next((c for c in reversed(chars[:i]) if c != " "), "")
-        nxt = next((c for c in chars[i + 1:] if c != " "), "")
+        nxt = next((c for c in chars[i + 1 :] if c != " "), "")
         if (prev and is_cjk(prev) and not prev.isdigit()) or (nxt and is_cjk(nxt)):
             if ch == ":" and prev.isdigit() and nxt.isdigit():
                 continue
@@ -195,11 +200,12 @@ def _convert_bracket_pairs(chars: list[str], out: list[str]) -> list[str]:
 
 def _drop_spaces(chars: list[str], pos: list[int]):
     """Delete spaces next to Chinese text, collapse runs, strip the ends."""
-    keep_c, keep_p = [], []
+    keep_c: list[str] = []
+    keep_p: list[int] = []
     for i, ch in enumerate(chars):
         if ch == " ":
             prev = keep_c[-1] if keep_c else ""
-            nxt = next((c for c in chars[i + 1:] if c != " "), "")
+            nxt = next((c for c in chars[i + 1 :] if c != " "), "")
             if not prev or not nxt or prev == " " or is_cjk(prev) or is_cjk(nxt):
                 continue
         keep_c.append(ch)

@@ -5,6 +5,7 @@ the file's bytes, its manifest rows, the tokeniser fingerprint and ``CODE_VERSIO
 one document processes one file. Files are processed in worker processes when more than
 ``PARALLEL_THRESHOLD`` need work. Deleting the cache loses nothing.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -12,14 +13,21 @@ import json
 import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
 from . import metadata
 from .paths import (
-    COUNTIES_FILE, DOC_TYPES_FILE, LEXICON_FILE, MANIFEST_NAME, PATTERNS_FILE, STOPWORDS_FILE,
-    cache_dir, display_path,
+    COUNTIES_FILE,
+    DOC_TYPES_FILE,
+    LEXICON_FILE,
+    MANIFEST_NAME,
+    PATTERNS_FILE,
+    STOPWORDS_FILE,
+    cache_dir,
+    display_path,
 )
 from .process import process_file
 from .read import DOCUMENT_SUFFIXES, SourceError
@@ -70,11 +78,15 @@ def manifest_rows(folder: Path, path: Path) -> tuple[dict, list[str]]:
     for row in table.to_dict("records"):
         target = (folder / row["source_file"]).resolve()
         if root not in target.parents:
-            problems.append(f"{MANIFEST_NAME}: row {row['doc_id'] or row['source_file']!r}: path "
-                            f"{row['source_file']!r} is outside the corpus folder; row ignored")
+            problems.append(
+                f"{MANIFEST_NAME}: row {row['doc_id'] or row['source_file']!r}: path "
+                f"{row['source_file']!r} is outside the corpus folder; row ignored"
+            )
         elif not target.is_file():
-            problems.append(f"{MANIFEST_NAME}: row {row['doc_id'] or row['source_file']!r}: file "
-                            f"{row['source_file']!r} does not exist; row ignored")
+            problems.append(
+                f"{MANIFEST_NAME}: row {row['doc_id'] or row['source_file']!r}: file "
+                f"{row['source_file']!r} does not exist; row ignored"
+            )
         else:
             by_file.setdefault(target, []).append(row)
     return by_file, problems
@@ -134,17 +146,26 @@ def _tokenizer(lexicon: Path, stopwords: Path) -> Tokenizer:
     return _TOKENIZERS[key]
 
 
-def load_tables(folder: Path, *, manifest: Path | None = None, lexicon: Path | None = None,
-                stopwords: Path | None = None, cache: Path | str | bool = True, jobs: int | None = None):
+def load_tables(
+    folder: Path,
+    *,
+    manifest: Path | None = None,
+    lexicon: Path | None = None,
+    stopwords: Path | None = None,
+    cache: Path | str | bool = True,
+    jobs: int | None = None,
+):
     """Load every document of ``folder``; returns (tables, texts, problems, tokenizer)."""
     if not folder.is_dir():
         raise FileNotFoundError(f"corpus folder {folder} does not exist")
     tokenizer = _tokenizer(lexicon or LEXICON_FILE, stopwords or STOPWORDS_FILE)
     files, notes = discover(folder)
-    rows, problems = manifest_rows(folder, manifest or folder / MANIFEST_NAME)
-    problems = [(MANIFEST_NAME, p) for p in problems] + [(n.split(":")[0], n) for n in notes]
+    rows, manifest_problems = manifest_rows(folder, manifest or folder / MANIFEST_NAME)
+    problems = [(MANIFEST_NAME, p) for p in manifest_problems] + [(n.split(":")[0], n) for n in notes]
     cache_root = None if cache is False else cache_dir() if cache is True else Path(cache)
-    results, pending, seen = {}, [], {}
+    results: dict = {}
+    pending: list = []
+    seen: dict[str, Path] = {}
     for path in files:
         data = path.read_bytes()
         sha = hashlib.sha256(data).hexdigest()
@@ -155,8 +176,13 @@ def load_tables(folder: Path, *, manifest: Path | None = None, lexicon: Path | N
         file_rows = rows.get(path.resolve(), [])
         stated = {r["sha256"] for r in file_rows if r.get("sha256")}
         if stated and stated != {sha}:
-            problems.append((path.name, f"{path.name}: content differs from the sha256 in {MANIFEST_NAME} "
-                                        "(file changed since it was described); loaded as it is now"))
+            problems.append(
+                (
+                    path.name,
+                    f"{path.name}: content differs from the sha256 in {MANIFEST_NAME} "
+                    "(file changed since it was described); loaded as it is now",
+                )
+            )
         key = _cache_key(data, file_rows, tokenizer.fingerprint)
         cached = _read_cache(cache_root / key) if cache_root else None
         if cached:
@@ -175,15 +201,16 @@ def _run(pending, results, cache_root, jobs) -> None:
             outputs = list(pool.map(_work, work, chunksize=max(1, len(work) // (4 * jobs))))
     else:
         outputs = [_work(w) for w in work]
-    for (path, sha, key, _), output in zip(pending, outputs):
+    for (path, sha, _, _), output in zip(pending, outputs):
         if "cached" in output:  # read back, so a fresh load and a cached one give identical dtypes
             output = {**_read_cache(Path(output["cached"])), "text": output["text"]}
         results[path] = (sha, output)
 
 
 def _assemble(files, results, problems, folder, tokenizer):
-    frames = {name: [] for name in TABLES}
-    texts, texts_seen = {}, {}
+    frames: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES}
+    texts: dict[str, tuple] = {}
+    texts_seen: dict[str, Path] = {}
     ids: set[str] = set()
     for path in files:
         if path not in results:
@@ -197,8 +224,9 @@ def _assemble(files, results, problems, folder, tokenizer):
         docs = tables["documents"]
         text_hash = hashlib.sha256("\n".join(tables["segments"]["text"]).encode()).hexdigest()
         if text_hash in texts_seen:
-            problems.append((path.name, f"{path.name}: same text as {texts_seen[text_hash].name} "
-                                        "(duplicate document); skipped"))
+            problems.append(
+                (path.name, f"{path.name}: same text as {texts_seen[text_hash].name} (duplicate document); skipped")
+            )
             continue
         texts_seen[text_hash] = path
         renames = _unique_ids(docs["doc_id"].tolist(), ids)
@@ -210,7 +238,7 @@ def _assemble(files, results, problems, folder, tokenizer):
             for name in ("segments", "responsibilities", "sentences", "tokens"):
                 for column in ("seg_id", "parent", "sent_id"):
                     if column in tables[name] and len(tables[name]):
-                        tables[name][column] = tables[name][column].map(lambda v: _rename(v, renames))
+                        tables[name][column] = tables[name][column].map(partial(_rename, renames=renames))
         docs = tables["documents"]
         docs["source_file"] = display_path(path)
         docs["sha256"] = sha
@@ -219,8 +247,7 @@ def _assemble(files, results, problems, folder, tokenizer):
             texts[doc_id] = (path, result.get("text"))
         for name in TABLES:
             frames[name].append(tables[name])
-    out = {name: (pd.concat(frames[name], ignore_index=True) if frames[name] else pd.DataFrame())
-           for name in TABLES}
+    out = {name: (pd.concat(frames[name], ignore_index=True) if frames[name] else pd.DataFrame()) for name in TABLES}
     problem_frame = pd.DataFrame(problems, columns=["file", "problem"])
     return out, texts, problem_frame, tokenizer
 

@@ -5,6 +5,7 @@ Manifest columns (all optional except ``source_file``): source_file, doc_id, beg
 county, doc_type, title, year_start, year_end, issue_date, doc_number, issuer, sha256.
 Province and prefecture come from ``corpus/data/counties.csv``.
 """
+
 from __future__ import annotations
 
 import functools
@@ -17,8 +18,18 @@ from .paths import COUNTIES_FILE, DOC_TYPES_FILE
 from .patterns import DATE_CN, DOC_NUMBER
 
 MANIFEST_COLUMNS = (
-    "source_file", "doc_id", "begins_at", "county", "doc_type", "title",
-    "year_start", "year_end", "issue_date", "doc_number", "issuer", "sha256",
+    "source_file",
+    "doc_id",
+    "begins_at",
+    "county",
+    "doc_type",
+    "title",
+    "year_start",
+    "year_end",
+    "issue_date",
+    "doc_number",
+    "issuer",
+    "sha256",
 )
 INFERRED_FIELDS = ("county", "doc_type", "title", "year_start", "year_end", "issue_date", "doc_number", "issuer")
 PLACE_FIELDS = ("county_en", "province", "prefecture", "level", "adcode")
@@ -28,8 +39,23 @@ PLACE_FIELDS = ("county_en", "province", "prefecture", "level", "adcode")
 SOURCES = ("manifest", "title", "front", "body", "signature", "gazetteer")
 SOURCE_FIELDS = tuple(f"{f}_source" for f in (*INFERRED_FIELDS, "province", "prefecture", "level", "adcode"))
 SUMMARY_COLUMNS = [
-    "doc_id", "county", "province", "prefecture", "level", "adcode", "doc_type", "title", "year_start",
-    "year_end", "issue_date", "doc_number", "issuer", "source_file", "n_chars", "n_segments", "warnings",
+    "doc_id",
+    "county",
+    "province",
+    "prefecture",
+    "level",
+    "adcode",
+    "doc_type",
+    "title",
+    "year_start",
+    "year_end",
+    "issue_date",
+    "doc_number",
+    "issuer",
+    "source_file",
+    "n_chars",
+    "n_segments",
+    "warnings",
     *SOURCE_FIELDS,
 ]
 YEAR_RANGE = re.compile(r"(20\d{2}|19\d{2})\s*[—–\-－至~]+\s*(20\d{2}|19\d{2})\s*年")
@@ -69,7 +95,7 @@ def read_manifest(path: Path) -> tuple[pd.DataFrame, list[str]]:
     problems = []
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except Exception as err:  # noqa: BLE001 - any parse failure is reported, not raised
+    except Exception as err:
         return pd.DataFrame(columns=MANIFEST_COLUMNS), [f"{path.name}: cannot read manifest ({err})"]
     unknown = sorted(set(table.columns) - set(MANIFEST_COLUMNS))
     if unknown:
@@ -115,7 +141,8 @@ def infer(front: str, title: str, body_head: str) -> dict[str, tuple[object, str
             found["year_start"] = found["year_end"] = (int(year.group(1)), "title")
     date = DATE_ISO.search(front) or DATE_CN.search(front)
     if date:
-        found["issue_date"] = ("%04d-%02d-%02d" % tuple(int(g) for g in date.groups()), "front")
+        y, mo, d = (int(g) for g in date.groups())
+        found["issue_date"] = (f"{y:04d}-{mo:02d}-{d:02d}", "front")
     issuer = _issuer(front)
     if issuer:
         found["issuer"] = issuer
@@ -137,7 +164,7 @@ def _issuer(front: str) -> tuple[str, str] | None:
     lines = [line.strip() for line in front.splitlines() if line.strip()]
     for i, line in enumerate(lines):
         if DATE_CN.fullmatch(line) and i > 0:
-            names = []
+            names: list[str] = []
             j = i - 1
             while j >= 0 and len(lines[j]) <= 20 and ISSUER_LINE.search(lines[j]):
                 names.insert(0, lines[j])
@@ -156,7 +183,7 @@ def county_facts(county: str | None) -> dict:
     table = counties()
     row = table[table["county"] == county]
     if row.empty:
-        return {name: "" for name in PLACE_FIELDS}
+        return dict.fromkeys(PLACE_FIELDS, "")
     first = row.iloc[0]
     return {name: first.get(name, "") for name in PLACE_FIELDS}
 

@@ -37,10 +37,42 @@ class Corpus:
     sentences: pd.DataFrame
     tokens: pd.DataFrame
     problems: pd.DataFrame
-    tokenizer: Tokenizer
+    tokenizer: Tokenizer | None
     folder: Path
     files: dict = field(default_factory=dict, repr=False, compare=False)
     _texts: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_tables(
+        cls,
+        *,
+        segments: pd.DataFrame,
+        documents: pd.DataFrame | None = None,
+        sentences: pd.DataFrame | None = None,
+        tokens: pd.DataFrame | None = None,
+        responsibilities: pd.DataFrame | None = None,
+        texts: dict[str, str] | None = None,
+    ) -> Corpus:
+        """A Corpus from tables a researcher (or a test) already has, without source files.
+
+        ``documents`` defaults to one row per doc_id of ``segments``; ``texts`` maps doc_id to the
+        text that offsets index (default: none, ``source_text`` then raises).
+        """
+        if documents is None:
+            documents = pd.DataFrame({"doc_id": list(dict.fromkeys(segments["doc_id"]))})
+        empty = pd.DataFrame(columns=["doc_id", "seg_id"])
+        files = {doc_id: (Path(doc_id), text) for doc_id, text in (texts or {}).items()}
+        return cls(
+            documents=documents,
+            segments=segments,
+            sentences=empty if sentences is None else sentences,
+            tokens=empty if tokens is None else tokens,
+            responsibilities=empty if responsibilities is None else responsibilities,
+            problems=pd.DataFrame(columns=["file", "problem"]),
+            tokenizer=None,
+            folder=Path("."),
+            files=files,
+        )
 
     def __len__(self) -> int:
         return len(self.documents)

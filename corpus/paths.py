@@ -1,4 +1,5 @@
 """Where things live: one place for every path the packages use."""
+
 from __future__ import annotations
 
 import os
@@ -14,6 +15,12 @@ DOC_TYPES_FILE = DATA_DIR / "doc_types.csv"
 LEXICON_FILE = DATA_DIR / "lexicon.txt"
 STOPWORDS_FILE = DATA_DIR / "stopwords.txt"
 PATTERNS_FILE = DATA_DIR / "patterns.yaml"
+
+
+def documents_dir() -> Path:
+    """The default corpus folder: ``FAZHI_CORPUS_DIR`` if set, else the seeds in ``corpus/documents``."""
+    override = os.environ.get("FAZHI_CORPUS_DIR")
+    return Path(override) if override else DOCUMENTS_DIR
 
 
 def cache_dir() -> Path:

@@ -4,6 +4,7 @@
 tokeniser, so its result can be cached by content hash and computed in worker processes.
 All offsets in the returned tables are character offsets into the decoded source file.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,7 +28,9 @@ def process_file(path: Path, data: bytes, rows: list[dict], tokenizer: Tokenizer
     source = read_source(path, data)
     cleaned = clean(source.text, fmt=source.fmt)
     bounds, problems = _document_bounds(cleaned, rows or [{}], path)
-    tables = {name: [] for name in ("documents", "segments", "responsibilities", "sentences", "tokens")}
+    tables: dict[str, list[dict]] = {
+        name: [] for name in ("documents", "segments", "responsibilities", "sentences", "tokens")
+    }
     for row, (c_start, c_end) in bounds:
         doc = _document(cleaned, c_start, c_end, row, path, tokenizer, tables)
         tables["documents"].append(doc)
@@ -64,7 +67,7 @@ def _document(cleaned: CleanText, c_start: int, c_end: int, row: dict, path: Pat
     body_from = front_end(text, lines)
     title = _title(text, lines, body_from)
     front = "\n".join(text[s:e] for s, e in lines[:body_from])
-    body_head = "\n".join(text[s:e] for s, e in lines[body_from:body_from + 5])
+    body_head = "\n".join(text[s:e] for s, e in lines[body_from : body_from + 5])
     meta, warnings = _merge(row, metadata.infer(front, title, body_head))
     doc_id = row.get("doc_id") or _doc_id(meta, path)
     segments, clauses = build_segments(cleaned, c_start, c_end, doc_id)
@@ -72,20 +75,25 @@ def _document(cleaned: CleanText, c_start: int, c_end: int, row: dict, path: Pat
     _segment_rows(cleaned, segments, clauses, doc_id, tokenizer, tables)
     body = [s for s in segments if s.kind not in ("front", "back")]
     return {
-        "doc_id": doc_id, **meta,
-        "source_file": str(path), "n_chars": sum(e - s for seg in body for s, e in seg.pieces),
-        "n_segments": len(body), "warnings": "; ".join(warnings), "start": start, "end": end,
+        "doc_id": doc_id,
+        **meta,
+        "source_file": str(path),
+        "n_chars": sum(e - s for seg in body for s, e in seg.pieces),
+        "n_segments": len(body),
+        "warnings": "; ".join(warnings),
+        "start": start,
+        "end": end,
     }
 
 
 def _title(text: str, lines, body_from: int) -> str:
     if body_from == 0:
         return ""
-    title = text[lines[body_from - 1][0]:lines[body_from - 1][1]]
+    title = text[lines[body_from - 1][0] : lines[body_from - 1][1]]
     if YEAR_PAREN.match(title) and body_from >= 2:
-        title = text[lines[body_from - 2][0]:lines[body_from - 2][1]] + title
+        title = text[lines[body_from - 2][0] : lines[body_from - 2][1]] + title
     elif body_from >= 2 and len(title) <= 10:  # a title broken over two short lines
-        previous = text[lines[body_from - 2][0]:lines[body_from - 2][1]]
+        previous = text[lines[body_from - 2][0] : lines[body_from - 2][1]]
         if "。" not in previous and len(previous) <= 20 and not DATE_CN.search(previous):
             title = previous + title
     return title
@@ -129,29 +137,66 @@ def _segment_rows(cleaned: CleanText, segments, clauses, doc_id: str, tokenizer:
         start, end = cleaned.source_span(seg.start, seg.end)
         heading_start, heading_end = cleaned.source_span(*seg.heading_span) if seg.heading else (start, start)
         seg_text = "".join(text[s:e] for s, e in seg.pieces)
-        tables["segments"].append({
-            "doc_id": doc_id, "seg_id": seg.seg_id, "parent": seg.parent, "level": seg.level,
-            "kind": seg.kind, "number": seg.number, "heading": seg.heading, "text": seg_text,
-            "start": start, "end": end, "heading_start": heading_start, "heading_end": heading_end,
-            "n_chars": len(seg_text), "order": order, "in_body": seg.kind not in ("front", "back"),
-        })
+        tables["segments"].append(
+            {
+                "doc_id": doc_id,
+                "seg_id": seg.seg_id,
+                "parent": seg.parent,
+                "level": seg.level,
+                "kind": seg.kind,
+                "number": seg.number,
+                "heading": seg.heading,
+                "text": seg_text,
+                "start": start,
+                "end": end,
+                "heading_start": heading_start,
+                "heading_end": heading_end,
+                "n_chars": len(seg_text),
+                "order": order,
+                "in_body": seg.kind not in ("front", "back"),
+            }
+        )
         if seg.kind in ("front", "back"):
             continue
         for sent_no, (a, b) in enumerate(sentences_of(text, seg.pieces)):
             sent_id = f"{seg.seg_id}.{sent_no:02d}"
             s_start, s_end = cleaned.source_span(a, b)
-            tables["sentences"].append({"doc_id": doc_id, "seg_id": seg.seg_id, "sent_id": sent_id,
-                                        "text": text[a:b], "start": s_start, "end": s_end})
+            tables["sentences"].append(
+                {
+                    "doc_id": doc_id,
+                    "seg_id": seg.seg_id,
+                    "sent_id": sent_id,
+                    "text": text[a:b],
+                    "start": s_start,
+                    "end": s_end,
+                }
+            )
             for token, t_start, t_end in tokenizer.spans(text[a:b]):
                 src_start, src_end = cleaned.source_span(a + t_start, a + t_end)
-                tables["tokens"].append({"doc_id": doc_id, "seg_id": seg.seg_id, "sent_id": sent_id,
-                                         "token": token, "start": src_start, "end": src_end,
-                                         "is_stop": token in tokenizer.stopwords})
+                tables["tokens"].append(
+                    {
+                        "doc_id": doc_id,
+                        "seg_id": seg.seg_id,
+                        "sent_id": sent_id,
+                        "token": token,
+                        "start": src_start,
+                        "end": src_end,
+                        "is_stop": token in tokenizer.stopwords,
+                    }
+                )
     for seg_id, a, b in clauses:
         clause = text[a:b]
         for named in parse_clause(clause):
             src_start, src_end = cleaned.source_span(a + named.start, a + named.end)
-            tables["responsibilities"].append({
-                "doc_id": doc_id, "seg_id": seg_id, "role": named.role, "name": named.name,
-                "kind": named.kind, "start": src_start, "end": src_end, "clause": clause,
-            })
+            tables["responsibilities"].append(
+                {
+                    "doc_id": doc_id,
+                    "seg_id": seg_id,
+                    "role": named.role,
+                    "name": named.name,
+                    "kind": named.kind,
+                    "start": src_start,
+                    "end": src_end,
+                    "clause": clause,
+                }
+            )

@@ -6,6 +6,7 @@ one line per paragraph and table cell) and ``.pdf`` (pypdf text layer, pages sep
 by a blank line). Offsets everywhere in the project refer to the string this module
 returns: the decoded text of a text file, or the extracted text of a DOCX/PDF file.
 """
+
 from __future__ import annotations
 
 import io
@@ -108,8 +109,15 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
 
 def _plausible(ch: str) -> bool:
     o = ord(ch)
-    return (32 <= o < 127 or ch in "\n\r\t" or is_han(ch) or 0x3000 <= o <= 0x303F
-            or 0xFF00 <= o <= 0xFFEF or 0x2000 <= o <= 0x206F or o == 0xA0)
+    return (
+        32 <= o < 127
+        or ch in "\n\r\t"
+        or is_han(ch)
+        or 0x3000 <= o <= 0x303F
+        or 0xFF00 <= o <= 0xFFEF
+        or 0x2000 <= o <= 0x206F
+        or o == 0xA0
+    )
 
 
 def _mostly_text(text: str) -> bool:
@@ -121,8 +129,9 @@ def _mostly_text(text: str) -> bool:
 def _read_docx(path: Path, data: bytes) -> str:
     try:
         import docx  # python-docx
+
         document = docx.Document(io.BytesIO(data))
-    except Exception as err:  # noqa: BLE001 - python-docx raises many kinds
+    except Exception as err:
         raise SourceError(f"{path.name}: not a readable DOCX file ({type(err).__name__})") from None
     lines = [p.text for p in document.paragraphs]
     for table in document.tables:
@@ -134,9 +143,10 @@ def _read_docx(path: Path, data: bytes) -> str:
 def _read_pdf(path: Path, data: bytes) -> str:
     try:
         from pypdf import PdfReader
+
         reader = PdfReader(io.BytesIO(data))
         pages = [page.extract_text() or "" for page in reader.pages]
-    except Exception as err:  # noqa: BLE001 - pypdf raises many kinds
+    except Exception as err:
         raise SourceError(f"{path.name}: not a readable PDF file ({type(err).__name__})") from None
     text = "\n\n".join(pages)
     if not text.strip():

@@ -8,6 +8,7 @@ Forms seen in county documents (brackets mixed freely, markup already cleaned aw
 
 Clauses are cut out of the text that analyses read and returned as rows.
 """
+
 from __future__ import annotations
 
 import re
@@ -55,7 +56,7 @@ def find_clauses(text: str) -> list[tuple[int, int]]:
     """Spans ``[start, end)`` of responsibility clauses in one paragraph of clean text."""
     if LINE_CLAUSE.match(text):
         return [(0, len(text))]
-    spans = []
+    spans: list[tuple[int, int]] = []
     pos = 0
     while True:
         m = BRACKETED.search(text, pos)

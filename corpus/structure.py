@@ -6,6 +6,7 @@ including the document's title are ``front`` matter (文号, cover notice, signa
 closing lines (印发 date, 共印 count, 特此报告) are ``back`` matter. Levels are depths in
 the tree actually used by the document (冠县's plan puts items straight under parts).
 """
+
 from __future__ import annotations
 
 import re
@@ -64,14 +65,16 @@ def marker_of(line: str):
 
 def front_end(text: str, lines: list[tuple[int, int]]) -> int:
     """Index of the first body line: the line after the title before the first heading."""
-    first = next((i for i, (s, e) in enumerate(lines) if marker_of(text[s:e]) and marker_of(text[s:e])[0] == "part"), None)
+    first = next(
+        (i for i, (s, e) in enumerate(lines) if marker_of(text[s:e]) and marker_of(text[s:e])[0] == "part"), None
+    )
     if first is None:
         first = next((i for i, (s, e) in enumerate(lines) if marker_of(text[s:e])), None)
     for i in range((first if first is not None else 0) - 1, -1, -1):
-        line = text[lines[i][0]:lines[i][1]]
+        line = text[lines[i][0] : lines[i][1]]
         if "。" not in line and len(line) <= 60 and not _not_title(line):
             return i + 1
-    if lines and _title_line(text[lines[0][0]:lines[0][1]]):
+    if lines and _title_line(text[lines[0][0] : lines[0][1]]):
         return 1  # no headings at all: a first line that reads as a title is the title
     return 0
 
@@ -89,7 +92,7 @@ def back_start(text: str, lines: list[tuple[int, int]], body_from: int) -> int:
     """Index of the first back-matter line (len(lines) when there is none)."""
     i = len(lines)
     while i > body_from:
-        line = text[lines[i - 1][0]:lines[i - 1][1]]
+        line = text[lines[i - 1][0] : lines[i - 1][1]]
         short_signature = len(line) <= 20 and "。" not in line and not marker_of(line) and "，" not in line
         if not (BACK_LINE.search(line) or DATE_LINE.match(line) or (short_signature and i < len(lines))):
             break
@@ -128,15 +131,25 @@ def build_segments(clean: CleanText, start: int, end: int, doc_id: str):
             while stack and RANK[stack[-1].kind] >= RANK[kind]:
                 stack.pop()
             kept = _subtract(kept, [(ls, ls + length)])
-            heading = _heading(text[ls + length:le])
+            heading = _heading(text[ls + length : le])
         else:
             kind, number, heading, length = (region if region != "body" else "paragraph"), "", "", 0
             if region == "back":
                 stack = []
         parent = stack[-1] if (stack and region == "body") else None
         level = parent.level + 1 if parent else 1
-        seg = Segment(seg_id, parent.seg_id if parent else None, level, kind, number, heading, kept, ls, le,
-                      (ls + length, ls + length + len(heading)))
+        seg = Segment(
+            seg_id,
+            parent.seg_id if parent else None,
+            level,
+            kind,
+            number,
+            heading,
+            kept,
+            ls,
+            le,
+            (ls + length, ls + length + len(heading)),
+        )
         segments.append(seg)
         clauses.extend((seg_id, a, b) for a, b in spans)
         if marker:

@@ -8,12 +8,13 @@ module reads the lexicon itself (BOM and whitespace stripped), adds plain terms 
 ``Tokenizer.check_lexicon`` verifies that every entry comes out as one token.
 Tokenisation is deterministic: a private ``jieba.Tokenizer``, HMM off.
 """
+
 from __future__ import annotations
 
 import hashlib
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jieba
@@ -60,8 +61,14 @@ class Tokenizer:
 
     lexicon_path: Path = LEXICON_FILE
     stopwords_path: Path = STOPWORDS_FILE
+    # Built in __post_init__ from the two files (not constructor arguments).
+    terms: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    stopwords: frozenset[str] = field(init=False, repr=False, compare=False)
+    fingerprint: str = field(init=False, compare=False)
+    _engine: jieba.Tokenizer = field(init=False, repr=False, compare=False)
+    _protected: re.Pattern | None = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         entries = read_word_list(self.lexicon_path)
         stop = frozenset(term for term, _, _ in read_word_list(self.stopwords_path))
         engine = jieba.Tokenizer()

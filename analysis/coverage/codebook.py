@@ -8,6 +8,7 @@ message naming the file and the entry, e.g.
 
 Cost: loading is linear in the size of the file and independent of the corpus.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,8 +18,6 @@ import pandas as pd
 import yaml
 
 from analysis.paths import CODEBOOK_FILE
-
-
 
 ORIGINS = ("gangyao", "county")
 _TOP_KEYS = {"version", "areas"}
@@ -91,8 +90,15 @@ class Codebook:
         """
         return pd.DataFrame(
             [
-                {"area_id": a.id, "label_zh": a.label_zh, "label_en": a.label_en, "origin": a.origin,
-                 "heading_cues": a.heading_cues, "n_topics": len(a.topics), "order": i}
+                {
+                    "area_id": a.id,
+                    "label_zh": a.label_zh,
+                    "label_en": a.label_en,
+                    "origin": a.origin,
+                    "heading_cues": a.heading_cues,
+                    "n_topics": len(a.topics),
+                    "order": i,
+                }
                 for i, a in enumerate(self.areas)
             ]
         )
@@ -107,8 +113,16 @@ class Codebook:
         """
         return pd.DataFrame(
             [
-                {"topic_id": t.id, "area_id": t.area_id, "label_zh": t.label_zh, "label_en": t.label_en,
-                 "origin": t.origin, "cues": t.cues, "exclude": t.exclude, "order": i}
+                {
+                    "topic_id": t.id,
+                    "area_id": t.area_id,
+                    "label_zh": t.label_zh,
+                    "label_en": t.label_en,
+                    "origin": t.origin,
+                    "cues": t.cues,
+                    "exclude": t.exclude,
+                    "order": i,
+                }
                 for i, t in enumerate(self.topics)
             ]
         )

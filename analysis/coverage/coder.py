@@ -105,8 +105,17 @@ class TopicCoder:
         rows = []
         for (i, order), hits in sorted(found.items()):
             m = self.matchers_[order]
-            rows.append((doc_ids[i], seg_ids[i], m.area_id, m.topic_id, len(hits), sum(e - s for _, s, e in hits),
-                         tuple(h[0] for h in hits)))
+            rows.append(
+                (
+                    doc_ids[i],
+                    seg_ids[i],
+                    m.area_id,
+                    m.topic_id,
+                    len(hits),
+                    sum(e - s for _, s, e in hits),
+                    tuple(h[0] for h in hits),
+                )
+            )
         return pd.DataFrame(rows, columns=CODED_COLUMNS)
 
     def heading_area(self, heading: str) -> str | None:
@@ -118,7 +127,7 @@ class TopicCoder:
         if not heading:
             return None
         text = normalise(heading)
-        best_len, best = 0, set()
+        best_len, best = 0, set[str]()
         for area_id, n, cue in self._heading_cues:
             if n >= best_len and cue in text:
                 if n > best_len:

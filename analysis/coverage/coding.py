@@ -30,6 +30,7 @@ gaps       county, area_id, topic_id, label_zh, label_en, origin, addressed, sha
 Cost: coding is one regular-expression pass per topic over each sentence, i.e. linear in corpus
 size (O(characters × topics)); all tables are group-bys over the coded rows. Nothing is pairwise.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -104,7 +105,9 @@ def code_sentences(c, *, coder: TopicCoder) -> pd.DataFrame:
         Columns of :meth:`TopicCoder.code_texts` plus sent_id and n_chars (the sentence's length).
     """
     sents = body_sentences(c)
-    coded = coder.code_texts(sents.rename(columns={"seg_id": "_seg", "sent_id": "seg_id"})[["doc_id", "seg_id", "text"]])
+    coded = coder.code_texts(
+        sents.rename(columns={"seg_id": "_seg", "sent_id": "seg_id"})[["doc_id", "seg_id", "text"]]
+    )
     coded = coded.rename(columns={"seg_id": "sent_id"})
     return coded.merge(sents[["sent_id", "seg_id", "n_chars"]], on="sent_id")
 
@@ -158,8 +161,20 @@ def coverage(c, *, coder: TopicCoder | None = None, coded: pd.DataFrame | None =
     out = _finish(out, sents.groupby("doc_id")["n_chars"].sum(), "doc_id")
     heads = _heading_pairs(c, coder.heading_topics)
     out["has_heading"] = [(d, t) in heads for d, t in zip(out["doc_id"], out["topic_id"])]
-    cols = ["doc_id", "county", "area_id", "topic_id", "label_zh", "label_en", "origin",
-            "share_pct", "n_chars", "n_segments", "has_heading", "cues"]
+    cols = [
+        "doc_id",
+        "county",
+        "area_id",
+        "topic_id",
+        "label_zh",
+        "label_en",
+        "origin",
+        "share_pct",
+        "n_chars",
+        "n_segments",
+        "has_heading",
+        "cues",
+    ]
     return out[cols]
 
 
@@ -179,12 +194,25 @@ def area_coverage(c, *, coder: TopicCoder | None = None, coded: pd.DataFrame | N
     out = _finish(out, sents.groupby("doc_id")["n_chars"].sum(), "doc_id")
     named = _heading_pairs(c, lambda h: [coder.heading_area(h)])
     out["has_heading"] = [(d, a) in named for d, a in zip(out["doc_id"], out["area_id"])]
-    return out[["doc_id", "county", "area_id", "label_zh", "label_en", "share_pct", "n_chars", "n_segments",
-                "has_heading", "cues"]]
+    return out[
+        [
+            "doc_id",
+            "county",
+            "area_id",
+            "label_zh",
+            "label_en",
+            "share_pct",
+            "n_chars",
+            "n_segments",
+            "has_heading",
+            "cues",
+        ]
+    ]
 
 
-def county_profiles(c, *, coder: TopicCoder | None = None, coded: pd.DataFrame | None = None,
-                    level: str = "area") -> pd.DataFrame:
+def county_profiles(
+    c, *, coder: TopicCoder | None = None, coded: pd.DataFrame | None = None, level: str = "area"
+) -> pd.DataFrame:
     """Coverage per county, pooling the county's documents (characters summed before dividing).
 
     ``level`` is ``"area"`` or ``"topic"``.
@@ -207,8 +235,11 @@ def county_profiles(c, *, coder: TopicCoder | None = None, coded: pd.DataFrame |
     counties = c.documents.groupby("county", sort=False)["doc_id"].nunique().rename("n_docs").reset_index()
     out = counties.merge(units, how="cross").merge(agg, on=["county", key], how="left")
     out = _finish(out, sents.groupby("county")["n_chars"].sum(), "county")
-    cols = ["county", "area_id"] + (["topic_id"] if level == "topic" else []) + [
-        "label_zh", "label_en", "share_pct", "n_chars", "n_segments", "n_docs", "cues"]
+    cols = (
+        ["county", "area_id"]
+        + (["topic_id"] if level == "topic" else [])
+        + ["label_zh", "label_en", "share_pct", "n_chars", "n_segments", "n_docs", "cues"]
+    )
     return out[cols]
 
 
@@ -249,7 +280,9 @@ def gaps(topic_profiles: pd.DataFrame, *, coder: TopicCoder) -> pd.DataFrame:
     out = topic_profiles.copy()
     out["origin"] = out["topic_id"].map(origin)
     out["addressed"] = out["n_segments"] > 0
-    return out[["county", "area_id", "topic_id", "label_zh", "label_en", "origin", "addressed", "share_pct", "n_segments"]]
+    return out[
+        ["county", "area_id", "topic_id", "label_zh", "label_en", "origin", "addressed", "share_pct", "n_segments"]
+    ]
 
 
 def _heading_pairs(c, named) -> set:

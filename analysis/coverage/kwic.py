@@ -9,6 +9,7 @@ be found again; the cue itself is located in the verbatim text too (``match_star
 
 Cost: one regular-expression pass over the body sentences per query; linear in corpus size.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,14 +20,26 @@ from analysis.coverage.codebook import normalise
 from analysis.coverage.coder import TopicCoder
 from analysis.coverage.coding import body_sentences, default_coder
 
-COLUMNS = ["doc_id", "seg_id", "sent_id", "topic_id", "cue", "start", "end", "text",
-           "match_start", "match_end", "left", "keyword", "right"]
+COLUMNS = [
+    "doc_id",
+    "seg_id",
+    "sent_id",
+    "topic_id",
+    "cue",
+    "start",
+    "end",
+    "text",
+    "match_start",
+    "match_end",
+    "left",
+    "keyword",
+    "right",
+]
 # Clean text uses full-width punctuation; a source may use either form.
 _VARIANTS = {"，": ",", "：": ":", "；": ";", "（": "(", "）": ")", "“": '"', "”": '"', "！": "!", "？": "?"}
 
 
-def kwic(c, query: str, *, coder: TopicCoder | None = None, doc_id: str | None = None,
-         width: int = 15) -> pd.DataFrame:
+def kwic(c, query: str, *, coder: TopicCoder | None = None, doc_id: str | None = None, width: int = 15) -> pd.DataFrame:
     """Occurrences of a cue term, a topic's cues or an area's cues in the body sentences of ``c``.
 
     Parameters
@@ -59,7 +72,7 @@ def kwic(c, query: str, *, coder: TopicCoder | None = None, doc_id: str | None =
         if not hits:
             continue
         source = c.source_text(s.doc_id)
-        verbatim = source[s.start:s.end]
+        verbatim = source[s.start : s.end]
         cursor = 0
         for topic_id, cue, _, _ in hits:
             m = _cue_regex(cue).search(verbatim, cursor)
@@ -67,13 +80,23 @@ def kwic(c, query: str, *, coder: TopicCoder | None = None, doc_id: str | None =
             m_end = s.start + m.end() if m else -1
             if m:
                 cursor = m.end()
-            rows.append({
-                "doc_id": s.doc_id, "seg_id": s.seg_id, "sent_id": s.sent_id, "topic_id": topic_id, "cue": cue,
-                "start": s.start, "end": s.end, "text": verbatim, "match_start": m_start, "match_end": m_end,
-                "left": source[max(s.start, m_start - width):m_start] if m else "",
-                "keyword": source[m_start:m_end] if m else "",
-                "right": source[m_end:min(s.end, m_end + width)] if m else "",
-            })
+            rows.append(
+                {
+                    "doc_id": s.doc_id,
+                    "seg_id": s.seg_id,
+                    "sent_id": s.sent_id,
+                    "topic_id": topic_id,
+                    "cue": cue,
+                    "start": s.start,
+                    "end": s.end,
+                    "text": verbatim,
+                    "match_start": m_start,
+                    "match_end": m_end,
+                    "left": source[max(s.start, m_start - width) : m_start] if m else "",
+                    "keyword": source[m_start:m_end] if m else "",
+                    "right": source[m_end : min(s.end, m_end + width)] if m else "",
+                }
+            )
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

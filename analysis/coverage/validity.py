@@ -24,6 +24,7 @@ NMF
 Cost: linear in the number of body segments for labels and agreement; NMF is O(segments ×
 vocabulary × components × iterations) on a sparse matrix, a few seconds for thousands of segments.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -96,15 +97,29 @@ def agreement(labels: pd.DataFrame, predicted: pd.Series, *, coder: TopicCoder) 
         t, p = y_true == area.id, y_pred == area.id
         if not t.any():
             continue
-        rows.append({
-            "area_id": area.id, "label_zh": area.label_zh, "label_en": area.label_en,
-            "precision": precision_score(t, p, zero_division=0.0), "recall": recall_score(t, p, zero_division=0.0),
-            "kappa": cohen_kappa_score(t, p), "n_segments": int(t.sum()), "n_predicted": int(p.sum()),
-        })
+        rows.append(
+            {
+                "area_id": area.id,
+                "label_zh": area.label_zh,
+                "label_en": area.label_en,
+                "precision": precision_score(t, p, zero_division=0.0),
+                "recall": recall_score(t, p, zero_division=0.0),
+                "kappa": cohen_kappa_score(t, p),
+                "n_segments": int(t.sum()),
+                "n_predicted": int(p.sum()),
+            }
+        )
     out = pd.DataFrame(rows)
-    macro = {"area_id": "macro", "label_zh": "宏平均", "label_en": "macro average",
-             "precision": out["precision"].mean(), "recall": out["recall"].mean(), "kappa": out["kappa"].mean(),
-             "n_segments": len(labels), "n_predicted": int((y_pred != "none").sum())}
+    macro = {
+        "area_id": "macro",
+        "label_zh": "宏平均",
+        "label_en": "macro average",
+        "precision": out["precision"].mean(),
+        "recall": out["recall"].mean(),
+        "kappa": out["kappa"].mean(),
+        "n_segments": len(labels),
+        "n_predicted": int((y_pred != "none").sum()),
+    }
     out = pd.concat([out, pd.DataFrame([macro])], ignore_index=True)
     out[["precision", "recall", "kappa"]] = out[["precision", "recall", "kappa"]].astype(float).round(3)
     return out
@@ -146,16 +161,23 @@ def fit_nmf(docs: pd.Series, *, n_topics: int, seed: int = SEED, min_df: int = 2
     tuple
         (vectorizer, model, W) with W the segment × topic weights (rows in the order of ``docs``).
     """
-    vectorizer = TfidfVectorizer(tokenizer=_identity, preprocessor=_identity, token_pattern=None,
-                                 lowercase=False, min_df=min_df, sublinear_tf=True)
+    vectorizer = TfidfVectorizer(
+        tokenizer=_identity,
+        preprocessor=_identity,
+        token_pattern=None,
+        lowercase=False,
+        min_df=min_df,
+        sublinear_tf=True,
+    )
     x = vectorizer.fit_transform(list(docs))
     model = NMF(n_components=n_topics, init="nndsvda", random_state=seed, max_iter=500)
     w = model.fit_transform(x)
     return vectorizer, model, w
 
 
-def nmf_alignment(docs: pd.Series, areas: pd.Series, codebook: Codebook, *, seed: int = SEED,
-                  n_top_terms: int = 8) -> tuple:
+def nmf_alignment(
+    docs: pd.Series, areas: pd.Series, codebook: Codebook, *, seed: int = SEED, n_top_terms: int = 8
+) -> tuple:
     """Fit NMF on segments and line its topics up with codebook areas.
 
     Parameters
@@ -183,16 +205,26 @@ def nmf_alignment(docs: pd.Series, areas: pd.Series, codebook: Codebook, *, seed
         terms = vocab[np.argsort(model.components_[k])[::-1][:n_top_terms]]
         sub = scored[scored["nmf_topic"] == k]["area_id"]
         best = sub.value_counts().idxmax() if len(sub) else None
-        rows.append({"nmf_topic": k, "top_terms": " ".join(terms), "n_segments": int((assigned == k).sum()),
-                     "best_area": best,
-                     "best_area_label_zh": codebook.area(best).label_zh if best else "",
-                     "best_area_label_en": codebook.area(best).label_en if best else "",
-                     "share_best": round(float((sub == best).mean()), 3) if len(sub) else np.nan})
+        rows.append(
+            {
+                "nmf_topic": k,
+                "top_terms": " ".join(terms),
+                "n_segments": int((assigned == k).sum()),
+                "best_area": best,
+                "best_area_label_zh": codebook.area(best).label_zh if best else "",
+                "best_area_label_en": codebook.area(best).label_en if best else "",
+                "share_best": round(float((sub == best).mean()), 3) if len(sub) else np.nan,
+            }
+        )
     topics = pd.DataFrame(rows)
     ami = adjusted_mutual_info_score(scored["area_id"], scored["nmf_topic"]) if len(scored) else np.nan
     purity = scored.groupby("nmf_topic")["area_id"].agg(lambda s: s.value_counts().iloc[0]).sum() / max(len(scored), 1)
-    summary = pd.DataFrame({"measure": ["ami", "purity", "n_topics", "n_segments"],
-                            "value": [round(float(ami), 3), round(float(purity), 3), n_topics, len(scored)]})
+    summary = pd.DataFrame(
+        {
+            "measure": ["ami", "purity", "n_topics", "n_segments"],
+            "value": [round(float(ami), 3), round(float(purity), 3), n_topics, len(scored)],
+        }
+    )
     return topics, summary
 
 

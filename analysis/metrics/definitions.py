@@ -4,6 +4,7 @@ The YAML file is the one place where metric ids, labels, units, cue phrases, sub
 plausibility bounds live (see the comments at its top). ``load_metric_defs()`` returns
 frozen objects; every problem raises ``MetricDefinitionError`` naming the file and entry.
 """
+
 from __future__ import annotations
 
 import functools
@@ -21,7 +22,14 @@ KIND_HINTS = ("actual", "target", "both")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _REQUIRED_FIELDS = ("id", "label_zh", "label_en", "unit", "cues")
 _KNOWN_FIELDS = set(_REQUIRED_FIELDS) | {
-    "units", "kind_hint", "subject", "exclude", "qualitative", "sign", "part_of", "exclusive",
+    "units",
+    "kind_hint",
+    "subject",
+    "exclude",
+    "qualitative",
+    "sign",
+    "part_of",
+    "exclusive",
     "bounds",
 }
 
@@ -106,9 +114,16 @@ def load_metric_defs(path: str | Path | None = None) -> MetricDefs:
     required, funnel = _phrases(raw, "required", path), _phrases(raw, "funnel", path)
     _check_ids(metrics, required, funnel, path)
     _check_units(metrics, units, path)
-    return MetricDefs(subjects=subjects, metrics=metrics, path=str(path),
-                      units=tuple(sorted(units, key=len, reverse=True)), target_cues=target,
-                      actual_cues=actual, funnel=funnel, required=required)
+    return MetricDefs(
+        subjects=subjects,
+        metrics=metrics,
+        path=str(path),
+        units=tuple(sorted(units, key=len, reverse=True)),
+        target_cues=target,
+        actual_cues=actual,
+        funnel=funnel,
+        required=required,
+    )
 
 
 def _phrases(raw: dict, key: str, path) -> tuple:
@@ -125,7 +140,8 @@ def _check_units(metrics, units: tuple, path) -> None:
             if unit not in known:
                 raise MetricDefinitionError(
                     f"{path}: metric {m.id!r}: unit {unit!r} is not one of the genre's units "
-                    f"(add it to 'units' or use one of {sorted(known)})")
+                    f"(add it to 'units' or use one of {sorted(known)})"
+                )
 
 
 def _subjects(raw, path) -> dict:
@@ -133,8 +149,7 @@ def _subjects(raw, path) -> dict:
         raise MetricDefinitionError(f"{path}: 'subjects' must map a subject id to cue phrases")
     for name, cues in raw.items():
         if not _is_phrase_list(cues) or not cues:
-            raise MetricDefinitionError(
-                f"{path}: subject {name!r}: expected a non-empty list of phrases, got {cues!r}")
+            raise MetricDefinitionError(f"{path}: subject {name!r}: expected a non-empty list of phrases, got {cues!r}")
     return {name: tuple(cues) for name, cues in raw.items()}
 
 
@@ -153,7 +168,8 @@ def _metric(entry, index, subjects, path) -> MetricDef:
     unknown = sorted(set(entry) - _KNOWN_FIELDS)
     if unknown:
         raise MetricDefinitionError(
-            f"{where}: unknown field(s) {', '.join(unknown)}; allowed: {', '.join(sorted(_KNOWN_FIELDS))}")
+            f"{where}: unknown field(s) {', '.join(unknown)}; allowed: {', '.join(sorted(_KNOWN_FIELDS))}"
+        )
     if not _ID.match(str(entry["id"])):
         raise MetricDefinitionError(f"{where}: id must be snake_case ASCII, got {entry['id']!r}")
     for field in ("cues", "exclude", "qualitative", "units"):
@@ -165,18 +181,30 @@ def _metric(entry, index, subjects, path) -> MetricDef:
     subject = entry.get("subject")
     if subject is not None and subject not in subjects:
         raise MetricDefinitionError(
-            f"{where}: subject {subject!r} is not defined under 'subjects' ({', '.join(subjects)})")
+            f"{where}: subject {subject!r} is not defined under 'subjects' ({', '.join(subjects)})"
+        )
     sign = entry.get("sign") or {}
-    if not isinstance(sign, dict) or set(sign) - {"positive", "negative"} or not all(
-            _is_phrase_list(v) for v in sign.values()):
+    if (
+        not isinstance(sign, dict)
+        or set(sign) - {"positive", "negative"}
+        or not all(_is_phrase_list(v) for v in sign.values())
+    ):
         raise MetricDefinitionError(f"{where}: 'sign' must map positive/negative to phrase lists")
     return MetricDef(
-        id=entry["id"], label_zh=str(entry["label_zh"]), label_en=str(entry["label_en"]),
-        unit=str(entry["unit"]), units=tuple(entry.get("units") or [str(entry["unit"])]),
-        kind_hint=kind_hint, subject=subject, cues=tuple(entry["cues"]),
-        exclude=tuple(entry.get("exclude") or ()), qualitative=tuple(entry.get("qualitative") or ()),
-        sign_positive=tuple(sign.get("positive") or ()), sign_negative=tuple(sign.get("negative") or ()),
-        part_of=entry.get("part_of"), exclusive=_flag(entry.get("exclusive", False), "exclusive", where),
+        id=entry["id"],
+        label_zh=str(entry["label_zh"]),
+        label_en=str(entry["label_en"]),
+        unit=str(entry["unit"]),
+        units=tuple(entry.get("units") or [str(entry["unit"])]),
+        kind_hint=kind_hint,
+        subject=subject,
+        cues=tuple(entry["cues"]),
+        exclude=tuple(entry.get("exclude") or ()),
+        qualitative=tuple(entry.get("qualitative") or ()),
+        sign_positive=tuple(sign.get("positive") or ()),
+        sign_negative=tuple(sign.get("negative") or ()),
+        part_of=entry.get("part_of"),
+        exclusive=_flag(entry.get("exclusive", False), "exclusive", where),
         bounds=_bounds(entry.get("bounds"), where),
     )
 
@@ -190,8 +218,12 @@ def _flag(raw, name, where) -> bool:
 def _bounds(raw, where):
     if raw is None:
         return None
-    if (not isinstance(raw, list) or len(raw) != 2
-            or not all(isinstance(v, (int, float)) for v in raw) or raw[0] > raw[1]):
+    if (
+        not isinstance(raw, list)
+        or len(raw) != 2
+        or not all(isinstance(v, (int, float)) for v in raw)
+        or raw[0] > raw[1]
+    ):
         raise MetricDefinitionError(f"{where}: 'bounds' must be [min, max] numbers, got {raw!r}")
     return (float(raw[0]), float(raw[1]))
 

@@ -21,6 +21,7 @@ sentence (``2022年的632人`` binds 2022 to that number only), else the documen
 
 Cost: linear in the number of sentences × metric definitions; documents are independent.
 """
+
 from __future__ import annotations
 
 import re
@@ -31,10 +32,35 @@ import pandas as pd
 from analysis.metrics import numbers
 from analysis.metrics.definitions import MetricDefs, load_metric_defs
 
-METRIC_COLUMNS = ["doc_id", "county", "year", "metric", "value", "value_max", "unit", "kind",
-                  "comparator", "quote", "start", "end", "flags"]
-UNCLASSIFIED_COLUMNS = ["doc_id", "county", "year", "value", "value_max", "unit", "kind",
-                        "comparator", "number_text", "quote", "start", "end"]
+METRIC_COLUMNS = [
+    "doc_id",
+    "county",
+    "year",
+    "metric",
+    "value",
+    "value_max",
+    "unit",
+    "kind",
+    "comparator",
+    "quote",
+    "start",
+    "end",
+    "flags",
+]
+UNCLASSIFIED_COLUMNS = [
+    "doc_id",
+    "county",
+    "year",
+    "value",
+    "value_max",
+    "unit",
+    "kind",
+    "comparator",
+    "number_text",
+    "quote",
+    "start",
+    "end",
+]
 SKIPPED = " \t\r\n\u3000*#"
 _YEAR = re.compile(r"((?:19|20)\d{2})(?:[—–\-~～至到]((?:19|20)\d{2}))?年(的)?")
 # Flags that make a value unusable in comparisons (shown as 'flagged', never averaged).
@@ -90,8 +116,12 @@ class MetricExtractor:
         for doc_id, sents in c.body().sentences.groupby("doc_id", sort=False):
             doc = docs.loc[doc_id]
             source = c.source_text(doc_id)
-            context = {"doc_id": doc_id, "county": _docvar(doc, "county"), "doc_type": _docvar(doc, "doc_type"),
-                       "doc_year": _doc_year(doc)}
+            context = {
+                "doc_id": doc_id,
+                "county": _docvar(doc, "county"),
+                "doc_type": _docvar(doc, "doc_type"),
+                "doc_year": _doc_year(doc),
+            }
             for sent in sents.itertuples(index=False):
                 r, u = self.extract_sentence(source, int(sent.start), int(sent.end), **context)
                 rows += r
@@ -100,11 +130,21 @@ class MetricExtractor:
         metrics = validate(metrics, self.defs)
         return metrics, pd.DataFrame(loose, columns=UNCLASSIFIED_COLUMNS)
 
-    def extract_sentence(self, source: str, start: int, end: int, *, doc_id: str, county: str | None,
-                         doc_type: str | None, doc_year: int | None):
+    def extract_sentence(
+        self,
+        source: str,
+        start: int,
+        end: int,
+        *,
+        doc_id: str,
+        county: str | None,
+        doc_type: str | None,
+        doc_year: int | None,
+    ):
         """Metric rows and unclassified rows (lists of dicts) of the sentence ``source[start:end]``."""
-        return _extract_sentence(self, source, start, end, doc_id=doc_id, county=county, doc_type=doc_type,
-                                 doc_year=doc_year)
+        return _extract_sentence(
+            self, source, start, end, doc_id=doc_id, county=county, doc_type=doc_type, doc_year=doc_year
+        )
 
 
 def extract(c, *, extractor: MetricExtractor | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -142,33 +182,55 @@ def clauses(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if b > a]
 
 
-def _extract_sentence(ex: MetricExtractor, source: str, start: int, end: int, *, doc_id: str,
-                      county: str | None, doc_type: str | None, doc_year: int | None):
+def _extract_sentence(
+    ex: MetricExtractor,
+    source: str,
+    start: int,
+    end: int,
+    *,
+    doc_id: str,
+    county: str | None,
+    doc_type: str | None,
+    doc_year: int | None,
+):
     defs = ex.defs
     text, index = compact(source[start:end])
     years = _years(text)
     rows, loose, carried, origin = [], [], set(), 0
-    for k, (a, b) in enumerate(clauses(text)):
+    for a, b in clauses(text):
         clause = text[a:b]
         own = {s for s, cues in defs.subjects.items() if any(cue in clause for cue in cues)}
         if own:
             carried, origin = own, a
-        ctx = dict(doc_id=doc_id, county=county, doc_type=doc_type, doc_year=doc_year, defs=defs,
-                   years=years, clause_start=a, subject_start=origin if carried else a,
-                   clause_end=b, src=(source, start, index))
+        ctx = {
+            "doc_id": doc_id,
+            "county": county,
+            "doc_type": doc_type,
+            "doc_year": doc_year,
+            "defs": defs,
+            "years": years,
+            "clause_start": a,
+            "subject_start": origin if carried else a,
+            "clause_end": b,
+            "src": (source, start, index),
+        }
         quantities = numbers.parse_quantities(clause, defs.units)
-        matched, previous = set(), []
+        matched: set[int] = set()
+        previous: list = []
         for i, q in enumerate(quantities):
             found = _match(clause, q, _region(clause, quantities, i), carried, ex)
-            if not found and i > 0 and _CHANGE_TO.search(clause[quantities[i - 1].end:q.start]) \
-                    and quantities[i - 1].unit == q.unit:
+            if (
+                not found
+                and i > 0
+                and _CHANGE_TO.search(clause[quantities[i - 1].end : q.start])
+                and quantities[i - 1].unit == q.unit
+            ):
                 found = previous  # 由632人增加至863人: the new level of the same metric
             for metric, sign in found:
                 rows.append(_row(ctx, clause, q, metric, sign))
                 matched.add(i)
             previous = found
-        rows += _qualitative(ctx, clause, carried, defs, {r["metric"] for r in rows
-                                                          if r["_clause"] == a})
+        rows += _qualitative(ctx, clause, carried, defs, {r["metric"] for r in rows if r["_clause"] == a})
         loose += [_loose(ctx, clause, q) for i, q in enumerate(quantities) if i not in matched]
     for r in rows:
         del r["_clause"]
@@ -219,15 +281,21 @@ def _match(clause, q, region, subjects, ex: MetricExtractor):
         if q.unit not in m.units or (m.subject is not None and m.subject not in subjects):
             continue
         masked = _mask(clause, m.exclude)
-        spans = [(p.start(), p.end()) for pattern in ex.cue_patterns_[m.id]
-                 for p in pattern.finditer(masked) if left <= p.start() and p.end() <= right]
-        sign = _sign(m, clause[left:q.start])
+        spans = [
+            (p.start(), p.end())
+            for pattern in ex.cue_patterns_[m.id]
+            for p in pattern.finditer(masked)
+            if left <= p.start() and p.end() <= right
+        ]
+        sign = _sign(m, clause[left : q.start])
         if spans and sign is not None:
             found.append((m, min(spans, key=lambda s: _distance(s, q)), sign))
     # A cue inside a longer matched cue (出庭 in 出庭应诉率) yields to the longer one.
-    found = [(m, s, g) for m, s, g in found
-             if not any(o is not m and o_s[0] <= s[0] and s[1] <= o_s[1] and o_s != s
-                        for o, o_s, _ in found)]
+    found = [
+        (m, s, g)
+        for m, s, g in found
+        if not any(o is not m and o_s[0] <= s[0] and s[1] <= o_s[1] and o_s != s for o, o_s, _ in found)
+    ]
     if q.unit != "%" and len(found) > 1:
         found = [min(found, key=lambda f: _distance(f[1], q))]
     return [(m, g) for m, _, g in found]
@@ -241,8 +309,7 @@ def _sign(metric, before: str) -> int | None:
     """+1/-1 for change metrics (None when no direction is written); +1 otherwise."""
     if not (metric.sign_positive or metric.sign_negative):
         return 1
-    hits = [(before.rfind(p), 1) for p in metric.sign_positive] + \
-           [(before.rfind(p), -1) for p in metric.sign_negative]
+    hits = [(before.rfind(p), 1) for p in metric.sign_positive] + [(before.rfind(p), -1) for p in metric.sign_negative]
     hits = [h for h in hits if h[0] >= 0]
     return max(hits)[1] if hits else None
 
@@ -273,11 +340,22 @@ def _row(ctx, clause, q, m, sign: int) -> dict:
     first = ctx["subject_start"] if m.subject is not None else a
     start, end, quote = _quote(ctx, first, ctx["clause_end"])
     flags = [f for f in (flag, "derived" if q.numeral == "derived" else "") if f]
-    return {"doc_id": ctx["doc_id"], "county": ctx["county"], "year": _year_for(ctx, a + q.start),
-            "metric": m.id, "value": q.value * sign, "value_max": q.value_max, "unit": q.unit,
-            "kind": kind,
-            "comparator": comparator, "quote": quote, "start": start, "end": end,
-            "flags": ";".join(flags), "_clause": a}
+    return {
+        "doc_id": ctx["doc_id"],
+        "county": ctx["county"],
+        "year": _year_for(ctx, a + q.start),
+        "metric": m.id,
+        "value": q.value * sign,
+        "value_max": q.value_max,
+        "unit": q.unit,
+        "kind": kind,
+        "comparator": comparator,
+        "quote": quote,
+        "start": start,
+        "end": end,
+        "flags": ";".join(flags),
+        "_clause": a,
+    }
 
 
 def _qualitative(ctx, clause, subjects, defs, already) -> list[dict]:
@@ -300,10 +378,20 @@ def _loose(ctx, clause, q) -> dict:
     kind, _ = _kind(ctx, clause)
     comparator = ("=" if kind == "actual" else ">=") if q.comparator == "reach" else q.comparator
     start, end, quote = _quote(ctx, a, ctx["clause_end"])
-    return {"doc_id": ctx["doc_id"], "county": ctx["county"], "year": _year_for(ctx, a + q.start),
-            "value": q.value, "value_max": q.value_max, "unit": q.unit, "kind": kind,
-            "comparator": comparator, "number_text": clause[q.start:q.end], "quote": quote,
-            "start": start, "end": end}
+    return {
+        "doc_id": ctx["doc_id"],
+        "county": ctx["county"],
+        "year": _year_for(ctx, a + q.start),
+        "value": q.value,
+        "value_max": q.value_max,
+        "unit": q.unit,
+        "kind": kind,
+        "comparator": comparator,
+        "number_text": clause[q.start : q.end],
+        "quote": quote,
+        "start": start,
+        "end": end,
+    }
 
 
 def validate(metrics: pd.DataFrame, defs: MetricDefs) -> pd.DataFrame:
@@ -322,7 +410,7 @@ def validate(metrics: pd.DataFrame, defs: MetricDefs) -> pd.DataFrame:
         if bounds and not bounds[0] <= row.value <= bounds[1]:
             flags[i].append("rate_over_100" if row.unit == "%" and row.value > 100 else "out_of_bounds")
     for _, group in out.groupby(["doc_id", "year", "kind"], sort=False):
-        first = {}
+        first: dict = {}
         for idx, row in group.iterrows():
             first.setdefault(row.metric, (idx, row.value))
         for metric, (idx, value) in first.items():

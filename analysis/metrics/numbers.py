@@ -13,13 +13,13 @@ and bare numbers without a unit (list numbers ``1.``, hotline ``12345``).
 
 Offsets are into the string passed in; every function is linear in its length.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-             "六": 6, "七": 7, "八": 8, "九": 9}
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 CN_BIG = {"万": 10_000, "亿": 100_000_000}
 CN_CHARS = "".join(CN_DIGITS) + "".join(CN_UNITS) + "".join(CN_BIG)
@@ -27,20 +27,38 @@ CN_CHARS = "".join(CN_DIGITS) + "".join(CN_UNITS) + "".join(CN_BIG)
 # Comparators written before the number, longest first; 'reach' (达到) is a floor in a
 # target and an equality in a reported actual — the caller decides (see metrics.py).
 PREFIX_COMPARATORS = (
-    ("力争达到", ">="), ("不低于", ">="), ("不少于", ">="), ("不小于", ">="), ("不超过", "<="),
-    ("不高于", "<="), ("不多于", "<="), ("至少", ">="), ("最少", ">="), ("最多", "<="),
-    ("力争", ">="), ("达到", "reach"), ("低于", "<"), ("少于", "<"), ("高于", ">"),
-    ("超过", ">"), ("多于", ">"),
+    ("力争达到", ">="),
+    ("不低于", ">="),
+    ("不少于", ">="),
+    ("不小于", ">="),
+    ("不超过", "<="),
+    ("不高于", "<="),
+    ("不多于", "<="),
+    ("至少", ">="),
+    ("最少", ">="),
+    ("最多", "<="),
+    ("力争", ">="),
+    ("达到", "reach"),
+    ("低于", "<"),
+    ("少于", "<"),
+    ("高于", ">"),
+    ("超过", ">"),
+    ("多于", ">"),
 )
 # Only when directly before the number (they are too common as parts of other words).
-ADJACENT_COMPARATORS = (("高达", "reach"), ("达", "reach"), ("约", "~"), ("近", "~"),
-                        ("将近", "~"), ("均为", "="), ("为", "="))
-SUFFIX_COMPARATORS = (("及以上", ">="), ("以上", ">="), ("以下", "<="), ("以内", "<="),
-                      ("左右", "~"))
+ADJACENT_COMPARATORS = (
+    ("高达", "reach"),
+    ("达", "reach"),
+    ("约", "~"),
+    ("近", "~"),
+    ("将近", "~"),
+    ("均为", "="),
+    ("为", "="),
+)
+SUFFIX_COMPARATORS = (("及以上", ">="), ("以上", ">="), ("以下", "<="), ("以内", "<="), ("左右", "~"))
 CLAUSE_DELIMITERS = "，,；;。：:！？!?\n"
 RANGE_SEPARATORS = "—–-~～至到"
-QUOTE_PAIRS = (("“", "”"), ("‘", "’"), ("《", "》"), ("〔", "〕"), ("【", "】"), ("「", "」"),
-               ('"', '"'))
+QUOTE_PAIRS = (("“", "”"), ("‘", "’"), ("《", "》"), ("〔", "〕"), ("【", "】"), ("「", "」"), ('"', '"'))
 
 _FULLWIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "％": "%"})
 _NUMBER = re.compile(
@@ -133,7 +151,7 @@ def parse_quantities(text: str, units: tuple[str, ...] | None = None) -> list[Qu
     out, pos = [], 0
     while (m := _NUMBER.search(t, pos)) is not None:
         pos = m.end()
-        if any(a < m.start() < b for a, b in quoted) or t[max(0, m.start() - 1):m.start()] == "第":
+        if any(a < m.start() < b for a, b in quoted) or t[max(0, m.start() - 1) : m.start()] == "第":
             continue
         q = _read_quantity(t, m, units)
         if q is not None:
@@ -226,8 +244,16 @@ def _finish(t, start, end, value, value_max, unit, numeral, more) -> Quantity:
             comparator, cue = _prefix_comparator(t, start)
     if value_max is not None:
         comparator = "range"
-    return Quantity(value=value, unit=unit, comparator=comparator, start=start, end=end,
-                    value_max=value_max, numeral=numeral, cue=cue)
+    return Quantity(
+        value=value,
+        unit=unit,
+        comparator=comparator,
+        start=start,
+        end=end,
+        value_max=value_max,
+        numeral=numeral,
+        cue=cue,
+    )
 
 
 def _prefix_comparator(t: str, start: int) -> tuple[str, str]:
@@ -244,9 +270,11 @@ def _prefix_comparator(t: str, start: int) -> tuple[str, str]:
         for m in re.finditer(re.escape(phrase), window):
             found.append((m.start(), m.end(), comp, phrase))
     # A phrase inside a longer one (达到 in 力争达到, 低于 in 不低于) does not count.
-    found = [f for f in found
-             if not any(g is not f and g[0] <= f[0] and f[1] <= g[1] and g[1] - g[0] > f[1] - f[0]
-                        for g in found)]
+    found = [
+        f
+        for f in found
+        if not any(g is not f and g[0] <= f[0] and f[1] <= g[1] and g[1] - g[0] > f[1] - f[0] for g in found)
+    ]
     if not found:
         return "=", ""
     _, _, comp, phrase = max(found, key=lambda f: f[0])
@@ -264,6 +292,9 @@ def qualitative_totals(text: str, phrases=("全覆盖",)) -> list[Quantity]:
     out = []
     for phrase in phrases:
         for m in re.finditer(re.escape(phrase), text):
-            out.append(Quantity(value=100.0, unit="%", comparator="=", start=m.start(),
-                                end=m.end(), numeral="derived", cue=phrase))
+            out.append(
+                Quantity(
+                    value=100.0, unit="%", comparator="=", start=m.start(), end=m.end(), numeral="derived", cue=phrase
+                )
+            )
     return sorted(out, key=lambda q: q.start)

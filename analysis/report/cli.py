@@ -1,4 +1,5 @@
 """Command line: ``python -m analysis report [--corpus DIR] [--out DIR] [--lang zh|en]``."""
+
 from __future__ import annotations
 
 import argparse
@@ -12,8 +13,9 @@ from analysis.report.pipeline import ReportError, run
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     cmd = sub.add_parser("report", help="write tables, figures, findings.md and run.json")
     cmd.add_argument("--corpus", type=Path, default=None, help="folder of documents (default: corpus/documents)")
@@ -31,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     for row in result["problems"].itertuples():
         print(f"note: {row.problem}", file=sys.stderr)
-    print(f"report written to {result['out']}: {len(result['tables'])} tables, "
-          f"{len(result['figures'])} figures, {len(result['findings'])} findings")
+    print(
+        f"report written to {result['out']}: {len(result['tables'])} tables, "
+        f"{len(result['figures'])} figures, {len(result['findings'])} findings"
+    )
     return 0

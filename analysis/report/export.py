@@ -5,6 +5,7 @@ column names. The XLSX workbook and the LaTeX tables use display headers in the 
 language from the column dictionary ``analysis/data/columns.yaml``. Every file is written
 to a temporary name and moved into place, so an interrupted run leaves no half-written file.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,46 +18,67 @@ import yaml
 
 from analysis.paths import COLUMNS_FILE
 
-
 FIXED_TIME = dt.datetime(2000, 1, 1)
-
-
-# Keys of a column dictionary entry, and the allowed dtypes (see analysis/data/columns.yaml).
-COLUMN_KEYS = ("zh", "en", "description", "dtype", "unit")
-COLUMN_DTYPES = ("string", "integer", "float", "boolean", "date", "json")
 
 
 @functools.lru_cache(maxsize=1)
 def column_dictionary() -> dict:
     """Column name -> {zh, en, description, dtype, unit} for every column of the report's tables.
 
-    Checked on load: every entry has exactly the keys in ``COLUMN_KEYS``, each a string, the
-    headers and description non-empty, and ``dtype`` one of ``COLUMN_DTYPES``. A bad entry raises
-    ``ValueError`` naming the file, the column and what is allowed.
+    Checked on load (the format is described at the top of ``analysis/data/columns.yaml``):
+    one entry per column name, each with exactly the keys zh, en, description, dtype and unit,
+    all strings (zh, en and description non-empty; unit '' when the column is not a quantity),
+    and dtype one of string, integer, float, boolean, date, json.
+
+    Raises
+    ------
+    ValueError
+        On invalid YAML or a bad entry; the message names the file, the column and what is allowed.
     """
+    keys = ("zh", "en", "description", "dtype", "unit")
+    dtypes = ("string", "integer", "float", "boolean", "date", "json")
     where = COLUMNS_FILE.name
-    data = yaml.safe_load(COLUMNS_FILE.read_text(encoding="utf-8")) or {}
+    text = COLUMNS_FILE.read_text(encoding="utf-8")
+    try:
+        root = yaml.compose(text)
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as err:
+        raise ValueError(f"{where}: not valid YAML ({err})") from err
     if not isinstance(data, dict):
         raise ValueError(f"{where}: expected a mapping of column names to entries")
-    keys = ", ".join(COLUMN_KEYS)
+    seen = set()
+    for key_node, _ in root.value if root is not None else ():  # safe_load keeps the last duplicate silently
+        if key_node.value in seen:
+            raise ValueError(
+                f"{where}: column {key_node.value!r} has more than one entry "
+                f"(line {key_node.start_mark.line + 1}); one entry per column name"
+            )
+        seen.add(key_node.value)
+    allowed = ", ".join(keys)
     for name, entry in data.items():
         if not isinstance(entry, dict):
-            raise ValueError(f"{where}: column {name!r} must be a mapping with keys {keys}")
-        missing = [key for key in COLUMN_KEYS if key not in entry]
-        unknown = sorted(str(key) for key in entry if key not in COLUMN_KEYS)
-        if missing or unknown:
-            problem = "; ".join(filter(None, (missing and f"missing {', '.join(missing)}",
-                                              unknown and f"unknown key(s) {', '.join(unknown)}")))
-            raise ValueError(f"{where}: column {name!r}: {problem} (allowed keys: {keys}; "
-                             "quote a value that contains ',' or ':')")
-        for key in COLUMN_KEYS:
+            raise ValueError(f"{where}: column {name!r} must be a mapping with keys {allowed}")
+        missing = [key for key in keys if key not in entry]
+        if missing:
+            raise ValueError(
+                f"{where}: column {name!r} needs 'zh' and 'en' headers, 'description', 'dtype' "
+                f"and 'unit' (missing {', '.join(missing)})"
+            )
+        unknown = [str(key) for key in entry if key not in keys]
+        if unknown:
+            raise ValueError(
+                f"{where}: column {name!r}: unknown key(s) {', '.join(unknown)} (allowed keys: "
+                f"{allowed}; quote a value that contains ', ' or ': ')"
+            )
+        for key in keys:
             value = entry[key]
             if not isinstance(value, str) or (key != "unit" and not value.strip()):
-                rule = "a string ('' when unitless)" if key == "unit" else "a non-empty string"
+                rule = "a string ('' when not a quantity)" if key == "unit" else "a non-empty string"
                 raise ValueError(f"{where}: column {name!r}: {key} must be {rule}, got {value!r}")
-        if entry["dtype"] not in COLUMN_DTYPES:
-            raise ValueError(f"{where}: column {name!r}: dtype {entry['dtype']!r} is not allowed "
-                             f"(allowed: {', '.join(COLUMN_DTYPES)})")
+        if entry["dtype"] not in dtypes:
+            raise ValueError(
+                f"{where}: column {name!r}: dtype {entry['dtype']!r} is not allowed (allowed: {', '.join(dtypes)})"
+            )
     return data
 
 
@@ -95,6 +117,7 @@ def write_latex(table: pd.DataFrame, path: Path, *, lang: str, caption: str) -> 
 
 def write_workbook(tables: dict, path: Path, *, lang: str) -> Path:
     """All tables in one XLSX workbook, one sheet each, display headers in ``lang``."""
+
     def write(tmp):
         with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
             for name, table in tables.items():
@@ -103,6 +126,7 @@ def write_workbook(tables: dict, path: Path, *, lang: str) -> Path:
                 shown.to_excel(writer, sheet_name=name[:31], index=False)
             writer.book.properties.created = FIXED_TIME
             writer.book.properties.modified = FIXED_TIME
+
     return atomic_write(path, write)
 
 

@@ -1,4 +1,5 @@
 """Render findings as Markdown: each with its sentence, numbers, quotes and GB/T 7714 sources."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -36,8 +37,11 @@ def render(findings: list[Finding], documents: pd.DataFrame, *, lang: str) -> st
         lines.append(f"## {number}. {finding.text[lang]}")
         lines.append("")
         if finding.numbers:
-            lines.append(f"- {numbers_label}: " + ", ".join(_fmt(n) for n in finding.numbers)
-                         + f" (`tables/{finding.table}.csv`)")
+            lines.append(
+                f"- {numbers_label}: "
+                + ", ".join(_fmt(n) for n in finding.numbers)
+                + f" (`tables/{finding.table}.csv`)"
+            )
         lines.append("")
         for quote in finding.quotes:
             if quote.doc_id not in cited:
@@ -45,7 +49,9 @@ def render(findings: list[Finding], documents: pd.DataFrame, *, lang: str) -> st
             ref = cited.index(quote.doc_id) + 1
             lines += [f"> {line}" if line.strip() else ">" for line in quote.text.split("\n")]
             lines.append(">")
-            lines.append(f"> — {quote_label}, {source_label} [{ref}] `{quote.doc_id}`, {chars} {quote.start}–{quote.end}")
+            lines.append(
+                f"> — {quote_label}, {source_label} [{ref}] `{quote.doc_id}`, {chars} {quote.start}–{quote.end}"
+            )
             lines.append("")
     lines += [f"## {refs_label}", ""]
     for ref, doc_id in enumerate(cited, start=1):

@@ -9,37 +9,57 @@ Writes under OUT (default ``figures/``):
 - ``findings.md``: findings with numbers, quotes and GB/T 7714 references;
 - ``run.json``: package versions, data-file hashes, corpus hashes, parameters, git commit.
 """
+
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import platform
 import subprocess
 import sys
-import traceback
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 
 import corpus
-from corpus.paths import COUNTIES_FILE, DOC_TYPES_FILE, PATTERNS_FILE, REPO_ROOT, display_path
-
 from analysis.paths import CODEBOOK_FILE, COLUMNS_FILE, METRICS_FILE
 from analysis.report import export, findings
 from analysis.report.sections import SECTIONS
 from analysis.report.style import save_figure, use_style
+from corpus.paths import COUNTIES_FILE, DOC_TYPES_FILE, PATTERNS_FILE, REPO_ROOT, display_path
 
 # Every data file that affects a result, hashed into run.json.
 DATA_FILES = (CODEBOOK_FILE, METRICS_FILE, COLUMNS_FILE, COUNTIES_FILE, DOC_TYPES_FILE, PATTERNS_FILE)
 # Every library that computes a result or reads or writes a file.
-PACKAGES = ("pandas", "numpy", "scipy", "scikit-learn", "matplotlib", "seaborn", "jieba", "pyarrow", "pyyaml",
-            "openpyxl", "pypdf", "python-docx", "jinja2", "fonttools", "justmytype-intl-cjk", "tqdm")
+PACKAGES = (
+    "pandas",
+    "numpy",
+    "scipy",
+    "scikit-learn",
+    "matplotlib",
+    "seaborn",
+    "jieba",
+    "pyarrow",
+    "pyyaml",
+    "openpyxl",
+    "pypdf",
+    "python-docx",
+    "jinja2",
+    "fonttools",
+    "justmytype-intl-cjk",
+    "tqdm",
+)
 
 
-def run(source: corpus.Corpus | str | Path | None = None, out: str | Path | None = None, *, lang: str = "zh",
-        progress: bool | None = None, keep_figures: bool = False) -> dict:
+def run(
+    source: corpus.Corpus | str | Path | None = None,
+    out: str | Path | None = None,
+    *,
+    lang: str = "zh",
+    progress: bool | None = None,
+    keep_figures: bool = False,
+) -> dict:
     """Run every analysis and write the report.
 
     Parameters
@@ -68,7 +88,7 @@ def run(source: corpus.Corpus | str | Path | None = None, out: str | Path | None
         steps.set_postfix_str(name)
         try:
             section = module.section(c, lang=lang)
-        except Exception as err:  # noqa: BLE001 - re-raised with the section named
+        except Exception as err:
             raise ReportError(f"{name} analysis failed: {type(err).__name__}: {err}") from err
         tables.update(section.tables)
         figures.update(section.figures)
@@ -84,8 +104,12 @@ def run(source: corpus.Corpus | str | Path | None = None, out: str | Path | None
     written.append(export.atomic_write(out / "findings.md", lambda tmp: tmp.write_text(text, encoding="utf-8")))
     steps.update()
     provenance = run_record(c, out, lang, written)
-    written.append(export.atomic_write(out / "run.json", lambda tmp: tmp.write_text(
-        json.dumps(provenance, ensure_ascii=False, indent=2), encoding="utf-8")))
+    written.append(
+        export.atomic_write(
+            out / "run.json",
+            lambda tmp: tmp.write_text(json.dumps(provenance, ensure_ascii=False, indent=2), encoding="utf-8"),
+        )
+    )
     steps.update()
     steps.close()
     result = {"tables": tables, "figures": sorted(figures), "findings": found, "out": out, "problems": c.problems}
@@ -101,18 +125,21 @@ class ReportError(RuntimeError):
 def run_record(c: corpus.Corpus, out: Path, lang: str, written: list[Path]) -> dict:
     """What produced the report, so a figure in a paper can be reproduced."""
     hashes = {path.name: _sha(path) for path in DATA_FILES}
-    hashes["lexicon.txt"] = _sha(c.tokenizer.lexicon_path)
-    hashes["stopwords.txt"] = _sha(c.tokenizer.stopwords_path)
+    tokenizer = c.tokenizer
+    if tokenizer is not None:
+        hashes["lexicon.txt"] = _sha(tokenizer.lexicon_path)
+        hashes["stopwords.txt"] = _sha(tokenizer.stopwords_path)
     return {
         "command": "python -m analysis report",
         "parameters": {"corpus": display_path(c.folder), "out": str(out), "lang": lang},
         "git_commit": _git_commit(),
         "python": platform.python_version(),
         "packages": {name: _version(name) for name in PACKAGES},
-        "tokenizer_fingerprint": c.tokenizer.fingerprint,
+        "tokenizer_fingerprint": tokenizer.fingerprint if tokenizer is not None else None,
         "data_file_sha256": hashes,
-        "corpus": {row.doc_id: {"source_file": row.source_file, "sha256": row.sha256}
-                   for row in c.documents.itertuples()},
+        "corpus": {
+            row.doc_id: {"source_file": row.source_file, "sha256": row.sha256} for row in c.documents.itertuples()
+        },
         "outputs": sorted(p.relative_to(out).as_posix() for p in written),
     }
 
@@ -131,11 +158,11 @@ def _version(name: str) -> str | None:
 def _git_commit() -> str | None:
     try:
         result = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=10)
-        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=10)
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=10
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     if result.returncode != 0:
         return None
     return result.stdout.strip() + ("+uncommitted" if dirty.stdout.strip() else "")
-
-

@@ -4,6 +4,7 @@ Every analysis module (coverage, similarity, metrics) exposes
 ``section(corpus, *, lang="zh") -> Section``. The report writes the tables (CSV, XLSX,
 LaTeX), the figures (PNG, PDF) and the findings (``findings.md``); it computes nothing.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

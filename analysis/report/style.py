@@ -6,6 +6,7 @@ project dependency that ships Noto Sans SC as a TrueType font, so a fresh machin
 Chinese without system fonts. PDFs embed the font as TrueType (``pdf.fonttype = 42``);
 matplotlib subsets it to the glyphs used.
 """
+
 from __future__ import annotations
 
 import functools
@@ -13,9 +14,8 @@ import glob
 import os
 from pathlib import Path
 
-import matplotlib
 import matplotlib.pyplot as plt
-from matplotlib import font_manager
+from matplotlib import font_manager, rcsetup
 
 # Preferred system fonts, best first; names as matplotlib's font manager reports them.
 SYSTEM_CJK_FONTS = (
@@ -118,7 +118,7 @@ def use_style() -> None:
             "figure.dpi": 100,
             "savefig.dpi": 300,
             "savefig.bbox": "tight",
-            "axes.prop_cycle": matplotlib.cycler(color=list(CATEGORICAL)),
+            "axes.prop_cycle": rcsetup.cycler(color=list(CATEGORICAL)),
             "axes.spines.top": False,
             "axes.spines.right": False,
             "image.cmap": SEQUENTIAL,

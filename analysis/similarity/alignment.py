@@ -18,6 +18,7 @@ output. Measured in ``benchmarks/bench_similarity.py`` (2 CPUs): 7 seeds (243 un
 Beyond that, replace the exact block search by an approximate index (e.g. ANN on
 the same vectors); the interface stays (unit, neighbour, cosine, rank).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -28,7 +29,7 @@ from analysis.similarity.tfidf import content_tokens, topk_cosine, vectorize
 TASK_KINDS = frozenset({"section", "item"})
 
 
-def unit_map(c) -> pd.Series:
+def unit_map(segments: pd.DataFrame) -> pd.Series:
     """Task unit of each body segment.
 
     A *leaf task* is a section or item with no section/item below it. A segment belongs to
@@ -41,7 +42,7 @@ def unit_map(c) -> pd.Series:
     Series
         seg_id -> unit_id (the seg_id of the unit's root segment), body segments only.
     """
-    body = c.body().segments
+    body = segments[segments.in_body.astype(bool)]
     parent = dict(zip(body.seg_id, body.parent))
     kind = dict(zip(body.seg_id, body.kind))
     chains = {}
@@ -72,20 +73,22 @@ def task_units(c, *, min_chars: int = 20) -> pd.DataFrame:
         their heading (e.g. a heading that only groups tasks) are dropped.
     """
     seg = c.body().segments.copy()
-    seg["unit_id"] = seg.seg_id.map(unit_map(c))
-    agg = seg.groupby("unit_id", sort=False).agg(doc_id=("doc_id", "first"), start=("start", "min"),
-                                                 end=("end", "max"), text=("text", "".join))
+    seg["unit_id"] = seg.seg_id.map(unit_map(seg))
+    agg = seg.groupby("unit_id", sort=False).agg(
+        doc_id=("doc_id", "first"), start=("start", "min"), end=("end", "max"), text=("text", "".join)
+    )
     roots = c.segments.set_index("seg_id").loc[agg.index, ["kind", "number", "heading"]]
     units = agg.join(roots).reset_index()
     units["n_chars"] = units.text.str.len()
     units = units[units.n_chars - units.heading.fillna("").str.len() >= min_chars]
-    return units[["doc_id", "unit_id", "kind", "number", "heading", "start", "end", "text",
-                  "n_chars"]].reset_index(drop=True)
+    return units[["doc_id", "unit_id", "kind", "number", "heading", "start", "end", "text", "n_chars"]].reset_index(
+        drop=True
+    )
 
 
 def unit_tokens(c, units: pd.DataFrame) -> pd.Series:
     """Content tokens (stopwords and tokens without Chinese removed) per unit, in unit order."""
-    members = unit_map(c)
+    members = unit_map(c.body().segments)
     tok = content_tokens(c)
     tok = tok[tok.seg_id.isin(members.index)]
     lists = tok.assign(unit_id=tok.seg_id.map(members)).groupby("unit_id", sort=False)["token"].agg(list)
@@ -120,8 +123,7 @@ def align(c, *, top_k: int = 5, min_chars: int = 20, min_df: int = 1) -> pd.Data
     b = units.iloc[pairs.j.to_numpy()].reset_index(drop=True)
     cols = ["doc_id", "unit_id", "number", "heading", "start", "end"]
     out = pd.concat([a[cols].add_suffix("_a"), b[cols].add_suffix("_b")], axis=1)
-    out = out.rename(columns={"doc_id_a": "doc_a", "doc_id_b": "doc_b", "unit_id_a": "unit_a",
-                              "unit_id_b": "unit_b"})
+    out = out.rename(columns={"doc_id_a": "doc_a", "doc_id_b": "doc_b", "unit_id_a": "unit_a", "unit_id_b": "unit_b"})
     out["cosine"] = pairs.cosine.round(6).to_numpy()
     out["rank"] = pairs["rank"].to_numpy()
     out["mutual"] = _mutual(out)

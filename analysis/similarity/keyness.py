@@ -24,6 +24,7 @@ are conservative (with the seven seeds few terms pass 1.96); rankings barely cha
 Cost: one pass over the tokens plus O(groups × vocabulary) arithmetic — 0.04 s on the
 seeds, 0.7 s on 200 synthetic documents (``benchmarks/bench_similarity.py``).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -64,20 +65,21 @@ def log_odds_dirichlet(counts: pd.DataFrame, *, alpha0: float | None = None) -> 
         raise ValueError(f"alpha0 must be positive, got {alpha0!r}")
     alpha = a0 * total_w / big_n
     rest, n_rest = total_w - y, big_n - n
-    delta = (np.log((y + alpha) / (n + a0 - y - alpha))
-             - np.log((rest + alpha) / (n_rest + a0 - rest - alpha)))
+    delta = np.log((y + alpha) / (n + a0 - y - alpha)) - np.log((rest + alpha) / (n_rest + a0 - rest - alpha))
     z = delta / np.sqrt(1.0 / (y + alpha) + 1.0 / (rest + alpha))
     groups, terms = list(table.columns), list(table.index)
-    out = pd.DataFrame({
-        "group": np.repeat(groups, len(terms)),
-        "term": np.tile(terms, len(groups)),
-        "count": y.T.ravel().astype(int),
-        "count_rest": rest.T.ravel().astype(int),
-        "n_tokens": np.repeat(n.ravel(), len(terms)).astype(int),
-        "n_tokens_rest": np.repeat(n_rest.ravel(), len(terms)).astype(int),
-        "log_odds": delta.T.ravel(),
-        "score": z.T.ravel(),
-    })
+    out = pd.DataFrame(
+        {
+            "group": np.repeat(groups, len(terms)),
+            "term": np.tile(terms, len(groups)),
+            "count": y.T.ravel().astype(int),
+            "count_rest": rest.T.ravel().astype(int),
+            "n_tokens": np.repeat(n.ravel(), len(terms)).astype(int),
+            "n_tokens_rest": np.repeat(n_rest.ravel(), len(terms)).astype(int),
+            "log_odds": delta.T.ravel(),
+            "score": z.T.ravel(),
+        }
+    )
     out["statistic"] = STATISTIC
     return out
 
@@ -87,8 +89,7 @@ def is_place_term(term: str, names: list[str]) -> bool:
     return any((name in term) if len(name) > 1 else term == name for name in names)
 
 
-def term_counts(c, *, by: str = "county", names: list[str] | None = None,
-                min_term_chars: int = 2) -> pd.DataFrame:
+def term_counts(c, *, by: str = "county", names: list[str] | None = None, min_term_chars: int = 2) -> pd.DataFrame:
     """Counts of content terms per group, place names excluded.
 
     Terms shorter than ``min_term_chars`` (default 2: one-character tokens such as 法, 率
@@ -110,8 +111,9 @@ def term_counts(c, *, by: str = "county", names: list[str] | None = None,
     return tok.groupby(["group", "token"]).size().rename("count").reset_index().rename(columns={"token": "term"})
 
 
-def keyness(c, *, by: str = "county", top_n: int = 20, alpha0: float | None = None,
-            min_count: int = 3, min_term_chars: int = 2) -> pd.DataFrame:
+def keyness(
+    c, *, by: str = "county", top_n: int = 20, alpha0: float | None = None, min_count: int = 3, min_term_chars: int = 2
+) -> pd.DataFrame:
     """The most distinctive terms of each county (or document).
 
     Parameters
@@ -139,6 +141,5 @@ def keyness(c, *, by: str = "county", top_n: int = 20, alpha0: float | None = No
     top = scored.groupby("group", sort=False).head(top_n).copy()
     top["rank"] = top.groupby("group").cumcount() + 1
     top = top.rename(columns={"group": by}).round({"score": 2, "log_odds": 4})
-    cols = [by, "term", "score", "statistic", "log_odds", "count", "count_rest", "n_tokens",
-            "n_tokens_rest", "rank"]
+    cols = [by, "term", "score", "statistic", "log_odds", "count", "count_rest", "n_tokens", "n_tokens_rest", "rank"]
     return top[cols].reset_index(drop=True)

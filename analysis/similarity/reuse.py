@@ -40,6 +40,7 @@ n/7 others — so passages, and time, grow with the square of the number of copi
 (about ×4 per doubling; the Python extension loop over runs dominates at 200). On real
 corpora, where most pairs share little, cost tracks the volume of shared text.
 """
+
 from __future__ import annotations
 
 import re
@@ -138,8 +139,15 @@ class Stream:
         return "".join(out)
 
 
-def char_stream(doc_id: str, source: str, pattern: re.Pattern, *, start: int = 0,
-                end: int | None = None, include: np.ndarray | None = None) -> Stream:
+def char_stream(
+    doc_id: str,
+    source: str,
+    pattern: re.Pattern,
+    *,
+    start: int = 0,
+    end: int | None = None,
+    include: np.ndarray | None = None,
+) -> Stream:
     """Read the unit stream of ``source[start:end]``.
 
     Parameters
@@ -156,19 +164,24 @@ def char_stream(doc_id: str, source: str, pattern: re.Pattern, *, start: int = 0
         starting outside it is dropped and breaks the stream (consecutive breaks merge).
     """
     end = len(source) if end is None else end
-    codes, starts, ends = [], [], []
+    codes: list[int] = []
+    starts: list[int] = []
+    ends: list[int] = []
     for m in pattern.finditer(source, start, end):
         s = m.start()
         if include is not None and not include[s]:
             if codes and codes[-1] != _BREAK:
-                codes.append(_BREAK), starts.append(s), ends.append(m.end())
+                codes.append(_BREAK)
+                starts.append(s)
+                ends.append(m.end())
             continue
         kind = m.lastgroup
         codes.append(_PLACE_CODE if kind == "place" else _NUMBER_CODE if kind == "num" else ord(m.group()))
         starts.append(s)
         ends.append(m.end())
-    return Stream(doc_id, np.asarray(codes, dtype=np.int64), np.asarray(starts, dtype=np.int64),
-                  np.asarray(ends, dtype=np.int64))
+    return Stream(
+        doc_id, np.asarray(codes, dtype=np.int64), np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
+    )
 
 
 def shingle_hashes(codes: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -187,7 +200,7 @@ def shingle_hashes(codes: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     h = np.zeros(n, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for j in range(k):
-            h = h * base + values[j:j + n]
+            h = h * base + values[j : j + n]
     broken = np.convolve((codes == _BREAK).astype(np.int64), np.ones(k, np.int64), "valid") > 0
     keep = ~broken
     return h[keep], np.nonzero(keep)[0].astype(np.int64)
@@ -212,8 +225,14 @@ def seed_pairs(streams: list[Stream], *, k: int = 12, max_occurrences: int | Non
         index = index[index.groupby("h")["h"].transform("size") <= max_occurrences]
     seeds = index.merge(index, on="h", suffixes=("_a", "_b"))
     seeds = seeds[seeds.doc_a < seeds.doc_b]
-    return pd.DataFrame({"a": seeds.doc_a.to_numpy(), "b": seeds.doc_b.to_numpy(),
-                         "pos_a": seeds.pos_a.to_numpy(), "pos_b": seeds.pos_b.to_numpy()})
+    return pd.DataFrame(
+        {
+            "a": seeds.doc_a.to_numpy(),
+            "b": seeds.doc_b.to_numpy(),
+            "pos_a": seeds.pos_a.to_numpy(),
+            "pos_b": seeds.pos_b.to_numpy(),
+        }
+    )
 
 
 def _runs(seeds: pd.DataFrame) -> pd.DataFrame:
@@ -232,24 +251,32 @@ def _runs(seeds: pd.DataFrame) -> pd.DataFrame:
     new[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1]) | (d[1:] != d[:-1]) | (p[1:] != p[:-1] + 1)
     first = np.nonzero(new)[0]
     last = np.append(first[1:], len(s)) - 1
-    return pd.DataFrame({"a": a[first], "b": b[first], "pos_a": p[first], "pos_b": p[first] - d[first],
-                         "n_windows": last - first + 1})
+    return pd.DataFrame(
+        {"a": a[first], "b": b[first], "pos_a": p[first], "pos_b": p[first] - d[first], "n_windows": last - first + 1}
+    )
 
 
 def _extend(ca: np.ndarray, cb: np.ndarray, i: int, j: int, length: int) -> tuple[int, int, int] | None:
     """Check a run exactly and extend it to a maximal match; None on a hash collision."""
-    if not np.array_equal(ca[i:i + length], cb[j:j + length]):
+    if not np.array_equal(ca[i : i + length], cb[j : j + length]):
         return None
     while i > 0 and j > 0 and ca[i - 1] == cb[j - 1] and ca[i - 1] != _BREAK:
         i, j, length = i - 1, j - 1, length + 1
-    while (i + length < len(ca) and j + length < len(cb) and ca[i + length] == cb[j + length]
-           and ca[i + length] != _BREAK):
+    while (
+        i + length < len(ca) and j + length < len(cb) and ca[i + length] == cb[j + length] and ca[i + length] != _BREAK
+    ):
         length += 1
     return i, j, length
 
 
-def find_reuse(streams: list[Stream], sources: dict[str, str], *, k: int = 12, min_len: int = 15,
-               max_occurrences: int | None = None) -> pd.DataFrame:
+def find_reuse(
+    streams: list[Stream],
+    sources: dict[str, str],
+    *,
+    k: int = 12,
+    min_len: int = 15,
+    max_occurrences: int | None = None,
+) -> pd.DataFrame:
     """Maximal passages shared by pairs of documents.
 
     Parameters
@@ -287,10 +314,36 @@ def find_reuse(streams: list[Stream], sources: dict[str, str], *, k: int = 12, m
         i, j, n = hit
         s_a, e_a = int(sa.starts[i]), int(sa.ends[i + n - 1])
         s_b, e_b = int(sb.starts[j]), int(sb.ends[j + n - 1])
-        rows.append((sa.doc_id, sb.doc_id, s_a, e_a, s_b, e_b, n, sa.text(i, i + n),
-                     sources[sa.doc_id][s_a:e_a], sources[sb.doc_id][s_b:e_b], i, j))
-    cols = ["doc_a", "doc_b", "start_a", "end_a", "start_b", "end_b", "n_units", "masked", "text",
-            "text_b", "unit_a", "unit_b"]
+        rows.append(
+            (
+                sa.doc_id,
+                sb.doc_id,
+                s_a,
+                e_a,
+                s_b,
+                e_b,
+                n,
+                sa.text(i, i + n),
+                sources[sa.doc_id][s_a:e_a],
+                sources[sb.doc_id][s_b:e_b],
+                i,
+                j,
+            )
+        )
+    cols = [
+        "doc_a",
+        "doc_b",
+        "start_a",
+        "end_a",
+        "start_b",
+        "end_b",
+        "n_units",
+        "masked",
+        "text",
+        "text_b",
+        "unit_a",
+        "unit_b",
+    ]
     out = pd.DataFrame(rows, columns=cols)
     return out.sort_values(["doc_a", "doc_b", "start_a"], kind="stable").reset_index(drop=True)
 
@@ -315,17 +368,22 @@ def reuse_share(passages: pd.DataFrame, streams: list[Stream], *, all_pairs: boo
     """
     if all_pairs is None:
         all_pairs = len(streams) <= 100
-    spans = pd.concat([
-        pd.DataFrame({"doc_a": passages.doc_a, "doc_b": passages.doc_b, "first": passages.unit_a,
-                      "n": passages.n_units}),
-        pd.DataFrame({"doc_a": passages.doc_b, "doc_b": passages.doc_a, "first": passages.unit_b,
-                      "n": passages.n_units})])
+    spans = pd.concat(
+        [
+            pd.DataFrame(
+                {"doc_a": passages.doc_a, "doc_b": passages.doc_b, "first": passages.unit_a, "n": passages.n_units}
+            ),
+            pd.DataFrame(
+                {"doc_a": passages.doc_b, "doc_b": passages.doc_a, "first": passages.unit_b, "n": passages.n_units}
+            ),
+        ]
+    )
     by_id = {s.doc_id: s for s in streams}
     found = {}
     for (doc_a, doc_b), part in spans.groupby(["doc_a", "doc_b"], sort=False):
         covered = np.zeros(len(by_id[doc_a].codes), dtype=bool)
         for first, n in zip(part["first"].to_numpy(int), part["n"].to_numpy(int)):
-            covered[first:first + n] = True
+            covered[first : first + n] = True
         found[(doc_a, doc_b)] = (int(covered.sum()), len(part))
     if all_pairs:
         keys = [(a.doc_id, b.doc_id) for a in streams for b in streams if a.doc_id != b.doc_id]
@@ -358,13 +416,15 @@ def corpus_streams(c, *, names: list[str] | None = None) -> list[Stream]:
         np.add.at(edges, tok.start.to_numpy(dtype=np.int64), 1)
         np.add.at(edges, tok.end.to_numpy(dtype=np.int64), -1)
         include = np.cumsum(edges[:-1]) > 0
-        streams.append(char_stream(doc.doc_id, source, pattern, start=int(doc.start), end=int(doc.end),
-                                   include=include))
+        streams.append(
+            char_stream(doc.doc_id, source, pattern, start=int(doc.start), end=int(doc.end), include=include)
+        )
     return streams
 
 
-def reuse(c, *, k: int = 12, min_len: int = 15, max_occurrences: int | None = None
-          ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def reuse(
+    c, *, k: int = 12, min_len: int = 15, max_occurrences: int | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Shared passages and directional shares of a corpus.
 
     Returns

@@ -7,6 +7,7 @@ import pytest
 import yaml
 
 from analysis.coverage import codebook as cbm
+from analysis.coverage.coder import TopicCoder
 
 GANGYAO_AREAS = ["functions", "rules", "decisions", "enforcement", "emergency", "disputes", "supervision",
                  "digital", "leadership"]
@@ -117,4 +118,4 @@ def test_not_yaml_is_reported_with_file_name(tmp_path):
     ("", None),
 ])
 def test_heading_area(cb, heading, area):
-    assert cbm.heading_area(heading, cb) == area
+    assert TopicCoder(cb).heading_area(heading) == area

@@ -6,31 +6,31 @@ import warnings
 import pandas as pd
 import pytest
 
-from analysis.coverage import codebook as cbm
 from analysis.coverage import coding as cov
+from analysis.coverage.coder import TopicCoder
 from analysis.report.sections import coverage as coverage_section
 from analysis.coverage.kwic import kwic
 
 
 @pytest.fixture(scope="module")
 def cb():
-    return cbm.load()
+    return TopicCoder.from_file()
 
 
 @pytest.fixture(scope="module")
 def coded(seed_corpus, cb):
-    return cov.code_sentences(seed_corpus.sentences, seed_corpus.segments, cb)
+    return cov.code_sentences(seed_corpus, coder=cb)
 
 
 @pytest.fixture(scope="module")
 def seg_coded(seed_corpus, cb):
-    return cov.code_segments(seed_corpus.segments, cb)
+    return cov.code_segments(seed_corpus, coder=cb)
 
 
 @pytest.fixture(scope="module")
 def areas(seed_corpus, cb, coded):
     c = seed_corpus
-    return cov.area_coverage(c.sentences, c.segments, c.documents, cb, coded=coded).set_index(["doc_id", "area_id"])
+    return cov.area_coverage(c, coder=cb, coded=coded).set_index(["doc_id", "area_id"])
 
 
 def _segment(c, doc_id, heading_part):
@@ -42,23 +42,33 @@ def _segment(c, doc_id, heading_part):
 # --- behaviour on inline text ------------------------------------------------------------
 
 def test_longer_cue_wins_and_is_reported_as_written(cb):
-    hits = cov.match_topic("加强行政复议工作，复议纠错。", "disputes.reconsideration", cb)
+    hits = cb.match("加强行政复议工作，复议纠错。", "disputes.reconsideration")
     assert hits == [("行政复议", 2, 6), ("复议", 9, 11)]
 
 
 def test_exclusion_masks_cue_inside_it(cb):
-    assert cov.match_topic("健全党内规范性文件备案审查", "rules.normative_documents", cb) == [("备案审查", 9, 13)]
-    assert cov.match_topic("规范性文件", "rules.normative_documents", cb) == [("规范性文件", 0, 5)]
+    assert cb.match("健全党内规范性文件备案审查", "rules.normative_documents") == [("备案审查", 9, 13)]
+    assert cb.match("规范性文件", "rules.normative_documents") == [("规范性文件", 0, 5)]
 
 
 def test_full_and_half_width_ascii_match_alike(cb):
-    assert cov.match_topic("推进“互联网+监管”", "digital.smart_regulation", cb)[0][0] == "互联网＋监管"
+    assert cb.match("推进“互联网+监管”", "digital.smart_regulation")[0][0] == "互联网＋监管"
+
+
+def test_coding_many_texts_at_once_equals_coding_each_alone(cb, seed_corpus):
+    """Issue 10: the one-pass coder gives exactly what coding each text alone gives."""
+    sents = cov.body_sentences(seed_corpus)
+    together = cb.code_texts(sents.rename(columns={"sent_id": "x", "seg_id": "seg_id"}))
+    alone = [(seg, topic, len(hits)) for seg, text in zip(sents["seg_id"], sents["text"])
+             for _, topic, hits in cb.code_text(text)]
+    assert sorted(zip(together["seg_id"], together["topic_id"], together["n_hits"])) == sorted(alone)
+    assert len(together) > 1000
 
 
 def test_code_texts_and_primary_area(cb):
     texts = pd.DataFrame({"doc_id": ["d", "d"], "seg_id": ["d:1", "d:2"],
                           "text": ["依法受理行政复议案件，落实出庭应诉制度，推进政务公开。", "没有线索的句子。"]})
-    coded = cov.code_texts(texts, cb)
+    coded = cb.code_texts(texts)
     assert set(coded["topic_id"]) == {"disputes.reconsideration", "disputes.litigation", "supervision.openness"}
     assert cov.primary_areas(coded, cb).to_dict() == {"d:1": "disputes"}
 
@@ -115,8 +125,8 @@ def test_guanxian_2022_plan_has_no_justice_text(areas):
 
 def test_coverage_table_contract(seed_corpus, cb, coded):
     c = seed_corpus
-    table = cov.coverage(c.sentences, c.segments, c.documents, cb, coded=coded)
-    assert len(table) == len(c.documents) * len(cb.topics)
+    table = cov.coverage(c, coder=cb, coded=coded)
+    assert len(table) == len(c.documents) * len(cb.codebook.topics)
     for col in ["doc_id", "county", "area_id", "topic_id", "label_zh", "label_en", "share_pct",
                 "n_segments", "has_heading", "cues"]:
         assert col in table
@@ -129,28 +139,28 @@ def test_coverage_table_contract(seed_corpus, cb, coded):
 
 def test_every_cue_count_traces_to_kwic_rows(seed_corpus, cb, coded):
     c = seed_corpus
-    table = cov.coverage(c.sentences, c.segments, c.documents, cb, coded=coded).set_index(["doc_id", "topic_id"])
+    table = cov.coverage(c, coder=cb, coded=coded).set_index(["doc_id", "topic_id"])
     for doc_id, topic_id in [("guanxian-2023-report", "disputes.litigation"),
                              ("puyang-2022-integration-scheme", "justice.reform"),
                              ("kaijiang-2021-plan", "emergency.pandemic")]:
         cues = table.loc[(doc_id, topic_id), "cues"]
         total = sum(int(part.rsplit("×", 1)[1]) for part in cues.split(cov.CUE_SEPARATOR))
-        rows = kwic(c, topic_id, codebook=cb, doc_id=doc_id)
+        rows = kwic(c, topic_id, coder=cb, doc_id=doc_id)
         assert len(rows) == total
         assert rows["seg_id"].nunique() == table.loc[(doc_id, topic_id), "n_segments"]
 
 
 def test_profiles_and_gaps(seed_corpus, cb, coded):
     c = seed_corpus
-    topics = cov.county_profiles(c.sentences, c.segments, c.documents, cb, coded=coded, level="topic")
+    topics = cov.county_profiles(c, coder=cb, coded=coded, level="topic")
     assert set(topics["county"]) == {"冠县", "开江县", "濉溪县", "濮阳县"}
     assert topics.loc[topics["county"] == "濮阳县", "n_docs"].iloc[0] == 3
-    gap = cov.gaps(topics, cb).set_index(["county", "topic_id"])
+    gap = cov.gaps(topics, coder=cb).set_index(["county", "topic_id"])
     assert not gap.loc[("冠县", "supervision.inspection"), "addressed"]   # no 政府督查 in 冠县's documents
     assert gap.loc[("濉溪县", "supervision.inspection"), "addressed"]
     assert gap.xs("濮阳县")["addressed"].all()   # three documents between them address every topic
     with pytest.raises(ValueError, match="level='doc' not allowed"):
-        cov.county_profiles(c.sentences, c.segments, c.documents, cb, level="doc")
+        cov.county_profiles(c, coder=cb, level="doc")
 
 
 @pytest.fixture(scope="module", params=["zh", "en"])

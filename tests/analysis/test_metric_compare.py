@@ -71,7 +71,7 @@ def test_target_vs_actual(table):
 
 
 def test_commitments(seed_corpus, rows):
-    c = metric_compare.commitments(rows, seed_corpus.documents, seed_corpus.segments).set_index("doc_id")
+    c = metric_compare.commitments(rows, seed_corpus).set_index("doc_id")
     assert c.loc["suixi-2021-2025-scheme", "n_targets"] == 8
     assert c.loc["guanxian-2022-plan", "n_targets"] == 7
     assert c.loc["kaijiang-2021-plan", "n_targets"] == 0

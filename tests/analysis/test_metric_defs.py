@@ -3,11 +3,16 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.metrics.definitions import REQUIRED_IDS, MetricDefinitionError, load_metric_defs
+from analysis.metrics.definitions import MetricDefinitionError, load_metric_defs
+
+REQUIRED_IDS = load_metric_defs().required
 
 
 def test_required_ids_and_labels():
     defs = load_metric_defs()
+    assert "reconsideration_received" in REQUIRED_IDS and defs.funnel[0] == "reconsideration_received"
+    assert "力争" in defs.target_cues and "同比" in defs.actual_cues
+    assert defs.units.index("个工作日") < defs.units.index("个")  # longest first
     by_id = defs.by_id()
     for metric_id in REQUIRED_IDS + ("filing_rate", "collective_discussion_rate",
                                      "public_lawyer_coverage_rate", "legal_adviser_coverage_rate",
@@ -30,6 +35,12 @@ def _write(tmp_path, text):
 
 
 GOOD = """
+units: [件, 人]
+kind_cues:
+  target: [力争]
+  actual: [同比]
+funnel: [reconsideration_received, reconsideration_accepted]
+required: [""" + ", ".join(REQUIRED_IDS) + """]
 subjects:
   reconsideration: [行政复议]
 metrics:
@@ -57,6 +68,11 @@ def test_minimal_file_loads(tmp_path):
     (lambda t: t.replace("id: reconsideration_received", "id: Bad-Id"), r"snake_case"),
     (lambda t: t + "  - just a string\n", r"metric #\d+: expected a mapping"),
     (lambda t: "metrics: [\n", r"not valid YAML"),
+    # issue 10: an unknown unit is a load error, never a metric that silently extracts nothing
+    (lambda t: t.replace("unit: 件", "unit: 斤", 1), r"metric 'reconsideration_received': unit '斤' is not one of"),
+    (lambda t: t.replace("funnel: [reconsideration_received", "funnel: [no_such_stage"), r"funnel stage\(s\) no_such_stage"),
+    (lambda t: t.replace("kind_cues:", "kind_cue:"), r"unknown top-level key"),
+    (lambda t: t.replace("units: [件, 人]", "units: []"), r"'units' must be a non-empty list"),
 ])
 def test_errors_name_file_and_entry(tmp_path, mutation, message):
     path = _write(tmp_path, mutation(GOOD))

@@ -8,10 +8,11 @@ import pytest
 
 import corpus
 from analysis.metrics import extraction as metrics
-from analysis.metrics.definitions import load_metric_defs
+from analysis.metrics.extraction import MetricExtractor
 
 DATA = Path(__file__).parent / "data"
-DEFS = load_metric_defs()
+EXTRACTOR = MetricExtractor.from_file()
+DEFS = EXTRACTOR.defs
 
 
 @pytest.fixture(scope="module")
@@ -20,8 +21,8 @@ def extracted(seed_corpus):
 
 
 def _sentence(text, *, doc_type="report", doc_year=2023):
-    rows, loose = metrics.extract_sentence(text, 0, len(text), doc_id="d", county="某县",
-                                           doc_type=doc_type, doc_year=doc_year, defs=DEFS)
+    rows, loose = EXTRACTOR.extract_sentence(text, 0, len(text), doc_id="d", county="某县",
+                                             doc_type=doc_type, doc_year=doc_year)
     return rows, loose
 
 
@@ -113,8 +114,8 @@ def test_validation_flags():
 def test_quote_is_verbatim_across_line_breaks():
     source = "前文。县级党政机关公职律\n\n师工作实现全覆盖。后文"
     start = source.index("县")
-    rows, _ = metrics.extract_sentence(source, start, source.index("后"), doc_id="d", county="x",
-                                       doc_type="scheme", doc_year=2025, defs=DEFS)
+    rows, _ = EXTRACTOR.extract_sentence(source, start, source.index("后"), doc_id="d", county="x",
+                                         doc_type="scheme", doc_year=2025)
     (row,) = rows
     assert row["metric"] == "public_lawyer_coverage_rate" and row["value"] == 100
     assert source[row["start"]:row["end"]] == row["quote"] == "县级党政机关公职律\n\n师工作实现全覆盖"

@@ -5,28 +5,29 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.coverage import codebook as cbm
 from analysis.coverage import validity as val
+from analysis.coverage.coder import TopicCoder
+from corpus import Corpus
 
 
 @pytest.fixture(scope="module")
 def cb():
-    return cbm.load()
+    return TopicCoder.from_file()
 
 
 @pytest.fixture(scope="module")
 def labels(seed_corpus, cb):
-    return val.heading_labels(seed_corpus.segments, cb)
+    return val.heading_labels(seed_corpus, coder=cb)
 
 
 @pytest.fixture(scope="module")
 def table(seed_corpus, cb, labels):
-    return val.agreement(labels, val.predictions(seed_corpus.segments, cb), cb).set_index("area_id")
+    return val.agreement(labels, val.predictions(seed_corpus, coder=cb), coder=cb).set_index("area_id")
 
 
 def _segs(rows):
     cols = ["doc_id", "seg_id", "parent", "kind", "heading", "text", "in_body"]
-    return pd.DataFrame(rows, columns=cols)
+    return Corpus.from_tables(segments=pd.DataFrame(rows, columns=cols))
 
 
 def test_label_comes_from_nearest_heading_that_names_an_area(cb):
@@ -37,7 +38,7 @@ def test_label_comes_from_nearest_heading_that_names_an_area(cb):
         ("d", "d:4", None, "part", "工作步骤", "工作步骤", True),
         ("d", "d:5", "d:4", "paragraph", "", "各级各部门建立工作推进台账。", True),
     ])
-    out = val.heading_labels(segs, cb).set_index("seg_id")
+    out = val.heading_labels(segs, coder=cb).set_index("seg_id")
     assert out.loc["d:2", "area_id"] == "supervision" and out.loc["d:2", "label_seg_id"] == "d:1"
     assert out.loc["d:3", "area_id"] == "disputes" and out.loc["d:3", "label_seg_id"] == "d:3"
     assert "d:1" not in out.index          # heading only: nothing left to code
@@ -46,14 +47,14 @@ def test_label_comes_from_nearest_heading_that_names_an_area(cb):
 
 def test_coding_for_validity_ignores_the_own_heading(cb):
     segs = _segs([("d", "d:1", None, "section", "发挥行政复议主渠道作用", "发挥行政复议主渠道作用。推进政务公开。", True)])
-    assert val.predictions(segs, cb).to_dict() == {"d:1": "supervision"}
+    assert val.predictions(segs, coder=cb).to_dict() == {"d:1": "supervision"}
 
 
 def test_agreement_perfect_and_missed(cb):
     labels = pd.DataFrame({"seg_id": ["a", "b", "c", "d"], "area_id": ["disputes", "disputes", "digital", "digital"]})
-    perfect = val.agreement(labels, pd.Series({"a": "disputes", "b": "disputes", "c": "digital", "d": "digital"}), cb)
+    perfect = val.agreement(labels, pd.Series({"a": "disputes", "b": "disputes", "c": "digital", "d": "digital"}), coder=cb)
     assert perfect.set_index("area_id").loc["macro", ["precision", "recall", "kappa"]].tolist() == [1.0, 1.0, 1.0]
-    missed = val.agreement(labels, pd.Series({"a": "disputes", "c": "digital", "d": "digital"}), cb).set_index("area_id")
+    missed = val.agreement(labels, pd.Series({"a": "disputes", "c": "digital", "d": "digital"}), coder=cb).set_index("area_id")
     assert missed.loc["disputes", "recall"] == 0.5 and missed.loc["disputes", "precision"] == 1.0
     assert missed.loc["disputes", "kappa"] == 0.5
     assert missed.loc["macro", "n_segments"] == 4 and missed.loc["macro", "n_predicted"] == 3
@@ -82,12 +83,12 @@ def test_macro_kappa_on_the_outline_following_documents(seed_corpus, cb, labels)
     """濉溪 and 濮阳县 (the documents whose headings follow the 纲要) on their own."""
     docs = ["suixi-2021-2025-scheme", "puyang-2022-2025-scheme"]
     sub = labels[labels["doc_id"].isin(docs)]
-    table = val.agreement(sub, val.predictions(seed_corpus.segments, cb), cb).set_index("area_id")
+    table = val.agreement(sub, val.predictions(seed_corpus, coder=cb), coder=cb).set_index("area_id")
     assert table.loc["macro", "kappa"] >= 0.7
 
 
 def test_nmf_keeps_single_character_tokens_and_is_reproducible(seed_corpus, cb):
-    docs = val.segment_tokens(seed_corpus.tokens, seg_ids=seed_corpus.body()["seg_id"])
+    docs = val.segment_tokens(seed_corpus.body().tokens)
     vec, model, w = val.fit_nmf(docs, n_topics=5)
     vocab = set(vec.get_feature_names_out())
     assert {"党", "法"} & vocab
@@ -96,10 +97,10 @@ def test_nmf_keeps_single_character_tokens_and_is_reproducible(seed_corpus, cb):
 
 
 def test_nmf_alignment_table(seed_corpus, cb, labels):
-    docs = val.segment_tokens(seed_corpus.tokens, seg_ids=seed_corpus.body()["seg_id"])
-    topics, summary = val.nmf_alignment(docs, labels.set_index("seg_id")["area_id"], cb)
-    assert len(topics) == len(cb.areas)
-    assert set(topics["best_area"].dropna()) <= {a.id for a in cb.areas}
+    docs = val.segment_tokens(seed_corpus.body().tokens)
+    topics, summary = val.nmf_alignment(docs, labels.set_index("seg_id")["area_id"], cb.codebook)
+    assert len(topics) == len(cb.codebook.areas)
+    assert set(topics["best_area"].dropna()) <= {a.id for a in cb.codebook.areas}
     s = summary.set_index("measure")["value"]
     assert 0.3 < s["ami"] < 1 and 0.5 < s["purity"] <= 1
     disputes = topics[topics["best_area"] == "disputes"]

@@ -64,7 +64,8 @@ def test_front_and_back_matter_are_marked(seed_corpus):
 
 @pytest.mark.parametrize("word", ["牵头单位：", "责任单位：", "牵头县领导", "协同责任单位："])
 def test_responsibility_clauses_are_kept_out_of_segment_text(seed_corpus, word):
-    assert not seed_corpus.body().text.str.contains(word).any()
+    assert not seed_corpus.body().segments.text.str.contains(word).any()
+    assert not seed_corpus.body().sentences.text.str.contains(word).any()
 
 
 def test_suixi_section_3_lead_leaders(seed_corpus):

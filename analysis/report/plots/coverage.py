@@ -3,6 +3,7 @@
 Labels follow ``lang``: the tables' ``label_zh``/``label_en`` columns are used, and the
 ``county`` column is drawn as given (the section puts county or county_en there).
 """
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -13,13 +14,28 @@ from analysis.report import style
 
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 TEXT = {
-    "zh": {"heatmap": "各县各领域文本占比（%）", "share": "占正文字符的比例（%）", "county": "县",
-           "area": "领域", "subtopics": "各子议题的文本占比（%）", "gaps": "各县未涉及的议题（斜线空心方块 = 未涉及）",
-           "addressed": "涉及", "missing": "未涉及", "topic": "议题"},
-    "en": {"heatmap": "Share of body text per area (%)", "share": "Share of body characters (%)", "county": "County",
-           "area": "Area", "subtopics": "Share of body text per sub-topic (%)",
-           "gaps": "Topics each county leaves out (hatched = not addressed)", "addressed": "addressed",
-           "missing": "not addressed", "topic": "Topic"},
+    "zh": {
+        "heatmap": "各县各领域文本占比（%）",
+        "share": "占正文字符的比例（%）",
+        "county": "县",
+        "area": "领域",
+        "subtopics": "各子议题的文本占比（%）",
+        "gaps": "各县未涉及的议题（斜线空心方块 = 未涉及）",
+        "addressed": "涉及",
+        "missing": "未涉及",
+        "topic": "议题",
+    },
+    "en": {
+        "heatmap": "Share of body text per area (%)",
+        "share": "Share of body characters (%)",
+        "county": "County",
+        "area": "Area",
+        "subtopics": "Share of body text per sub-topic (%)",
+        "gaps": "Topics each county leaves out (hatched = not addressed)",
+        "addressed": "addressed",
+        "missing": "not addressed",
+        "topic": "Topic",
+    },
 }
 
 
@@ -56,8 +72,9 @@ def coverage_heatmap(profiles: pd.DataFrame, *, lang: str = "zh"):
     for i in range(grid.shape[0]):
         for j in range(grid.shape[1]):
             v = grid.iat[i, j]
-            ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=8,
-                    color="black" if v > 0.6 * vmax else "white")
+            ax.text(
+                j, i, f"{v:.1f}", ha="center", va="center", fontsize=8, color="black" if v > 0.6 * vmax else "white"
+            )
     ax.set_xticks(range(len(areas)), areas, rotation=40, ha="right", fontsize=8)
     ax.set_yticks(range(len(counties)), counties)
     ax.set_xlabel(t["area"])
@@ -77,9 +94,17 @@ def coverage_subtopics(topic_profiles: pd.DataFrame, *, lang: str = "zh"):
     offsets = np.linspace(-0.25, 0.25, len(counties)) if len(counties) > 1 else [0.0]
     for k, county in enumerate(counties):
         sub = topic_profiles[topic_profiles["county"] == county]
-        ax.scatter(sub["share_pct"], [y[tid] + offsets[k] for tid in sub["topic_id"]],
-                   marker=MARKERS[k % len(MARKERS)], color=style.CATEGORICAL[k % len(style.CATEGORICAL)],
-                   s=22, label=county, edgecolor="black", linewidth=0.3, zorder=3)
+        ax.scatter(
+            sub["share_pct"],
+            [y[tid] + offsets[k] for tid in sub["topic_id"]],
+            marker=MARKERS[k % len(MARKERS)],
+            color=style.CATEGORICAL[k % len(style.CATEGORICAL)],
+            s=22,
+            label=county,
+            edgecolor="black",
+            linewidth=0.3,
+            zorder=3,
+        )
     _topic_axis(ax, topics, lang)
     ax.set_xlabel(t["share"])
     ax.set_title(t["subtopics"])
@@ -97,10 +122,25 @@ def coverage_gaps(gap_table: pd.DataFrame, *, lang: str = "zh"):
     fig, ax = plt.subplots(figsize=(1.8 + 0.9 * len(counties), 0.6 + 0.22 * len(topics)))
     done = gap_table[gap_table["addressed"]]
     left_out = gap_table[~gap_table["addressed"]]
-    ax.scatter(done["county"].map(x), done["topic_id"].map(y), marker="s", s=40, color=style.CATEGORICAL[0],
-               label=t["addressed"])
-    ax.scatter(left_out["county"].map(x), left_out["topic_id"].map(y), marker="s", s=40, facecolor="white",
-               edgecolor=style.CATEGORICAL[3], hatch="////", linewidth=0.8, label=t["missing"])
+    ax.scatter(
+        done["county"].map(x),
+        done["topic_id"].map(y),
+        marker="s",
+        s=40,
+        color=style.CATEGORICAL[0],
+        label=t["addressed"],
+    )
+    ax.scatter(
+        left_out["county"].map(x),
+        left_out["topic_id"].map(y),
+        marker="s",
+        s=40,
+        facecolor="white",
+        edgecolor=style.CATEGORICAL[3],
+        hatch="////",
+        linewidth=0.8,
+        label=t["missing"],
+    )
     _topic_axis(ax, topics, lang)
     ax.set_xticks(range(len(counties)), counties, rotation=30, ha="right")
     ax.set_xlim(-0.6, len(counties) - 0.4)

@@ -3,6 +3,7 @@
 Call :func:`analysis.style.use_style` first (the section does). Labels come in as dicts
 (doc_id -> label, county -> label) so the language is chosen by the caller.
 """
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -10,18 +11,27 @@ import numpy as np
 import pandas as pd
 from scipy.cluster import hierarchy
 
-from analysis.report.style import mark_source_text, CATEGORICAL, HATCHES, SEQUENTIAL
+from analysis.report.style import CATEGORICAL, HATCHES, SEQUENTIAL, mark_source_text
 
 TEXT = {
-    "zh": {"tfidf_word": "词语 TF-IDF 余弦相似度", "tfidf_char": "字符 n-gram TF-IDF 余弦相似度",
-           "distance": "距离 (1 − 余弦)", "reuse": "共享文本覆盖率 (%)：\n行文件中与列文件共享段落所占比例",
-           "keyness": "各县特色词 (加权对数优势比 z 值)", "z": "z 值", "share": "覆盖率 (%)"},
-    "en": {"tfidf_word": "Word TF-IDF cosine similarity",
-           "tfidf_char": "Character n-gram TF-IDF cosine similarity",
-           "distance": "distance (1 − cosine)",
-           "reuse": "Shared-passage coverage (%):\nshare of the row document in passages shared with the column document",
-           "keyness": "Distinctive terms by county (weighted log-odds z-score)", "z": "z-score",
-           "share": "share (%)"},
+    "zh": {
+        "tfidf_word": "词语 TF-IDF 余弦相似度",
+        "tfidf_char": "字符 n-gram TF-IDF 余弦相似度",
+        "distance": "距离 (1 − 余弦)",
+        "reuse": "共享文本覆盖率 (%)：\n行文件中与列文件共享段落所占比例",
+        "keyness": "各县特色词 (加权对数优势比 z 值)",
+        "z": "z 值",
+        "share": "覆盖率 (%)",
+    },
+    "en": {
+        "tfidf_word": "Word TF-IDF cosine similarity",
+        "tfidf_char": "Character n-gram TF-IDF cosine similarity",
+        "distance": "distance (1 − cosine)",
+        "reuse": "Shared-passage coverage (%):\nshare of the row document in passages shared with the column document",
+        "keyness": "Distinctive terms by county (weighted log-odds z-score)",
+        "z": "z-score",
+        "share": "share (%)",
+    },
 }
 
 
@@ -31,8 +41,9 @@ def _text(lang: str) -> dict:
     return TEXT[lang]
 
 
-def similarity_heatmap(matrix: pd.DataFrame, linkage: pd.DataFrame, *, method: str,
-                       labels: dict | None = None, lang: str = "zh"):
+def similarity_heatmap(
+    matrix: pd.DataFrame, linkage: pd.DataFrame, *, method: str, labels: dict | None = None, lang: str = "zh"
+):
     """Dendrogram over a cosine heatmap, documents in leaf order.
 
     Parameters
@@ -48,8 +59,7 @@ def similarity_heatmap(matrix: pd.DataFrame, linkage: pd.DataFrame, *, method: s
     fig = plt.figure(figsize=(7.5, 8.2))
     grid = fig.add_gridspec(2, 2, height_ratios=(1.2, 4), width_ratios=(20, 1), hspace=0.02, wspace=0.05)
     ax_d, ax_h, ax_c = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[1, 0]), fig.add_subplot(grid[1, 1])
-    tree = hierarchy.dendrogram(z, ax=ax_d, no_labels=True, color_threshold=0,
-                                above_threshold_color="#444444")
+    tree = hierarchy.dendrogram(z, ax=ax_d, no_labels=True, color_threshold=0, above_threshold_color="#444444")
     ax_d.set_ylabel(t["distance"])
     ax_d.set_xticks([])
     ax_d.spines["bottom"].set_visible(False)
@@ -61,15 +71,21 @@ def similarity_heatmap(matrix: pd.DataFrame, linkage: pd.DataFrame, *, method: s
     ax_h.set_yticks(range(len(order)), names)
     for i in range(len(order)):
         for j in range(len(order)):
-            ax_h.text(j, i, f"{values[i, j]:.2f}", ha="center", va="center", fontsize=7,
-                      color="black" if values[i, j] > 0.6 else "white")
+            ax_h.text(
+                j,
+                i,
+                f"{values[i, j]:.2f}",
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="black" if values[i, j] > 0.6 else "white",
+            )
     fig.colorbar(image, cax=ax_c)
     ax_d.set_title(t[method])
     return fig
 
 
-def reuse_heatmap(shares: pd.DataFrame, *, labels: dict | None = None, order: list | None = None,
-                  lang: str = "zh"):
+def reuse_heatmap(shares: pd.DataFrame, *, labels: dict | None = None, order: list | None = None, lang: str = "zh"):
     """Directional reuse shares (row doc_a, column doc_b, cell share_pct)."""
     t = _text(lang)
     labels = labels or {}
@@ -86,15 +102,23 @@ def reuse_heatmap(shares: pd.DataFrame, *, labels: dict | None = None, order: li
     for i in range(len(order)):
         for j in range(len(order)):
             if np.isfinite(values[i, j]):
-                ax.text(j, i, f"{values[i, j]:.1f}", ha="center", va="center", fontsize=8,
-                        color="black" if values[i, j] > 0.6 * vmax else "white")
+                ax.text(
+                    j,
+                    i,
+                    f"{values[i, j]:.1f}",
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="black" if values[i, j] > 0.6 * vmax else "white",
+                )
     fig.colorbar(image, ax=ax, label=t["share"])
     ax.set_title(t["reuse"], fontsize=10, wrap=True)
     return fig
 
 
-def keyness_bars(keyness: pd.DataFrame, *, n: int = 10, group: str = "county", labels: dict | None = None,
-                 lang: str = "zh"):
+def keyness_bars(
+    keyness: pd.DataFrame, *, n: int = 10, group: str = "county", labels: dict | None = None, lang: str = "zh"
+):
     """Top-``n`` terms per group as horizontal bars of their z-score, one panel per group."""
     t = _text(lang)
     labels = labels or {}
@@ -104,12 +128,17 @@ def keyness_bars(keyness: pd.DataFrame, *, n: int = 10, group: str = "county", l
     fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 0.32 * n * rows + 1.2), squeeze=False)
     for k, (ax, name) in enumerate(zip(axes.ravel(), groups)):
         part = keyness[keyness[group] == name].nlargest(n, "score").iloc[::-1]
-        ax.barh(part.term, part.score, color=CATEGORICAL[k % len(CATEGORICAL)],
-                hatch=HATCHES[k % len(HATCHES)], edgecolor="white")
+        ax.barh(
+            part.term,
+            part.score,
+            color=CATEGORICAL[k % len(CATEGORICAL)],
+            hatch=HATCHES[k % len(HATCHES)],
+            edgecolor="white",
+        )
         ax.set_title(labels.get(name, name))
         ax.set_xlabel(t["z"])
         mark_source_text(ax, "y")  # the terms are quoted source text, shown as written
-    for ax in axes.ravel()[len(groups):]:
+    for ax in axes.ravel()[len(groups) :]:
         ax.set_visible(False)
     fig.suptitle(t["keyness"])
     fig.tight_layout()

@@ -4,6 +4,7 @@ Each module exposes ``NAME`` and ``section(c, *, lang) -> Section``: it calls th
 API for its tables, draws them with :mod:`analysis.report.plots` and writes findings from
 the tables. Adding a section means writing a module and listing it in ``SECTIONS``.
 """
+
 from __future__ import annotations
 
 from analysis.report.sections import coverage, metrics, similarity

@@ -11,22 +11,25 @@ Tables (column names fixed in both languages; county labels follow ``lang``):
 * ``alignment``   — the 3 best unit pairs of every ordered document pair
   (see :func:`analysis.alignment.align`)
 """
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from analysis.similarity import alignment, keyness, reuse
-from analysis.similarity import tfidf as similarity
-from analysis.report.plots import similarity as plots_similarity
 from analysis.report.labels import check_lang, county_label, doc_labels, localise
+from analysis.report.plots import similarity as plots_similarity
 from analysis.report.section import Finding, Quote, Section
 from analysis.report.style import use_style
+from analysis.similarity import alignment, keyness, reuse
+from analysis.similarity import tfidf as similarity
 
 NAME = "similarity"
 
-def section(c, *, lang: str = "zh", k: int = 12, min_len: int = 15, ngram_range: tuple = (2, 3),
-            top_k: int = 5) -> Section:
+
+def section(
+    c, *, lang: str = "zh", k: int = 12, min_len: int = 15, ngram_range: tuple = (2, 3), top_k: int = 5
+) -> Section:
     """Compute the similarity section: tables, figures and findings (see module docstring)."""
     check_lang(lang)
     labels = doc_labels(c.documents, lang=lang)
@@ -38,14 +41,24 @@ def section(c, *, lang: str = "zh", k: int = 12, min_len: int = 15, ngram_range:
     key = keyness.keyness(c)
     al = alignment.align(c, top_k=top_k)
     al["cosine"] = al.cosine.round(3)
-    tables = {"similarity": sim, "reuse": passages, "reuse_share": shares,
-              "keyness": key,
-              "alignment": alignment.best_pairs(al, n=3)}
+    tables = {
+        "similarity": sim,
+        "reuse": passages,
+        "reuse_share": shares,
+        "keyness": key,
+        "alignment": alignment.best_pairs(al, n=3),
+    }
     county_of = c.docvar("county").to_dict()
-    findings = [f for f in (_reuse_finding(c, tables, county_of, labels),
-                            _similarity_finding(tables, county_of, labels),
-                            _alignment_finding(c, tables, county_of, labels),
-                            _keyness_finding(tables)) if f is not None]
+    findings = [
+        f
+        for f in (
+            _reuse_finding(c, tables, county_of, labels),
+            _similarity_finding(tables, county_of, labels),
+            _alignment_finding(c, tables, county_of, labels),
+            _keyness_finding(tables),
+        )
+        if f is not None
+    ]
     tables = localise(tables, lang)
     figures = _figures(tables, sim, labels, lang)
     return Section(name=NAME, tables=tables, figures=figures, findings=findings)
@@ -53,17 +66,19 @@ def section(c, *, lang: str = "zh", k: int = 12, min_len: int = 15, ngram_range:
 
 def _figures(tables: dict, sim: pd.DataFrame, labels: dict, lang: str) -> dict:
     use_style()
-    figures = {}
+    figures: dict = {}
     if sim.doc_a.nunique() < 2:  # nothing to cluster or compare
         return figures
     links = {}
     for method, name in (("tfidf_word", "similarity_matrix_word"), ("tfidf_char", "similarity_matrix_char")):
         links[method] = similarity.linkage_table(sim, method)
-        figures[name] = plots_similarity.similarity_heatmap(similarity.similarity_matrix(sim, method),
-                                                            links[method], method=method, labels=labels, lang=lang)
+        figures[name] = plots_similarity.similarity_heatmap(
+            similarity.similarity_matrix(sim, method), links[method], method=method, labels=labels, lang=lang
+        )
     order = similarity.leaf_order(links["tfidf_word"])
-    figures["reuse_share"] = plots_similarity.reuse_heatmap(tables["reuse_share"], labels=labels, order=order,
-                                                            lang=lang)
+    figures["reuse_share"] = plots_similarity.reuse_heatmap(
+        tables["reuse_share"], labels=labels, order=order, lang=lang
+    )
     figures["keyness_terms"] = plots_similarity.keyness_bars(tables["keyness"], lang=lang)
     return figures
 
@@ -79,17 +94,21 @@ def _reuse_finding(c, tables: dict, county_of: dict, labels: dict) -> Finding | 
     top = shares.loc[shares.share_pct.idxmax()]
     back = shares[(shares.doc_a == top.doc_b) & (shares.doc_b == top.doc_a)].share_pct.iloc[0]
     pair = tables["reuse"]
-    pair = pair[((pair.doc_a == top.doc_a) & (pair.doc_b == top.doc_b))
-                | ((pair.doc_a == top.doc_b) & (pair.doc_b == top.doc_a))]
+    pair = pair[
+        ((pair.doc_a == top.doc_a) & (pair.doc_b == top.doc_b))
+        | ((pair.doc_a == top.doc_b) & (pair.doc_b == top.doc_a))
+    ]
     longest = pair.loc[pair.n_units.idxmax()]
-    quotes = (Quote(longest.doc_a, int(longest.start_a), int(longest.end_a), longest.text),
-              Quote(longest.doc_b, int(longest.start_b), int(longest.end_b), longest.text_b))
+    quotes = (
+        Quote(longest.doc_a, int(longest.start_a), int(longest.end_a), longest.text),
+        Quote(longest.doc_b, int(longest.start_b), int(longest.end_b), longest.text_b),
+    )
     a, b = labels[top.doc_a], labels[top.doc_b]
     text = {
         "zh": f"跨县文本复用最多的是{a}：其 {top.share_pct}% 的字数落在与{b}共享的段落中（反向为 {back}%）；"
-              f"下引最长的共享段落。",
+        f"下引最长的共享段落。",
         "en": f"The strongest cross-county text reuse: {top.share_pct}% of {a} lies in passages shared with {b} "
-              f"({back}% the other way); the longest shared passage is quoted.",
+        f"({back}% the other way); the longest shared passage is quoted.",
     }
     return Finding("reuse_top_pair", text, "reuse_share", (float(top.share_pct), float(back)), quotes)
 
@@ -105,10 +124,10 @@ def _similarity_finding(tables: dict, county_of: dict, labels: dict) -> Finding 
     a, b = labels[top.doc_a], labels[top.doc_b]
     text = {
         "zh": f"跨县整体最相似的两份文件是{a}与{b}（词语 TF-IDF 余弦 {top.cosine}，字符 n-gram 余弦 {char_value}）；"
-              f"整篇文件的相似度主要由共同的公文用语决定。",
+        f"整篇文件的相似度主要由共同的公文用语决定。",
         "en": f"The most similar documents from different counties are {a} and {b} (word TF-IDF cosine "
-              f"{top.cosine}, character n-gram cosine {char_value}); whole-document similarity is dominated by "
-              f"shared official vocabulary.",
+        f"{top.cosine}, character n-gram cosine {char_value}); whole-document similarity is dominated by "
+        f"shared official vocabulary.",
     }
     return Finding("similarity_top_pair", text, "similarity", (float(top.cosine), char_value))
 
@@ -133,7 +152,7 @@ def _alignment_finding(c, tables: dict, county_of: dict, labels: dict) -> Findin
     text = {
         "zh": f"跨县最匹配的任务条目：{a}的“{top.heading_a}”与{b}的“{top.heading_b}”（余弦 {top.cosine}）。",
         "en": f"Best-matching task units across counties: “{top.heading_a}” in {a} and “{top.heading_b}” in {b} "
-              f"(cosine {top.cosine}).",
+        f"(cosine {top.cosine}).",
     }
     return Finding("alignment_top_pair", text, "alignment", (float(top.cosine),), quotes)
 
@@ -145,9 +164,10 @@ def _keyness_finding(tables: dict) -> Finding | None:
     tops = key[key["rank"] == 1]
     parts_zh = "；".join(f"{r.county}：{r.term}（z = {r.score}）" for r in tops.itertuples())
     parts_en = "; ".join(f"{county_label(r.county, 'en')}: {r.term} (z = {r.score})" for r in tops.itertuples())
-    text = {"zh": f"各县最具特色的词（加权对数优势比，信息性狄利克雷先验）：{parts_zh}。",
-            "en": "Most distinctive term of each county (weighted log-odds, informative Dirichlet prior): "
-                  f"{parts_en}."}
+    text = {
+        "zh": f"各县最具特色的词（加权对数优势比，信息性狄利克雷先验）：{parts_zh}。",
+        "en": f"Most distinctive term of each county (weighted log-odds, informative Dirichlet prior): {parts_en}.",
+    }
     return Finding("keyness_top_terms", text, "keyness", tuple(float(s) for s in tops.score))
 
 

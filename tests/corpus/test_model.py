@@ -1,0 +1,86 @@
+"""The Corpus object (issue 10): immutable, docvars with provenance, new corpora from methods."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import pytest
+
+from corpus import SUMMARY_COLUMNS, Corpus
+
+
+def test_corpus_is_frozen(seed_corpus):
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        seed_corpus.documents = seed_corpus.documents.head(1)
+
+
+def test_docvars_say_where_they_came_from(seed_documents):
+    guanxian = seed_documents.loc["guanxian-2023-report"]
+    assert guanxian["county"] == "冠县" and guanxian["county_source"] == "manifest"
+    assert guanxian["province"] == "山东省" and guanxian["province_source"] == "gazetteer"
+    assert guanxian["prefecture"] == "聊城市" and guanxian["level"] == "county"
+    assert guanxian["doc_number_source"] == ""  # the report has no 文号: unknown, not invented
+    assert pd.isna(guanxian["doc_number"])
+    for field in ("county", "doc_type", "title", "year_start", "year_end", "issue_date", "issuer"):
+        assert (seed_documents[f"{field}_source"] == "manifest").all(), field
+
+
+def test_summary_has_provenance_columns(seed_corpus):
+    summary = seed_corpus.summary()
+    assert list(summary.columns) == SUMMARY_COLUMNS
+    assert {"level", "adcode", "county_source", "province_source"} <= set(summary.columns)
+
+
+def test_subset_by_docvars_and_year(seed_corpus):
+    report = seed_corpus.subset(doc_type="report", year=2023)
+    assert report.doc_ids == ["guanxian-2023-report"]
+    assert set(report.sentences["doc_id"]) == {"guanxian-2023-report"}
+    assert set(report.tokens["doc_id"]) == {"guanxian-2023-report"}
+    assert report.source_text("guanxian-2023-report") == seed_corpus.source_text("guanxian-2023-report")
+    # year matches documents covering it: 濉溪 2021-2025 and 濮阳县 2022-2025 schemes cover 2023
+    assert set(seed_corpus.subset(year=2023).doc_ids) == {
+        "guanxian-2023-report", "suixi-2021-2025-scheme", "puyang-2022-2025-scheme", "puyang-2022-integration-scheme"}
+    assert set(seed_corpus.subset(county=["冠县", "开江县"]).doc_ids) == {
+        "guanxian-2022-plan", "guanxian-2023-report", "kaijiang-2021-plan"}
+    assert len(seed_corpus) == 7  # the original is unchanged
+
+
+def test_subset_errors_name_the_docvar(seed_corpus):
+    with pytest.raises(ValueError, match="unknown docvar 'countie'"):
+        seed_corpus.subset(countie="冠县")
+    with pytest.raises(KeyError, match="not in this corpus"):
+        seed_corpus.subset(county="冠县").source_text("kaijiang-2021-plan")
+
+
+def test_body_is_the_one_definition_of_body_text(seed_corpus):
+    body = seed_corpus.body()
+    assert body.segments["in_body"].all()
+    assert not seed_corpus.segments["in_body"].all()  # front and back matter exist
+    assert set(body.sentences["seg_id"]) <= set(body.segments["seg_id"])
+    assert set(body.tokens["seg_id"]) <= set(body.segments["seg_id"])
+    titles = body.segments[body.segments["doc_id"] == "guanxian-2022-plan"]["text"]
+    assert not titles.str.contains("冠政办发〔2022〕4号").any()
+
+
+def test_with_docvars_by_county_and_attach(seed_corpus):
+    region = pd.DataFrame({"county": ["冠县", "开江县", "濉溪县", "濮阳县"],
+                           "region": ["east", "west", "east", "central"]})
+    c = seed_corpus.with_docvars(region, on="county")
+    assert c.docvar("region")["kaijiang-2021-plan"] == "west"
+    assert "region" not in seed_corpus.documents  # original unchanged
+    table = pd.DataFrame({"doc_a": ["puyang-2022-assessment"], "x": [1]})
+    assert c.attach(table, "region", "county", on="doc_a").iloc[0][["region", "county"]].tolist() == [
+        "central", "濮阳县"]
+    with pytest.raises(ValueError, match=r"already exist as docvars"):
+        seed_corpus.with_docvars(region.rename(columns={"region": "province"}), on="county")
+    with pytest.raises(ValueError, match="repeat"):
+        seed_corpus.with_docvars(pd.concat([region, region]), on="county")
+
+
+def test_from_tables_builds_a_corpus_without_files():
+    segments = pd.DataFrame({"doc_id": ["d", "d"], "seg_id": ["d:0", "d:1"], "in_body": [False, True],
+                             "text": ["标题", "正文。"], "heading": ["", ""]})
+    c = Corpus.from_tables(segments=segments, texts={"d": "标题\n正文。"})
+    assert c.doc_ids == ["d"] and len(c.body().segments) == 1
+    assert c.quote("d", 3, 6) == "正文。"
