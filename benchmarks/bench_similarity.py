@@ -45,6 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 import corpus  # noqa: E402
 from analysis.similarity import alignment, keyness, reuse  # noqa: E402
+from analysis.similarity import streams as streams_mod  # noqa: E402
 from analysis.similarity import tfidf as similarity  # noqa: E402
 
 _CJK = re.compile("[\u4e00-\u9fff]")
@@ -105,7 +106,7 @@ def timed(fn, *args, repeat: int = 1, **kwargs):
 def run(c, label: str, load_s: float, *, repeat: int) -> dict:
     sim_s, _ = timed(similarity.similarity, c, repeat=repeat)
     al_s, al = timed(alignment.align, c, repeat=repeat)
-    streams_s, streams = timed(reuse.corpus_streams, c, repeat=repeat)
+    streams_s, streams = timed(streams_mod.corpus_streams, c, repeat=repeat)
     units = sum(s.n_units for s in streams)
     sources = {s.doc_id: c.source_text(s.doc_id) for s in streams}
     find_s, passages = timed(reuse.find_reuse, streams, sources, repeat=repeat)

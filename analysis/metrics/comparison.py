@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.metrics.definitions import MetricDefs, load_metric_defs
-from analysis.metrics.extraction import INVALID_FLAGS
+from analysis.metrics.flags import is_valid
 
 NOT_REPORTED = "not reported"
 FLAGGED = "flagged"
@@ -30,11 +30,6 @@ COMPARISON_COLUMNS = [
     "n_values",
     "flags",
 ]
-
-
-def is_valid(flags: str) -> bool:
-    """True if a row's flags allow using its value (no validity flag)."""
-    return not any(f in INVALID_FLAGS for f in str(flags).split(";"))
 
 
 def comparison(metrics: pd.DataFrame, counties, *, defs: MetricDefs | None = None, lang: str = "zh") -> pd.DataFrame:

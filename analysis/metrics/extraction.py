@@ -31,6 +31,7 @@ import pandas as pd
 
 from analysis.metrics import numbers
 from analysis.metrics.definitions import MetricDefs, load_metric_defs
+from analysis.metrics.flags import validate
 
 METRIC_COLUMNS = [
     "doc_id",
@@ -63,8 +64,6 @@ UNCLASSIFIED_COLUMNS = [
 ]
 SKIPPED = " \t\r\n\u3000*#"
 _YEAR = re.compile(r"((?:19|20)\d{2})(?:[—–\-~～至到]((?:19|20)\d{2}))?年(的)?")
-# Flags that make a value unusable in comparisons (shown as 'flagged', never averaged).
-INVALID_FLAGS = ("rate_over_100", "out_of_bounds", "part_exceeds_total", "parts_sum_exceeds_total")
 _CHANGE_TO = re.compile(r"(?:增加|增长|提高|提升|上升|下降|减少|降低|降|升|增)(?:至|到)")
 _CLAUSE_SPLIT = re.compile(r"[，；;。：:！？!?]|(?<!\d),|,(?!\d{3})")
 
@@ -392,35 +391,3 @@ def _loose(ctx, clause, q) -> dict:
         "start": start,
         "end": end,
     }
-
-
-def validate(metrics: pd.DataFrame, defs: MetricDefs) -> pd.DataFrame:
-    """Add validation flags: implausible values and parts exceeding their totals.
-
-    Rates above 100 get ``rate_over_100``, other values outside a definition's bounds
-    ``out_of_bounds``. Within one document, year and kind, a count larger than its total
-    (受理 > 接收) gets ``part_exceeds_total``; exclusive parts whose sum exceeds the total
-    (受理 + 不予受理 > 接收) get ``parts_sum_exceeds_total``. Returns a copy.
-    """
-    out = metrics.copy()
-    by_id = defs.by_id()
-    flags = [[f for f in str(v).split(";") if f] for v in out["flags"]]
-    for i, row in enumerate(out.itertuples(index=False)):
-        bounds = by_id[row.metric].bounds
-        if bounds and not bounds[0] <= row.value <= bounds[1]:
-            flags[i].append("rate_over_100" if row.unit == "%" and row.value > 100 else "out_of_bounds")
-    for _, group in out.groupby(["doc_id", "year", "kind"], sort=False):
-        first: dict = {}
-        for idx, row in group.iterrows():
-            first.setdefault(row.metric, (idx, row.value))
-        for metric, (idx, value) in first.items():
-            total = by_id[metric].part_of
-            if total in first and value > first[total][1]:
-                flags[out.index.get_loc(idx)].append("part_exceeds_total")
-        for total in {by_id[m].part_of for m in first if by_id[m].exclusive}:
-            parts = [first[m] for m in first if by_id[m].exclusive and by_id[m].part_of == total]
-            if total in first and sum(v for _, v in parts) > first[total][1]:
-                for idx, _ in parts:
-                    flags[out.index.get_loc(idx)].append("parts_sum_exceeds_total")
-    out["flags"] = [";".join(dict.fromkeys(f)) for f in flags]
-    return out.reset_index(drop=True)

@@ -29,8 +29,8 @@ from analysis.similarity.tfidf import content_tokens, topk_cosine, vectorize
 TASK_KINDS = frozenset({"section", "item"})
 
 
-def unit_map(segments: pd.DataFrame) -> pd.Series:
-    """Task unit of each body segment.
+def unit_map(body: pd.DataFrame) -> pd.Series:
+    """Task unit of each body segment (``body``: the segments of ``Corpus.body()``).
 
     A *leaf task* is a section or item with no section/item below it. A segment belongs to
     the highest leaf task among itself and its ancestors; failing that, to its nearest
@@ -40,9 +40,8 @@ def unit_map(segments: pd.DataFrame) -> pd.Series:
     Returns
     -------
     Series
-        seg_id -> unit_id (the seg_id of the unit's root segment), body segments only.
+        seg_id -> unit_id (the seg_id of the unit's root segment).
     """
-    body = segments[segments.in_body.astype(bool)]
     parent = dict(zip(body.seg_id, body.parent))
     kind = dict(zip(body.seg_id, body.kind))
     chains = {}

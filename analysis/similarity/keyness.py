@@ -13,7 +13,7 @@ counts themselves):
 The z-score is reported as ``score`` (``statistic = 'log_odds_dirichlet_z'``); |z| > 1.96
 is the usual reading of "distinctive". Terms are the corpus's body tokens, stopwords
 removed, tokens without a Chinese character dropped, and place names masked out: a token
-containing a county name, alias, prefecture or province name (``analysis.reuse.place_names``)
+containing a county name, alias, prefecture or province name (``analysis.similarity.streams.place_names``)
 is excluded (single-character aliases only when the token is exactly that character).
 Responsibility clauses are already removed from segment text by the corpus.
 
@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 import corpus
-from analysis.similarity.reuse import place_names
+from analysis.similarity.streams import place_names
 from analysis.similarity.tfidf import content_tokens
 
 STATISTIC = "log_odds_dirichlet_z"

@@ -1,4 +1,5 @@
 """Section alignment (issue 4): task units and their best matches across documents."""
+
 from __future__ import annotations
 
 import re
@@ -7,6 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis.similarity import alignment
+from corpus import Corpus
 
 SUIXI, PUYANG = "suixi-2021-2025-scheme", "puyang-2022-2025-scheme"
 HEADING = "发挥行政复议化解行政争议主渠道作用"
@@ -22,22 +24,33 @@ def _segments(rows):
 
 
 def test_unit_map_folds_descendants_into_leaf_tasks():
-    seg = _segments([
-        ("f", None, "front", False),
-        ("p1", None, "part", True),           # part holding sections
-        ("p1.i", "p1", "paragraph", True),    # intro paragraph of the part
-        ("s1", "p1", "section", True),        # section grouping items -> container
-        ("s1.1", "s1", "item", True),         # leaf task
-        ("s1.1.a", "s1.1", "subitem", True),
-        ("s1.1.b", "s1.1.a", "paragraph", True),
-        ("s2", "p1", "section", True),        # leaf task directly under the part
-        ("s2.a", "s2", "paragraph", True),
-        ("top", None, "paragraph", True),
-    ])
-    units = alignment.unit_map(seg)
+    seg = _segments(
+        [
+            ("f", None, "front", False),
+            ("p1", None, "part", True),  # part holding sections
+            ("p1.i", "p1", "paragraph", True),  # intro paragraph of the part
+            ("s1", "p1", "section", True),  # section grouping items -> container
+            ("s1.1", "s1", "item", True),  # leaf task
+            ("s1.1.a", "s1.1", "subitem", True),
+            ("s1.1.b", "s1.1.a", "paragraph", True),
+            ("s2", "p1", "section", True),  # leaf task directly under the part
+            ("s2.a", "s2", "paragraph", True),
+            ("top", None, "paragraph", True),
+        ]
+    )
+    units = alignment.unit_map(Corpus.from_tables(segments=seg.assign(doc_id="d")).body().segments)
     assert "f" not in units.index
-    assert units.to_dict() == {"p1": "p1", "p1.i": "p1", "s1": "s1", "s1.1": "s1.1", "s1.1.a": "s1.1",
-                               "s1.1.b": "s1.1", "s2": "s2", "s2.a": "s2", "top": "top"}
+    assert units.to_dict() == {
+        "p1": "p1",
+        "p1.i": "p1",
+        "s1": "s1",
+        "s1.1": "s1.1",
+        "s1.1.a": "s1.1",
+        "s1.1.b": "s1.1",
+        "s2": "s2",
+        "s2.a": "s2",
+        "top": "top",
+    }
 
 
 def test_seed_units_are_sections_and_items_at_any_depth(seed_corpus):
@@ -47,7 +60,7 @@ def test_seed_units_are_sections_and_items_at_any_depth(seed_corpus):
     assert (suixi.kind, suixi.heading) == ("section", HEADING)
     assert (puyang.kind, puyang.heading) == ("item", HEADING)
     for unit in (suixi, puyang):
-        assert HEADING in re.sub(r"\s", "", seed_corpus.source_text(unit.doc_id)[unit.start:unit.end])
+        assert HEADING in re.sub(r"\s", "", seed_corpus.source_text(unit.doc_id)[unit.start : unit.end])
     # a grouping heading such as 濮阳县 （六） holds no text of its own and is dropped
     assert units[(units.doc_id == PUYANG) & (units.heading == "健全社会矛盾纠纷行政预防调处化解体系")].empty
 

@@ -6,7 +6,7 @@ import pytest
 
 import corpus
 from analysis.similarity import keyness
-from analysis.similarity.reuse import place_names
+from analysis.similarity.streams import place_names
 
 
 @pytest.fixture(scope="module")

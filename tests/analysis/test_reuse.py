@@ -1,4 +1,5 @@
 """Text reuse (issue 4): masking with offsets, shingle seeds, maximal passages, shares."""
+
 from __future__ import annotations
 
 import random
@@ -11,6 +12,7 @@ import pytest
 
 import corpus
 from analysis.similarity import reuse
+from analysis.similarity import streams as unit_streams
 
 SENTENCE = "依法制定行政规范性文件，严禁越权发文、严控发文数量、严格制发程序"
 SUIXI, PUYANG = "suixi-2021-2025-scheme", "puyang-2022-2025-scheme"
@@ -18,7 +20,7 @@ SUIXI, PUYANG = "suixi-2021-2025-scheme", "puyang-2022-2025-scheme"
 
 @pytest.fixture(scope="module")
 def pattern():
-    return reuse.mask_pattern(reuse.place_names(corpus.counties()))
+    return unit_streams.mask_pattern(unit_streams.place_names(corpus.counties()))
 
 
 @pytest.fixture(scope="module")
@@ -27,49 +29,56 @@ def seed_reuse(seed_corpus):
 
 
 def test_place_names_include_aliases_and_prefectures_longest_first():
-    names = reuse.place_names(corpus.counties())
+    names = unit_streams.place_names(corpus.counties())
     for name in ("濉溪县", "濉溪", "濉", "濮阳县", "濮", "冠县", "开江县", "淮北市", "淮北", "安徽省"):
         assert name in names
     assert [len(n) for n in names] == sorted((len(n) for n in names), reverse=True)
 
 
-@pytest.mark.parametrize("text, masked", [
-    ("濉溪县法治政府建设", "@法治政府建设"),
-    ("到2025年，濮阳县", "到#年@"),
-    ("（十七）发挥行政复议", "#发挥行政复议"),
-    ("18.发挥行政复议", "#发挥行政复议"),
-    ("出庭应诉率不低于95.5%", "出庭应诉率不低于#"),
-    ("**依法**, 行政\n\n复议", "依法行政复议"),
-], ids=["county", "year-and-county", "ordinal", "item-number", "decimal", "markup-and-breaks"])
+@pytest.mark.parametrize(
+    "text, masked",
+    [
+        ("濉溪县法治政府建设", "@法治政府建设"),
+        ("到2025年，濮阳县", "到#年@"),
+        ("（十七）发挥行政复议", "#发挥行政复议"),
+        ("18.发挥行政复议", "#发挥行政复议"),
+        ("出庭应诉率不低于95.5%", "出庭应诉率不低于#"),
+        ("**依法**, 行政\n\n复议", "依法行政复议"),
+    ],
+    ids=["county", "year-and-county", "ordinal", "item-number", "decimal", "markup-and-breaks"],
+)
 def test_mask_text(pattern, text, masked):
-    assert reuse.mask_text(text, pattern) == masked
+    assert unit_streams.mask_text(text, pattern) == masked
 
 
 def test_stream_offsets_point_at_source(pattern):
     source = "前言\n（一）濉溪县要依法行政。"
-    stream = reuse.char_stream("x", source, pattern)
+    stream = unit_streams.char_stream("x", source, pattern)
     assert stream.text(0, len(stream.codes)) == "前言#@要依法行政"
-    assert source[stream.starts[2]:stream.ends[2]] == "（一）"
-    assert source[stream.starts[3]:stream.ends[3]] == "濉溪县"
+    assert source[stream.starts[2] : stream.ends[2]] == "（一）"
+    assert source[stream.starts[3] : stream.ends[3]] == "濉溪县"
 
 
 def test_reordered_sections_share_passages_with_source_offsets(pattern):
-    parts = ["甲部分说明加强行政规范性文件管理严禁越权发文。", "乙部分说明推进严格规范公正文明执法工作全面展开。",
-             "丙部分说明发挥行政复议化解行政争议主渠道作用。"]
+    parts = [
+        "甲部分说明加强行政规范性文件管理严禁越权发文。",
+        "乙部分说明推进严格规范公正文明执法工作全面展开。",
+        "丙部分说明发挥行政复议化解行政争议主渠道作用。",
+    ]
     a, b = "".join(parts), "前言。" + "".join(reversed(parts))
-    streams = [reuse.char_stream("a", a, pattern), reuse.char_stream("b", b, pattern)]
+    streams = [unit_streams.char_stream("a", a, pattern), unit_streams.char_stream("b", b, pattern)]
     passages = reuse.find_reuse(streams, {"a": a, "b": b}, k=8, min_len=12)
     assert sorted(passages.text) == sorted(p[:-1] for p in parts)  # maximal, final 。 is not a unit
     for row in passages.itertuples():
-        assert a[row.start_a:row.end_a] == row.text and b[row.start_b:row.end_b] == row.text_b
+        assert a[row.start_a : row.end_a] == row.text and b[row.start_b : row.end_b] == row.text_b
 
 
 def test_break_stops_passages_at_excluded_text(pattern):
     text = "加强行政规范性文件管理严禁越权发文（牵头单位司法局）推进严格规范公正文明执法"
     include = pd.Series([True] * len(text))
-    include[text.index("（"):text.index("）") + 1] = False
-    a = reuse.char_stream("a", text, pattern, include=include.to_numpy())
-    b = reuse.char_stream("b", text, pattern)
+    include[text.index("（") : text.index("）") + 1] = False
+    a = unit_streams.char_stream("a", text, pattern, include=include.to_numpy())
+    b = unit_streams.char_stream("b", text, pattern)
     passages = reuse.find_reuse([a, b], {"a": text, "b": text}, k=6, min_len=8)
     assert set(passages.text) == {"加强行政规范性文件管理严禁越权发文", "推进严格规范公正文明执法"}
 
@@ -100,7 +109,7 @@ def test_seed_sentence_found_with_offsets_in_both_files(seed_corpus, seed_reuse)
     for doc, start, end in ((PUYANG, row.start_a, row.end_a), (SUIXI, row.start_b, row.end_b)):
         source = seed_corpus.source_text(doc)
         at = source.index(SENTENCE, start, end)
-        assert source[at:at + len(SENTENCE)] == SENTENCE
+        assert source[at : at + len(SENTENCE)] == SENTENCE
     assert (row.start_a, row.end_a, row.start_b, row.end_b) == (3862, 3897, 2864, 2899)
 
 
@@ -109,8 +118,8 @@ def test_every_seed_passage_matches_both_source_files(seed_corpus, seed_reuse, p
     assert len(passages) > 300
     for row in passages.itertuples():
         src_a, src_b = seed_corpus.source_text(row.doc_a), seed_corpus.source_text(row.doc_b)
-        assert src_a[row.start_a:row.end_a] == row.text and src_b[row.start_b:row.end_b] == row.text_b
-        assert reuse.mask_text(row.text, pattern) == row.masked == reuse.mask_text(row.text_b, pattern)
+        assert src_a[row.start_a : row.end_a] == row.text and src_b[row.start_b : row.end_b] == row.text_b
+        assert unit_streams.mask_text(row.text, pattern) == row.masked == unit_streams.mask_text(row.text_b, pattern)
         assert len(row.masked) == row.n_units >= 15
 
 
@@ -127,11 +136,14 @@ def test_shuffled_copy_is_found_despite_reordering(tmp_path):
     blocks = [lines[a:b] for a, b in zip(starts, starts[1:] + [len(lines)])]
     random.Random(4).shuffle(blocks)
     shutil.copy(seeds / "suixi-2021-2025-scheme.txt", tmp_path / "original.txt")
-    (tmp_path / "shuffled.txt").write_text("\n".join(lines[:starts[0]] + [x for b in blocks for x in b]),
-                                           encoding="utf-8")
+    (tmp_path / "shuffled.txt").write_text(
+        "\n".join(lines[: starts[0]] + [x for b in blocks for x in b]), encoding="utf-8"
+    )
     manifest = pd.read_csv(seeds / "manifest.csv").query("doc_id == @SUIXI")
-    rows = [manifest.assign(source_file="original.txt", doc_id="suixi-original", sha256=""),
-            manifest.assign(source_file="shuffled.txt", doc_id="suixi-shuffled", sha256="")]
+    rows = [
+        manifest.assign(source_file="original.txt", doc_id="suixi-original", sha256=""),
+        manifest.assign(source_file="shuffled.txt", doc_id="suixi-shuffled", sha256=""),
+    ]
     pd.concat(rows).to_csv(tmp_path / "manifest.csv", index=False)
     c = corpus.load(tmp_path, cache=False)
     passages, shares = reuse.reuse(c)
@@ -141,4 +153,4 @@ def test_shuffled_copy_is_found_despite_reordering(tmp_path):
     row = hit.iloc[0]
     assert row.start_a != row.start_b  # the section moved
     shuffled = c.source_text(row.doc_b)
-    assert SENTENCE in shuffled[row.start_b:row.end_b]
+    assert SENTENCE in shuffled[row.start_b : row.end_b]
