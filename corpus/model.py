@@ -109,16 +109,19 @@ class Corpus:
             raise KeyError(f"docvar {name!r} not in the corpus; known: {list(self.documents.columns)}")
         return self.documents.set_index("doc_id")[name]
 
-    def attach(self, table: pd.DataFrame, *names: str, on: str = "doc_id") -> pd.DataFrame:
+    def attach(self, table: pd.DataFrame, *names: str, on: str = "doc_id", suffix: str = "") -> pd.DataFrame:
         """``table`` with docvars ``names`` added as columns, looked up by its ``on`` column.
 
         The one place where tables learn a document's county, year or type. ``on`` may name
-        any column holding doc_ids (``doc_a`` in a pair table). Existing columns are kept.
+        any column holding doc_ids; ``suffix`` names the new columns (a pair table gets both
+        counties with ``attach(t, "county", on="doc_a", suffix="_a")`` and ``on="doc_b",
+        suffix="_b"``). Existing columns are kept.
         """
         out = table.copy()
         for name in names:
-            if name not in out.columns:
-                out[name] = out[on].map(self.docvar(name)) if len(out) else pd.Series(dtype=object)
+            column = f"{name}{suffix}"
+            if column not in out.columns:
+                out[column] = out[on].map(self.docvar(name)) if len(out) else pd.Series(dtype=object)
         return out
 
     def summary(self) -> pd.DataFrame:

@@ -60,7 +60,7 @@ def _topic_axis(ax, topics: pd.DataFrame, lang: str) -> None:
 
 
 def coverage_heatmap(profiles: pd.DataFrame, *, lang: str = "zh"):
-    """County × area heatmap of ``share_pct`` (table: :func:`analysis.coverage.county_profiles`)."""
+    """County × area heatmap of ``share_pct`` (table: :func:`analysis.coverage.coding.county_profiles`)."""
     style.use_style()
     t = TEXT[lang]
     areas = profiles.drop_duplicates("area_id")[_label(lang)].tolist()
@@ -114,7 +114,7 @@ def coverage_subtopics(topic_profiles: pd.DataFrame, *, lang: str = "zh"):
 
 
 def coverage_gaps(gap_table: pd.DataFrame, *, lang: str = "zh"):
-    """Topic × county matrix: filled square = addressed, hollow = left out (table: coverage.gaps)."""
+    """Topic × county matrix: filled square = addressed, hollow = left out (table: analysis.coverage.coding.gaps)."""
     style.use_style()
     t = TEXT[lang]
     topics, y, counties = _topic_rows(gap_table)

@@ -48,7 +48,7 @@ TEXT = {
 
 
 def funnel_bars(funnel: pd.DataFrame, stage_labels: dict, *, lang: str = "zh"):
-    """Grouped bars: one group per county, one bar per funnel stage (metric_compare.funnel)."""
+    """Grouped bars: one group per county, one bar per funnel stage (analysis.metrics.comparison.funnel)."""
     style.use_style()
     t = TEXT[lang]
     counties = list(dict.fromkeys(funnel["county"]))
@@ -82,7 +82,7 @@ def funnel_bars(funnel: pd.DataFrame, stage_labels: dict, *, lang: str = "zh"):
 
 
 def targets_vs_actuals(table: pd.DataFrame, *, lang: str = "zh"):
-    """Per county: target marker and actual marker of one rate (metric_compare.target_vs_actual)."""
+    """Per county: target marker and actual marker of one rate (analysis.metrics.comparison.target_vs_actual)."""
     style.use_style()
     t = TEXT[lang]
     fig, ax = plt.subplots(figsize=(6.4, 1.2 + 0.6 * len(table)))
@@ -120,7 +120,7 @@ def targets_vs_actuals(table: pd.DataFrame, *, lang: str = "zh"):
 
 
 def commitments_bars(table: pd.DataFrame, labels: dict, *, lang: str = "zh"):
-    """Horizontal bars of targets per 10,000 body characters (metric_compare.commitments)."""
+    """Horizontal bars of targets per 10,000 body characters (analysis.metrics.comparison.commitments)."""
     style.use_style()
     t = TEXT[lang]
     data = table.sort_values("targets_per_10k_chars")

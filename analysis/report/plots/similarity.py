@@ -1,6 +1,6 @@
 """Figures for similarity, reuse and keyness. They take finished tables and draw.
 
-Call :func:`analysis.style.use_style` first (the section does). Labels come in as dicts
+Call :func:`analysis.report.style.use_style` first (the section does). Labels come in as dicts
 (doc_id -> label, county -> label) so the language is chosen by the caller.
 """
 
@@ -49,9 +49,9 @@ def similarity_heatmap(
     Parameters
     ----------
     matrix : DataFrame
-        Square cosine matrix (``similarity.similarity_matrix``), index = linkage labels order.
+        Square cosine matrix (``analysis.similarity.tfidf.similarity_matrix``), index = linkage labels order.
     linkage : DataFrame
-        ``similarity.linkage_table`` of the same method.
+        ``analysis.similarity.tfidf.linkage_table`` of the same method.
     """
     t = _text(lang)
     labels = labels or {}

@@ -3,10 +3,10 @@
 Tables (column names fixed in both languages; county values follow ``lang``):
 
 * ``metrics`` — doc_id, county, year, metric, value, value_max, unit, kind, comparator, quote,
-  start, end, flags, label_zh, label_en (see :func:`analysis.metrics.extract`)
+  start, end, flags, label_zh, label_en (see :meth:`analysis.metrics.extraction.MetricExtractor.extract`)
 * ``metric_comparison`` — county × metric × kind with 'not reported' cells
-  (see :func:`analysis.metric_compare.comparison`)
-* ``metrics_funnel`` — the 行政复议 funnel per county (:func:`analysis.metric_compare.funnel`)
+  (see :func:`analysis.metrics.comparison.comparison`)
+* ``metrics_funnel`` — the 行政复议 funnel per county (:func:`analysis.metrics.comparison.funnel`)
 * ``metrics_targets_vs_actuals`` — 出庭应诉率 target vs actual per county
 * ``metrics_unclassified`` — numbers that match no definition, with provenance
 * ``metrics_commitments`` — quantified targets per document and per 10,000 body characters

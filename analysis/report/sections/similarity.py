@@ -2,14 +2,14 @@
 
 Tables (column names fixed in both languages; county labels follow ``lang``):
 
-* ``similarity``  — doc_a, doc_b, method, cosine, params (see :mod:`analysis.similarity`)
+* ``similarity``  — doc_a, doc_b, method, cosine, params (see :mod:`analysis.similarity.tfidf`)
 * ``reuse``       — doc_a, doc_b, start_a, end_a, start_b, end_b, n_units, masked, text,
-  text_b, k, min_len (see :mod:`analysis.reuse`)
+  text_b, k, min_len (see :mod:`analysis.similarity.reuse`)
 * ``reuse_share`` — doc_a, doc_b, n_units_a, covered_units, share_pct, n_passages, k, min_len
 * ``keyness``     — county, term, score, statistic, log_odds, count, count_rest, n_tokens,
-  n_tokens_rest, rank (see :mod:`analysis.keyness`)
+  n_tokens_rest, rank (see :mod:`analysis.similarity.keyness`)
 * ``alignment``   — the 3 best unit pairs of every ordered document pair
-  (see :func:`analysis.alignment.align`)
+  (see :func:`analysis.similarity.alignment.align`)
 """
 
 from __future__ import annotations
