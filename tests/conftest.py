@@ -5,6 +5,7 @@ Tests never load the working folder ``corpus/documents/``: a document a research
 seed files -- the manifest rows of the seven seed doc_ids, and the source files they name --
 into a temporary folder; ``seed_corpus`` loads that copy with a cache of its own.
 """
+
 from __future__ import annotations
 
 import csv
@@ -16,8 +17,13 @@ import corpus
 from corpus.paths import DOCUMENTS_DIR, MANIFEST_NAME
 
 SEED_DOC_IDS = (
-    "guanxian-2022-plan", "guanxian-2023-report", "kaijiang-2021-plan", "suixi-2021-2025-scheme",
-    "puyang-2022-2025-scheme", "puyang-2022-assessment", "puyang-2022-integration-scheme",
+    "guanxian-2022-plan",
+    "guanxian-2023-report",
+    "kaijiang-2021-plan",
+    "suixi-2021-2025-scheme",
+    "puyang-2022-2025-scheme",
+    "puyang-2022-assessment",
+    "puyang-2022-integration-scheme",
 )
 
 

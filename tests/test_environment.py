@@ -1,4 +1,5 @@
 """environment.yml (conda) and pyproject.toml (pip) list the same packages."""
+
 from __future__ import annotations
 
 import re

@@ -2,6 +2,7 @@
 
 A document a researcher adds to ``corpus/documents/`` must not change what the tests see.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -9,8 +10,13 @@ import pandas as pd
 import corpus
 
 SEED_DOC_IDS = {
-    "guanxian-2022-plan", "guanxian-2023-report", "kaijiang-2021-plan", "suixi-2021-2025-scheme",
-    "puyang-2022-2025-scheme", "puyang-2022-assessment", "puyang-2022-integration-scheme",
+    "guanxian-2022-plan",
+    "guanxian-2023-report",
+    "kaijiang-2021-plan",
+    "suixi-2021-2025-scheme",
+    "puyang-2022-2025-scheme",
+    "puyang-2022-assessment",
+    "puyang-2022-integration-scheme",
 }
 
 

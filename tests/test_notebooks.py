@@ -1,4 +1,5 @@
 """Every notebook executes headlessly without error, and is committed without outputs."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -35,8 +36,7 @@ def test_notebook_executes(path, tmp_path, seed_dir, seed_cache, monkeypatch):
     monkeypatch.setenv("FAZHI_CORPUS_DIR", str(seed_dir))
     monkeypatch.setenv("FAZHI_CACHE_DIR", str(seed_cache))
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=900, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
     client.execute()
     errors = [o for cell in nb.cells for o in cell.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors

@@ -13,7 +13,7 @@ def test_readme_example_runs(seed_dir, monkeypatch, capsys):
     assert block, "README has no '## In a notebook' python example"
     monkeypatch.setenv("FAZHI_CORPUS_DIR", str(seed_dir))
     namespace: dict = {}
-    exec(compile(block.group(1), str(README), "exec"), namespace)  # noqa: S102 - our own README
+    exec(compile(block.group(1), str(README), "exec"), namespace)
     assert namespace["received"].value == 91
     assert namespace["c"].folder == seed_dir
     assert set(namespace["shares"]["county"]) == {"冠县", "开江县", "濉溪县", "濮阳县"}

@@ -1,4 +1,5 @@
 """The codebook data file and its validation (issue 3)."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -9,8 +10,17 @@ import yaml
 from analysis.coverage import codebook as cbm
 from analysis.coverage.coder import TopicCoder
 
-GANGYAO_AREAS = ["functions", "rules", "decisions", "enforcement", "emergency", "disputes", "supervision",
-                 "digital", "leadership"]
+GANGYAO_AREAS = [
+    "functions",
+    "rules",
+    "decisions",
+    "enforcement",
+    "emergency",
+    "disputes",
+    "supervision",
+    "digital",
+    "leadership",
+]
 
 
 @pytest.fixture(scope="module")
@@ -22,10 +32,17 @@ def test_project_codebook_has_the_outline_areas_and_county_topics(cb):
     areas = cb.areas_frame()
     assert areas.loc[areas["origin"] == "gangyao", "area_id"].tolist() == GANGYAO_AREAS
     topics = cb.topics_frame().set_index("topic_id")
-    county_added = {"disputes.petitions": "信访", "emergency.pandemic": "疫情防控", "leadership.assessment": "考核",
-                    "decisions.counsel": "法律顾问与公职律师", "functions.credit": "社会信用体系",
-                    "society.legal_education": "普法与法治文化", "society.legal_services": "公共法律服务",
-                    "supervision.inspection": "政府督查", "regional.cooperation": "区域法治协作"}
+    county_added = {
+        "disputes.petitions": "信访",
+        "emergency.pandemic": "疫情防控",
+        "leadership.assessment": "考核",
+        "decisions.counsel": "法律顾问与公职律师",
+        "functions.credit": "社会信用体系",
+        "society.legal_education": "普法与法治文化",
+        "society.legal_services": "公共法律服务",
+        "supervision.inspection": "政府督查",
+        "regional.cooperation": "区域法治协作",
+    }
     for topic_id, label in county_added.items():
         assert topics.loc[topic_id, "label_zh"] == label
     assert topics.loc["disputes.petitions", "origin"] == "county"
@@ -40,12 +57,26 @@ def test_objects_are_frozen(cb):
 
 
 def _minimal():
-    return {"version": 1, "areas": [
-        {"id": "disputes", "label_zh": "矛盾纠纷化解", "label_en": "Disputes", "heading_cues": ["复议"],
-         "topics": [{"id": "disputes.reconsideration", "label_zh": "行政复议", "label_en": "Reconsideration",
-                     "cues": ["行政复议"]},
-                    {"id": "disputes.litigation", "label_zh": "行政应诉", "label_en": "Litigation",
-                     "cues": ["应诉"]}]}]}
+    return {
+        "version": 1,
+        "areas": [
+            {
+                "id": "disputes",
+                "label_zh": "矛盾纠纷化解",
+                "label_en": "Disputes",
+                "heading_cues": ["复议"],
+                "topics": [
+                    {
+                        "id": "disputes.reconsideration",
+                        "label_zh": "行政复议",
+                        "label_en": "Reconsideration",
+                        "cues": ["行政复议"],
+                    },
+                    {"id": "disputes.litigation", "label_zh": "行政应诉", "label_en": "Litigation", "cues": ["应诉"]},
+                ],
+            }
+        ],
+    }
 
 
 def _write(tmp_path, data):
@@ -84,14 +115,21 @@ def _bad_origin(d):
     d["areas"][0]["topics"][0]["origin"] = "province"
 
 
-@pytest.mark.parametrize("mutate, message", [
-    (_unknown_topic_key, r"codebook\.yaml: topic 'disputes\.litigation' \(area 'disputes'\): unknown key 'cue'"),
-    (_unknown_area_key, r"codebook\.yaml: area 'disputes': unknown key 'keywords'"),
-    (_empty_cues, r"codebook\.yaml: topic 'disputes\.litigation' \(area 'disputes'\): 'cues' must be a non-empty list"),
-    (_duplicate_topic, r"codebook\.yaml: duplicate topic id 'disputes\.reconsideration'"),
-    (_blank_cue, r"topic 'disputes\.reconsideration'.*empty or non-text entry"),
-    (_bad_origin, r"topic 'disputes\.reconsideration'.*origin 'province' not allowed"),
-], ids=["unknown-topic-key", "unknown-area-key", "empty-cues", "duplicate-topic-id", "blank-cue", "bad-origin"])
+@pytest.mark.parametrize(
+    "mutate, message",
+    [
+        (_unknown_topic_key, r"codebook\.yaml: topic 'disputes\.litigation' \(area 'disputes'\): unknown key 'cue'"),
+        (_unknown_area_key, r"codebook\.yaml: area 'disputes': unknown key 'keywords'"),
+        (
+            _empty_cues,
+            r"codebook\.yaml: topic 'disputes\.litigation' \(area 'disputes'\): 'cues' must be a non-empty list",
+        ),
+        (_duplicate_topic, r"codebook\.yaml: duplicate topic id 'disputes\.reconsideration'"),
+        (_blank_cue, r"topic 'disputes\.reconsideration'.*empty or non-text entry"),
+        (_bad_origin, r"topic 'disputes\.reconsideration'.*origin 'province' not allowed"),
+    ],
+    ids=["unknown-topic-key", "unknown-area-key", "empty-cues", "duplicate-topic-id", "blank-cue", "bad-origin"],
+)
 def test_malformed_codebook_names_the_entry(tmp_path, mutate, message):
     data = _minimal()
     mutate(data)
@@ -106,16 +144,19 @@ def test_not_yaml_is_reported_with_file_name(tmp_path):
         cbm.load(path)
 
 
-@pytest.mark.parametrize("heading, area", [
-    ("健全政府机构职能体系", "functions"),
-    ("加强对行政执法制约和监督", "supervision"),       # longest cue wins over 行政执法
-    ("深化复议应诉工作", "disputes"),
-    ("大力弘扬法治精神，夯实法治社会基础", "society"),
-    ("推进公正司法", "justice"),
-    ("严格规范公正文明执法", "enforcement"),
-    ("依法推进常态化疫情防控", "emergency"),
-    ("提升人民群众获得感满意度", None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    "heading, area",
+    [
+        ("健全政府机构职能体系", "functions"),
+        ("加强对行政执法制约和监督", "supervision"),  # longest cue wins over 行政执法
+        ("深化复议应诉工作", "disputes"),
+        ("大力弘扬法治精神，夯实法治社会基础", "society"),
+        ("推进公正司法", "justice"),
+        ("严格规范公正文明执法", "enforcement"),
+        ("依法推进常态化疫情防控", "emergency"),
+        ("提升人民群众获得感满意度", None),
+        ("", None),
+    ],
+)
 def test_heading_area(cb, heading, area):
     assert TopicCoder(cb).heading_area(heading) == area

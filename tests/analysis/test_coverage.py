@@ -1,4 +1,5 @@
 """Topic coding and coverage (issue 3): inline behaviour and real results on the seeds."""
+
 from __future__ import annotations
 
 import warnings
@@ -8,8 +9,8 @@ import pytest
 
 from analysis.coverage import coding as cov
 from analysis.coverage.coder import TopicCoder
-from analysis.report.sections import coverage as coverage_section
 from analysis.coverage.kwic import kwic
+from analysis.report.sections import coverage as coverage_section
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +42,7 @@ def _segment(c, doc_id, heading_part):
 
 # --- behaviour on inline text ------------------------------------------------------------
 
+
 def test_longer_cue_wins_and_is_reported_as_written(cb):
     hits = cb.match("加强行政复议工作，复议纠错。", "disputes.reconsideration")
     assert hits == [("行政复议", 2, 6), ("复议", 9, 11)]
@@ -59,15 +61,23 @@ def test_coding_many_texts_at_once_equals_coding_each_alone(cb, seed_corpus):
     """Issue 10: the one-pass coder gives exactly what coding each text alone gives."""
     sents = cov.body_sentences(seed_corpus)
     together = cb.code_texts(sents.rename(columns={"sent_id": "x", "seg_id": "seg_id"}))
-    alone = [(seg, topic, len(hits)) for seg, text in zip(sents["seg_id"], sents["text"])
-             for _, topic, hits in cb.code_text(text)]
+    alone = [
+        (seg, topic, len(hits))
+        for seg, text in zip(sents["seg_id"], sents["text"])
+        for _, topic, hits in cb.code_text(text)
+    ]
     assert sorted(zip(together["seg_id"], together["topic_id"], together["n_hits"])) == sorted(alone)
     assert len(together) > 1000
 
 
 def test_code_texts_and_primary_area(cb):
-    texts = pd.DataFrame({"doc_id": ["d", "d"], "seg_id": ["d:1", "d:2"],
-                          "text": ["依法受理行政复议案件，落实出庭应诉制度，推进政务公开。", "没有线索的句子。"]})
+    texts = pd.DataFrame(
+        {
+            "doc_id": ["d", "d"],
+            "seg_id": ["d:1", "d:2"],
+            "text": ["依法受理行政复议案件，落实出庭应诉制度，推进政务公开。", "没有线索的句子。"],
+        }
+    )
     coded = cb.code_texts(texts)
     assert set(coded["topic_id"]) == {"disputes.reconsideration", "disputes.litigation", "supervision.openness"}
     assert cov.primary_areas(coded, cb).to_dict() == {"d:1": "disputes"}
@@ -79,8 +89,15 @@ def test_body_text_drops_own_heading_only():
 
 
 def test_relative_emphasis_against_other_counties():
-    prof = pd.DataFrame({"county": ["A", "B", "C"], "area_id": ["x"] * 3, "label_zh": ["x"] * 3,
-                         "label_en": ["x"] * 3, "share_pct": [30.0, 10.0, 20.0]})
+    prof = pd.DataFrame(
+        {
+            "county": ["A", "B", "C"],
+            "area_id": ["x"] * 3,
+            "label_zh": ["x"] * 3,
+            "label_en": ["x"] * 3,
+            "share_pct": [30.0, 10.0, 20.0],
+        }
+    )
     out = cov.relative_emphasis(prof).set_index("county")
     assert out.loc["A", "others_mean_pct"] == 15.0
     assert out.loc["A", "diff_pp"] == 15.0
@@ -89,6 +106,7 @@ def test_relative_emphasis_against_other_counties():
 
 
 # --- real results on the seeds ---------------------------------------------------------------
+
 
 def test_guanxian_2023_reconsideration_paragraph(seed_corpus, cb, seg_coded):
     """冠县 2023 report, item "2.深化复议应诉工作…": 矛盾纠纷化解 with 行政复议 and 行政应诉."""
@@ -127,8 +145,18 @@ def test_coverage_table_contract(seed_corpus, cb, coded):
     c = seed_corpus
     table = cov.coverage(c, coder=cb, coded=coded)
     assert len(table) == len(c.documents) * len(cb.codebook.topics)
-    for col in ["doc_id", "county", "area_id", "topic_id", "label_zh", "label_en", "share_pct",
-                "n_segments", "has_heading", "cues"]:
+    for col in [
+        "doc_id",
+        "county",
+        "area_id",
+        "topic_id",
+        "label_zh",
+        "label_en",
+        "share_pct",
+        "n_segments",
+        "has_heading",
+        "cues",
+    ]:
         assert col in table
     assert table["share_pct"].between(0, 100).all()
     assert ((table["n_segments"] == 0) == (table["cues"] == "")).all()
@@ -140,9 +168,11 @@ def test_coverage_table_contract(seed_corpus, cb, coded):
 def test_every_cue_count_traces_to_kwic_rows(seed_corpus, cb, coded):
     c = seed_corpus
     table = cov.coverage(c, coder=cb, coded=coded).set_index(["doc_id", "topic_id"])
-    for doc_id, topic_id in [("guanxian-2023-report", "disputes.litigation"),
-                             ("puyang-2022-integration-scheme", "justice.reform"),
-                             ("kaijiang-2021-plan", "emergency.pandemic")]:
+    for doc_id, topic_id in [
+        ("guanxian-2023-report", "disputes.litigation"),
+        ("puyang-2022-integration-scheme", "justice.reform"),
+        ("kaijiang-2021-plan", "emergency.pandemic"),
+    ]:
         cues = table.loc[(doc_id, topic_id), "cues"]
         total = sum(int(part.rsplit("×", 1)[1]) for part in cues.split(cov.CUE_SEPARATOR))
         rows = kwic(c, topic_id, coder=cb, doc_id=doc_id)
@@ -156,9 +186,9 @@ def test_profiles_and_gaps(seed_corpus, cb, coded):
     assert set(topics["county"]) == {"冠县", "开江县", "濉溪县", "濮阳县"}
     assert topics.loc[topics["county"] == "濮阳县", "n_docs"].iloc[0] == 3
     gap = cov.gaps(topics, coder=cb).set_index(["county", "topic_id"])
-    assert not gap.loc[("冠县", "supervision.inspection"), "addressed"]   # no 政府督查 in 冠县's documents
+    assert not gap.loc[("冠县", "supervision.inspection"), "addressed"]  # no 政府督查 in 冠县's documents
     assert gap.loc[("濉溪县", "supervision.inspection"), "addressed"]
-    assert gap.xs("濮阳县")["addressed"].all()   # three documents between them address every topic
+    assert gap.xs("濮阳县")["addressed"].all()  # three documents between them address every topic
     with pytest.raises(ValueError, match="level='doc' not allowed"):
         cov.county_profiles(c, coder=cb, level="doc")
 
@@ -172,14 +202,24 @@ def section(request, seed_corpus):
 
 def test_section_tables_figures_findings(section, seed_corpus):
     sec, lang = section
-    assert {"coverage", "coverage_validity", "coverage_areas", "coverage_profiles", "coverage_emphasis",
-            "coverage_gaps", "coverage_nmf"} <= set(sec.tables)
+    assert {
+        "coverage",
+        "coverage_validity",
+        "coverage_areas",
+        "coverage_profiles",
+        "coverage_emphasis",
+        "coverage_gaps",
+        "coverage_nmf",
+    } <= set(sec.tables)
     assert all(name.startswith("coverage") for name in sec.tables)
     assert set(sec.figures) == {"coverage_heatmap", "coverage_subtopics", "coverage_gaps"}
     assert "macro" in set(sec.tables["coverage_validity"]["area_id"])
     counties = set(sec.tables["coverage"]["county"])
-    assert counties == ({"Guan County", "Kaijiang County", "Suixi County", "Puyang County"} if lang == "en"
-                        else {"冠县", "开江县", "濉溪县", "濮阳县"})
+    assert counties == (
+        {"Guan County", "Kaijiang County", "Suixi County", "Puyang County"}
+        if lang == "en"
+        else {"冠县", "开江县", "濉溪县", "濮阳县"}
+    )
     assert len(sec.findings) >= 4
     for f in sec.findings:
         assert set(f.text) == {"zh", "en"} and f.table in sec.tables
@@ -187,4 +227,4 @@ def test_section_tables_figures_findings(section, seed_corpus):
         for number in f.numbers:
             assert (values - number).abs().min() < 1e-9, (f.key, number)
         for q in f.quotes:
-            assert seed_corpus.source_text(q.doc_id)[q.start:q.end] == q.text
+            assert seed_corpus.source_text(q.doc_id)[q.start : q.end] == q.text

@@ -1,4 +1,5 @@
 """Keyness (issue 4): weighted log-odds with an informative Dirichlet prior."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -36,10 +37,14 @@ def test_weaker_prior_gives_larger_z():
     assert weak[("A", "only_a")] > strong[("A", "only_a")]
 
 
-@pytest.mark.parametrize("counts, alpha0, message", [
-    (pd.DataFrame({"group": ["A"], "word": ["x"], "count": [1]}), None, "counts needs columns"),
-    (_toy(), 0, "alpha0 must be positive, got 0"),
-], ids=["columns", "alpha0"])
+@pytest.mark.parametrize(
+    "counts, alpha0, message",
+    [
+        (pd.DataFrame({"group": ["A"], "word": ["x"], "count": [1]}), None, "counts needs columns"),
+        (_toy(), 0, "alpha0 must be positive, got 0"),
+    ],
+    ids=["columns", "alpha0"],
+)
 def test_bad_input_rejected(counts, alpha0, message):
     with pytest.raises(ValueError, match=message):
         keyness.log_odds_dirichlet(counts, alpha0=alpha0)

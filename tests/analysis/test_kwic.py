@@ -1,10 +1,11 @@
 """Keyword in context (issue 3): every row is verbatim source text at its offsets."""
+
 from __future__ import annotations
 
 import pytest
 
-from analysis.coverage.coder import TopicCoder
 from analysis.coverage.codebook import normalise
+from analysis.coverage.coder import TopicCoder
 from analysis.coverage.kwic import kwic
 
 
@@ -13,18 +14,19 @@ def cb():
     return TopicCoder.from_file()
 
 
-@pytest.mark.parametrize("query", ["行政复议", "双随机、一公开", "互联网＋监管", "disputes.litigation", "justice",
-                                   "emergency.pandemic"])
+@pytest.mark.parametrize(
+    "query", ["行政复议", "双随机、一公开", "互联网＋监管", "disputes.litigation", "justice", "emergency.pandemic"]
+)
 def test_every_row_is_verbatim_source(seed_corpus, cb, query):
     rows = kwic(seed_corpus, query, coder=cb)
     assert len(rows) > 0
     for r in rows.itertuples():
         source = seed_corpus.source_text(r.doc_id)
-        assert source[r.start:r.end] == r.text
+        assert source[r.start : r.end] == r.text
         assert r.start <= r.match_start < r.match_end <= r.end
-        assert source[r.match_start:r.match_end] == r.keyword
+        assert source[r.match_start : r.match_end] == r.keyword
         assert normalise(r.keyword).replace(",", "，") == normalise(r.cue).replace(",", "，")
-        assert source[r.match_start - len(r.left):r.match_start] == r.left
+        assert source[r.match_start - len(r.left) : r.match_start] == r.left
 
 
 def test_reconsideration_counts_in_guanxian_report(seed_corpus, cb):
@@ -35,7 +37,7 @@ def test_reconsideration_counts_in_guanxian_report(seed_corpus, cb):
 
 
 def test_topic_query_applies_exclusions(seed_corpus, cb):
-    assert len(kwic(seed_corpus, "党内规范性文件", coder=cb)) >= 1     # the phrase is in the seeds
+    assert len(kwic(seed_corpus, "党内规范性文件", coder=cb)) >= 1  # the phrase is in the seeds
     rows = kwic(seed_corpus, "rules.normative_documents", coder=cb)
     inside = rows[(rows["cue"] == "规范性文件") & rows["left"].str.endswith("党内")]
     assert inside.empty

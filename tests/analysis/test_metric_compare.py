@@ -1,4 +1,5 @@
 """County comparison of metrics (issue 5): not-reported cells, funnel, targets, commitments."""
+
 from __future__ import annotations
 
 import warnings
@@ -28,20 +29,23 @@ def test_comparison_has_every_cell_and_says_not_reported(table):
     assert len(table) == len(COUNTIES) * n_metrics * 2
     kaijiang = table[table.county == "开江县"]
     assert set(kaijiang.status) == {"not reported"}
-    cell = table[(table.county == "冠县") & (table.metric == "reconsideration_received")
-                 & (table.kind == "actual")].iloc[0]
+    cell = table[
+        (table.county == "冠县") & (table.metric == "reconsideration_received") & (table.kind == "actual")
+    ].iloc[0]
     assert (cell.status, cell.value, cell.doc_id) == ("reported", 91, "guanxian-2023-report")
 
 
 def test_flagged_value_is_not_used(table):
-    cell = table[(table.county == "冠县") & (table.metric == "audit_rectification_rate")
-                 & (table.kind == "actual")].iloc[0]
+    cell = table[
+        (table.county == "冠县") & (table.metric == "audit_rectification_rate") & (table.kind == "actual")
+    ].iloc[0]
     assert cell.status == "flagged" and cell.value != cell.value  # NaN: never used
 
 
 def test_latest_target_is_shown(table):
-    cell = table[(table.county == "濉溪县") & (table.metric == "public_lawyer_coverage_rate")
-                 & (table.kind == "target")].iloc[0]
+    cell = table[
+        (table.county == "濉溪县") & (table.metric == "public_lawyer_coverage_rate") & (table.kind == "target")
+    ].iloc[0]
     assert (cell.value, cell.year, cell.n_values) == (100, 2025, 2)
 
 
@@ -86,14 +90,29 @@ def test_section(seed_corpus, lang):
         warnings.filterwarnings("error", message=".*[Gg]lyph.*")
         s = metrics_section.section(seed_corpus, lang=lang)
     assert {"metrics", "metric_comparison", "metrics_unclassified", "metrics_commitments"} <= set(s.tables)
-    assert {"metrics_funnel", "metrics_targets_vs_actuals", "metrics_commitments",
-            "metrics_coverage_matrix"} <= set(s.figures)
+    assert {"metrics_funnel", "metrics_targets_vs_actuals", "metrics_commitments", "metrics_coverage_matrix"} <= set(
+        s.figures
+    )
     m = s.tables["metrics"]
-    assert {"doc_id", "county", "year", "metric", "value", "unit", "kind", "comparator", "quote",
-            "start", "end", "flags", "label_zh", "label_en"} <= set(m.columns)
+    assert {
+        "doc_id",
+        "county",
+        "year",
+        "metric",
+        "value",
+        "unit",
+        "kind",
+        "comparator",
+        "quote",
+        "start",
+        "end",
+        "flags",
+        "label_zh",
+        "label_en",
+    } <= set(m.columns)
     for f in s.findings:
         for q in f.quotes:
-            assert seed_corpus.source_text(q.doc_id)[q.start:q.end] == q.text
+            assert seed_corpus.source_text(q.doc_id)[q.start : q.end] == q.text
         for n in f.numbers:
             assert any((t.isin([n])).any().any() for t in s.tables.values()), n
     funnel = next(f for f in s.findings if f.key.startswith("metrics_reconsideration"))

@@ -1,4 +1,5 @@
 """Metric definition file (issue 5): contents and validation errors."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,10 +15,15 @@ def test_required_ids_and_labels():
     assert "力争" in defs.target_cues and "同比" in defs.actual_cues
     assert defs.units.index("个工作日") < defs.units.index("个")  # longest first
     by_id = defs.by_id()
-    for metric_id in REQUIRED_IDS + ("filing_rate", "collective_discussion_rate",
-                                     "public_lawyer_coverage_rate", "legal_adviser_coverage_rate",
-                                     "enforcement_training_hours", "frontline_enforcement_staff_share",
-                                     "online_service_access_rate"):
+    for metric_id in REQUIRED_IDS + (
+        "filing_rate",
+        "collective_discussion_rate",
+        "public_lawyer_coverage_rate",
+        "legal_adviser_coverage_rate",
+        "enforcement_training_hours",
+        "frontline_enforcement_staff_share",
+        "online_service_access_rate",
+    ):
         assert metric_id in by_id
         assert by_id[metric_id].label_zh and by_id[metric_id].label_en
     assert by_id["leader_appearance_rate"].unit == "%"
@@ -34,22 +40,30 @@ def _write(tmp_path, text):
     return path
 
 
-GOOD = """
+GOOD = (
+    """
 units: [件, 人]
 kind_cues:
   target: [力争]
   actual: [同比]
 funnel: [reconsideration_received, reconsideration_accepted]
-required: [""" + ", ".join(REQUIRED_IDS) + """]
+required: ["""
+    + ", ".join(REQUIRED_IDS)
+    + """]
 subjects:
   reconsideration: [行政复议]
 metrics:
-""" + "".join(f"""  - id: {i}
+"""
+    + "".join(
+        f"""  - id: {i}
     label_zh: 标签
     label_en: label
     unit: 件
     cues: [受理]
-""" for i in REQUIRED_IDS)
+"""
+        for i in REQUIRED_IDS
+    )
+)
 
 
 def test_minimal_file_loads(tmp_path):
@@ -57,23 +71,35 @@ def test_minimal_file_loads(tmp_path):
     assert len(defs.metrics) == len(REQUIRED_IDS)
 
 
-@pytest.mark.parametrize("mutation, message", [
-    (lambda t: t.replace("    cues: [受理]\n", "", 1), r"'reconsideration_received': missing required field\(s\) cues"),
-    (lambda t: t.replace("unit: 件", "unit: 件\n    colour: red", 1), r"unknown field\(s\) colour"),
-    (lambda t: t.replace("unit: 件", "unit: 件\n    subject: nowhere", 1), r"subject 'nowhere' is not defined"),
-    (lambda t: t.replace("unit: 件", "unit: 件\n    bounds: [100, 0]", 1), r"'bounds' must be \[min, max\]"),
-    (lambda t: t.replace("unit: 件", "unit: 件\n    part_of: nothing", 1), r"part_of 'nothing' is not a metric id"),
-    (lambda t: t.replace("id: litigation_heard", "id: reconsideration_received"), r"duplicate metric id"),
-    (lambda t: t.replace("id: petition_decline_pct", "id: petition_other"), r"required metric id\(s\) missing: petition_decline_pct"),
-    (lambda t: t.replace("id: reconsideration_received", "id: Bad-Id"), r"snake_case"),
-    (lambda t: t + "  - just a string\n", r"metric #\d+: expected a mapping"),
-    (lambda t: "metrics: [\n", r"not valid YAML"),
-    # issue 10: an unknown unit is a load error, never a metric that silently extracts nothing
-    (lambda t: t.replace("unit: 件", "unit: 斤", 1), r"metric 'reconsideration_received': unit '斤' is not one of"),
-    (lambda t: t.replace("funnel: [reconsideration_received", "funnel: [no_such_stage"), r"funnel stage\(s\) no_such_stage"),
-    (lambda t: t.replace("kind_cues:", "kind_cue:"), r"unknown top-level key"),
-    (lambda t: t.replace("units: [件, 人]", "units: []"), r"'units' must be a non-empty list"),
-])
+@pytest.mark.parametrize(
+    "mutation, message",
+    [
+        (
+            lambda t: t.replace("    cues: [受理]\n", "", 1),
+            r"'reconsideration_received': missing required field\(s\) cues",
+        ),
+        (lambda t: t.replace("unit: 件", "unit: 件\n    colour: red", 1), r"unknown field\(s\) colour"),
+        (lambda t: t.replace("unit: 件", "unit: 件\n    subject: nowhere", 1), r"subject 'nowhere' is not defined"),
+        (lambda t: t.replace("unit: 件", "unit: 件\n    bounds: [100, 0]", 1), r"'bounds' must be \[min, max\]"),
+        (lambda t: t.replace("unit: 件", "unit: 件\n    part_of: nothing", 1), r"part_of 'nothing' is not a metric id"),
+        (lambda t: t.replace("id: litigation_heard", "id: reconsideration_received"), r"duplicate metric id"),
+        (
+            lambda t: t.replace("id: petition_decline_pct", "id: petition_other"),
+            r"required metric id\(s\) missing: petition_decline_pct",
+        ),
+        (lambda t: t.replace("id: reconsideration_received", "id: Bad-Id"), r"snake_case"),
+        (lambda t: t + "  - just a string\n", r"metric #\d+: expected a mapping"),
+        (lambda t: "metrics: [\n", r"not valid YAML"),
+        # issue 10: an unknown unit is a load error, never a metric that silently extracts nothing
+        (lambda t: t.replace("unit: 件", "unit: 斤", 1), r"metric 'reconsideration_received': unit '斤' is not one of"),
+        (
+            lambda t: t.replace("funnel: [reconsideration_received", "funnel: [no_such_stage"),
+            r"funnel stage\(s\) no_such_stage",
+        ),
+        (lambda t: t.replace("kind_cues:", "kind_cue:"), r"unknown top-level key"),
+        (lambda t: t.replace("units: [件, 人]", "units: []"), r"'units' must be a non-empty list"),
+    ],
+)
 def test_errors_name_file_and_entry(tmp_path, mutation, message):
     path = _write(tmp_path, mutation(GOOD))
     with pytest.raises(MetricDefinitionError, match=message) as err:

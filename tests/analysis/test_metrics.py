@@ -1,4 +1,5 @@
 """Metric extraction (issue 5) on the seven seeds, inline fixtures and genre reports."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,8 +22,9 @@ def extracted(seed_corpus):
 
 
 def _sentence(text, *, doc_type="report", doc_year=2023):
-    rows, loose = EXTRACTOR.extract_sentence(text, 0, len(text), doc_id="d", county="某县",
-                                             doc_type=doc_type, doc_year=doc_year)
+    rows, loose = EXTRACTOR.extract_sentence(
+        text, 0, len(text), doc_id="d", county="某县", doc_type=doc_type, doc_year=doc_year
+    )
     return rows, loose
 
 
@@ -32,11 +34,16 @@ def _values(rows):
 
 # --- inline fixtures (sentences copied from the seeds) -------------------------------------
 
+
 def test_subject_carried_through_list():
     rows, loose = _sentence("2023年接收行政复议申请91件,受理73件,不予受理6件,纠错3件,化解33件。")
-    assert _values(rows) == {"reconsideration_received": 91, "reconsideration_accepted": 73,
-                             "reconsideration_rejected": 6, "reconsideration_corrected": 3,
-                             "reconsideration_resolved": 33}
+    assert _values(rows) == {
+        "reconsideration_received": 91,
+        "reconsideration_accepted": 73,
+        "reconsideration_rejected": 6,
+        "reconsideration_corrected": 3,
+        "reconsideration_resolved": 33,
+    }
     assert loose == []
     accepted = next(r for r in rows if r["metric"] == "reconsideration_accepted")
     assert accepted["quote"] == "2023年接收行政复议申请91件,受理73件"
@@ -50,16 +57,19 @@ def test_same_verbs_without_subject_are_not_reconsideration():
 
 def test_qualitative_total_is_derived():
     rows, _ = _sentence("2023年涉及县政府等共计一审111件行政应诉案件,开庭审理105件,行政机关负责人全部出庭应诉。")
-    assert _values(rows) == {"litigation_first_instance": 111, "litigation_heard": 105,
-                             "leader_appearance_rate": 100}
+    assert _values(rows) == {"litigation_first_instance": 111, "litigation_heard": 105, "leader_appearance_rate": 100}
     leader = next(r for r in rows if r["metric"] == "leader_appearance_rate")
     assert leader["flags"] == "derived" and leader["quote"] == "行政机关负责人全部出庭应诉"
 
 
-@pytest.mark.parametrize("text, value", [
-    ("全县信访总量同比下降26.51%。", 26.51), ("全区信访总量同比上升4.7%。", -4.7),
-    ("信访件次同比减少百分之八。", 8),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("全县信访总量同比下降26.51%。", 26.51),
+        ("全区信访总量同比上升4.7%。", -4.7),
+        ("信访件次同比减少百分之八。", 8),
+    ],
+)
 def test_petition_sign(text, value):
     assert _values(_sentence(text)[0]) == {"petition_decline_pct": value}
 
@@ -70,11 +80,14 @@ def test_petition_percentage_without_direction_is_unclassified():
 
 
 def test_rates_listed_together_share_one_value():
-    rows, _ = _sentence("做到有件必备、有备必审、有错必纠，报备率、及时率、备案审查率达到100%。",
-                        doc_type="plan", doc_year=2022)
+    rows, _ = _sentence(
+        "做到有件必备、有备必审、有错必纠，报备率、及时率、备案审查率达到100%。", doc_type="plan", doc_year=2022
+    )
     assert {(r["metric"], r["value"], r["kind"], r["comparator"]) for r in rows} == {
-        ("filing_rate", 100, "target", ">="), ("filing_timely_rate", 100, "target", ">="),
-        ("filing_review_rate", 100, "target", ">=")}
+        ("filing_rate", 100, "target", ">="),
+        ("filing_timely_rate", 100, "target", ">="),
+        ("filing_review_rate", 100, "target", ">="),
+    }
 
 
 def test_reach_is_equality_in_a_report_and_floor_in_a_plan():
@@ -85,7 +98,9 @@ def test_reach_is_equality_in_a_report_and_floor_in_a_plan():
 def test_year_from_sentence_and_attributive_year():
     rows, _ = _sentence("持证人员由2022年的632人增加至目前的863人。", doc_year=2023)
     assert [(r["metric"], r["value"], r["year"]) for r in rows] == [
-        ("certified_enforcement_staff", 632, 2022), ("certified_enforcement_staff", 863, 2023)]
+        ("certified_enforcement_staff", 632, 2022),
+        ("certified_enforcement_staff", 863, 2023),
+    ]
 
 
 def test_target_phrasing_in_report_is_flagged():
@@ -114,23 +129,31 @@ def test_validation_flags():
 def test_quote_is_verbatim_across_line_breaks():
     source = "前文。县级党政机关公职律\n\n师工作实现全覆盖。后文"
     start = source.index("县")
-    rows, _ = EXTRACTOR.extract_sentence(source, start, source.index("后"), doc_id="d", county="x",
-                                         doc_type="scheme", doc_year=2025)
+    rows, _ = EXTRACTOR.extract_sentence(
+        source, start, source.index("后"), doc_id="d", county="x", doc_type="scheme", doc_year=2025
+    )
     (row,) = rows
     assert row["metric"] == "public_lawyer_coverage_rate" and row["value"] == 100
-    assert source[row["start"]:row["end"]] == row["quote"] == "县级党政机关公职律\n\n师工作实现全覆盖"
+    assert source[row["start"] : row["end"]] == row["quote"] == "县级党政机关公职律\n\n师工作实现全覆盖"
 
 
 # --- the seven seeds ---------------------------------------------------------------------
 
+
 def test_guanxian_2023_report_done_when(extracted):
     m, _ = extracted
     report = m[m.doc_id == "guanxian-2023-report"].set_index("metric")
-    expected = {"reconsideration_received": 91, "reconsideration_accepted": 73,
-                "reconsideration_rejected": 6, "reconsideration_corrected": 3,
-                "reconsideration_resolved": 33, "litigation_first_instance": 111,
-                "litigation_heard": 105, "leader_appearance_rate": 100,
-                "petition_decline_pct": 26.51}
+    expected = {
+        "reconsideration_received": 91,
+        "reconsideration_accepted": 73,
+        "reconsideration_rejected": 6,
+        "reconsideration_corrected": 3,
+        "reconsideration_resolved": 33,
+        "litigation_first_instance": 111,
+        "litigation_heard": 105,
+        "leader_appearance_rate": 100,
+        "petition_decline_pct": 26.51,
+    }
     for metric_id, value in expected.items():
         assert report.loc[metric_id, "value"] == value, metric_id
         assert report.loc[metric_id, "kind"] == "actual"
@@ -160,7 +183,7 @@ def test_every_quote_is_verbatim_at_its_offsets(seed_corpus, extracted):
     for table in extracted:
         assert len(table) > 0
         for row in table.itertuples(index=False):
-            assert seed_corpus.source_text(row.doc_id)[row.start:row.end] == row.quote
+            assert seed_corpus.source_text(row.doc_id)[row.start : row.end] == row.quote
 
 
 def test_extracted_rows_equal_hand_made_table(extracted):
@@ -183,6 +206,7 @@ def test_documents_without_metrics(extracted):
 
 
 # --- the genre: annual reports of other counties ----------------------------------------
+
 
 def test_genre_reports_recall_and_precision():
     c = corpus.load(DATA / "genre_reports")

@@ -2,6 +2,7 @@
 
 Slow tier: the module-scoped fixtures run the whole report (twice, plus a cold-cache rerun).
 """
+
 from __future__ import annotations
 
 import json
@@ -20,13 +21,27 @@ from analysis.report import pipeline as report
 pytestmark = pytest.mark.slow
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-CONTRACT_TABLES = ("documents", "coverage", "coverage_validity", "similarity", "reuse", "reuse_share",
-                   "keyness", "metrics", "metric_comparison")
+CONTRACT_TABLES = (
+    "documents",
+    "coverage",
+    "coverage_validity",
+    "similarity",
+    "reuse",
+    "reuse_share",
+    "keyness",
+    "metrics",
+    "metric_comparison",
+)
 
 
 def _report(out: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "analysis", "report", "--out", str(out), *extra],
-                          capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=1800)
+    return subprocess.run(
+        [sys.executable, "-m", "analysis", "report", "--out", str(out), *extra],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=1800,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -38,11 +53,9 @@ def zh_out(tmp_path_factory, seed_dir, seed_cache):
 
 
 @pytest.fixture(scope="module")
-def en_run(tmp_path_factory, seed_dir, seed_cache):
+def en_run(tmp_path_factory, seed_corpus):
     out = tmp_path_factory.mktemp("report-en")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("FAZHI_CACHE_DIR", str(seed_cache))
-        return report.run(seed_dir, out, lang="en", progress=False, keep_figures=True)
+    return report.run(seed_corpus, out, lang="en", progress=False, keep_figures=True)
 
 
 def test_every_contract_table_is_written_three_ways(zh_out):
@@ -89,7 +102,9 @@ def test_pdf_figures_embed_a_subset_truetype_cjk_font(zh_out):
 
 def test_run_record_says_what_produced_the_report(zh_out):
     record = json.loads((zh_out / "run.json").read_text(encoding="utf-8"))
-    assert {"git_commit", "packages", "tokenizer_fingerprint", "data_file_sha256", "corpus", "parameters"} <= set(record)
+    assert {"git_commit", "packages", "tokenizer_fingerprint", "data_file_sha256", "corpus", "parameters"} <= set(
+        record
+    )
     assert {"codebook.yaml", "metrics.yaml", "lexicon.txt", "stopwords.txt"} <= set(record["data_file_sha256"])
     assert record["corpus"]["guanxian-2023-report"]["sha256"].startswith("09eada6b")
 
@@ -100,7 +115,7 @@ def test_findings_cite_sources_and_quotes_are_verbatim(zh_out, en_run, seed_corp
     quotes = [q for f in en_run["findings"] for q in f.quotes]
     assert quotes
     for quote in quotes:
-        assert seed_corpus.source_text(quote.doc_id)[quote.start:quote.end] == quote.text
+        assert seed_corpus.source_text(quote.doc_id)[quote.start : quote.end] == quote.text
         rendered = "\n".join(f"> {line}" if line.strip() else ">" for line in quote.text.split("\n"))
         assert rendered in text
         assert f"`{quote.doc_id}`, 字符位置 {quote.start}–{quote.end}" in text
@@ -135,7 +150,7 @@ def test_english_report_has_no_chinese_in_figure_labels_or_headers(en_run):
             legend = ax.get_legend()
             if legend:
                 labels += [t.get_text() for t in legend.get_texts()]
-            assert not any(CJK.search(label) for label in labels), (name, [l for l in labels if CJK.search(l)])
+            assert not any(CJK.search(label) for label in labels), (name, [text for text in labels if CJK.search(text)])
         if fig._suptitle is not None:
             assert not CJK.search(fig._suptitle.get_text()), name
     sheets = pd.read_excel(en_run["out"] / "tables" / "tables.xlsx", sheet_name=None)
@@ -145,8 +160,9 @@ def test_english_report_has_no_chinese_in_figure_labels_or_headers(en_run):
 
 def test_report_is_deterministic_and_cache_free(zh_out, tmp_path, seed_dir):
     again = tmp_path / "again"
-    result = _report(again, "--corpus", str(seed_dir),
-                     env={"FAZHI_CACHE_DIR": str(tmp_path / "fresh-cache")})  # cold cache
+    result = _report(
+        again, "--corpus", str(seed_dir), env={"FAZHI_CACHE_DIR": str(tmp_path / "fresh-cache")}
+    )  # cold cache
     assert result.returncode == 0, result.stderr
     for csv in sorted((zh_out / "tables").glob("*.csv")):
         assert csv.read_bytes() == (again / "tables" / csv.name).read_bytes(), csv.name

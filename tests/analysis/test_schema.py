@@ -6,6 +6,7 @@ the column, and names that state a unit (share_pct, n_chars, diff_pp) agree with
 Slow tier: the report runs once on the seed documents; every table it returns and every CSV it
 writes is checked column by column against the dictionary.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,15 +25,35 @@ DTYPES = ("string", "integer", "float", "boolean", "date", "json")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # The tables the report writes on the seed documents (one CSV, one LaTeX table and one sheet each).
 TABLES = (
-    "documents", "coverage", "coverage_areas", "coverage_profiles", "coverage_topic_profiles",
-    "coverage_emphasis", "coverage_gaps", "coverage_gap_counts", "coverage_validity", "coverage_confusion",
-    "coverage_validity_docs", "coverage_nmf", "coverage_nmf_summary", "similarity", "reuse", "reuse_share",
-    "keyness", "alignment", "metrics", "metric_comparison", "metrics_funnel", "metrics_targets_vs_actuals",
-    "metrics_unclassified", "metrics_commitments",
+    "documents",
+    "coverage",
+    "coverage_areas",
+    "coverage_profiles",
+    "coverage_topic_profiles",
+    "coverage_emphasis",
+    "coverage_gaps",
+    "coverage_gap_counts",
+    "coverage_validity",
+    "coverage_confusion",
+    "coverage_validity_docs",
+    "coverage_nmf",
+    "coverage_nmf_summary",
+    "similarity",
+    "reuse",
+    "reuse_share",
+    "keyness",
+    "alignment",
+    "metrics",
+    "metric_comparison",
+    "metrics_funnel",
+    "metrics_targets_vs_actuals",
+    "metrics_unclassified",
+    "metrics_commitments",
 )
 
 
 # --- the dictionary itself (fast) ---------------------------------------------------------------
+
 
 @pytest.fixture
 def columns_file(tmp_path, monkeypatch):
@@ -61,17 +82,27 @@ def test_a_valid_temporary_dictionary_loads(columns_file):
     assert export.column_dictionary()["doc_id"]["dtype"] == "string"
 
 
-@pytest.mark.parametrize("entry, expected", [
-    ("{zh: 甲, en: A, description: d, unit: ''}",
-     r"needs 'zh' and 'en' headers, 'description', 'dtype' and 'unit' \(missing dtype\)"),
-    ("{zh: 甲, en: A, description: first, second, dtype: string, unit: ''}",
-     r"unknown key\(s\) second \(allowed keys: zh, en, description, dtype, unit"),
-    ("{zh: 甲, en: A, description: d, dtype: text, unit: ''}",
-     r"dtype 'text' is not allowed \(allowed: string, integer, float, boolean, date, json\)"),
-    ("{zh: 甲, en: A, description: d, dtype: integer, unit: 3}", r"unit must be a string"),
-    ("{zh: 甲, en: '', description: d, dtype: string, unit: ''}", r"en must be a non-empty string"),
-    ("[甲, A]", r"must be a mapping with keys zh, en, description, dtype, unit"),
-], ids=["missing-key", "unquoted-comma", "bad-dtype", "unit-not-text", "empty-header", "not-a-mapping"])
+@pytest.mark.parametrize(
+    "entry, expected",
+    [
+        (
+            "{zh: 甲, en: A, description: d, unit: ''}",
+            r"needs 'zh' and 'en' headers, 'description', 'dtype' and 'unit' \(missing dtype\)",
+        ),
+        (
+            "{zh: 甲, en: A, description: first, second, dtype: string, unit: ''}",
+            r"unknown key\(s\) second \(allowed keys: zh, en, description, dtype, unit",
+        ),
+        (
+            "{zh: 甲, en: A, description: d, dtype: text, unit: ''}",
+            r"dtype 'text' is not allowed \(allowed: string, integer, float, boolean, date, json\)",
+        ),
+        ("{zh: 甲, en: A, description: d, dtype: integer, unit: 3}", r"unit must be a string"),
+        ("{zh: 甲, en: '', description: d, dtype: string, unit: ''}", r"en must be a non-empty string"),
+        ("[甲, A]", r"must be a mapping with keys zh, en, description, dtype, unit"),
+    ],
+    ids=["missing-key", "unquoted-comma", "bad-dtype", "unit-not-text", "empty-header", "not-a-mapping"],
+)
 def test_a_malformed_entry_is_refused_naming_file_and_column(columns_file, entry, expected):
     columns_file(GOOD + f"bad_column: {entry}\n")
     with pytest.raises(ValueError, match=expected) as err:
@@ -111,6 +142,7 @@ def test_a_unit_in_the_name_agrees_with_the_declared_unit():
 
 
 # --- value checks -------------------------------------------------------------------------------
+
 
 def _is_empty(value) -> bool:
     if isinstance(value, str):
@@ -244,6 +276,7 @@ def test_the_dtype_check_itself():
 
 # --- every table the report writes (slow) -------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def report_run(tmp_path_factory, seed_corpus):
     """The report on the seed documents, run once for this module."""
@@ -252,19 +285,21 @@ def report_run(tmp_path_factory, seed_corpus):
 
 
 def _csv(run: dict, name: str) -> pd.DataFrame:
-    return pd.read_csv(run["out"] / "tables" / f"{name}.csv", encoding="utf-8-sig", dtype=str,
-                       keep_default_na=False)
+    return pd.read_csv(run["out"] / "tables" / f"{name}.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
 
 
 @pytest.mark.slow
 def test_every_written_table_is_listed_here(report_run):
     returned = set(report_run["tables"])
     written = {p.stem for p in (report_run["out"] / "tables").glob("*.csv")}
-    assert returned == written, f"returned but not written: {sorted(returned - written)}; " \
-                                f"written but not returned: {sorted(written - returned)}"
+    assert returned == written, (
+        f"returned but not written: {sorted(returned - written)}; "
+        f"written but not returned: {sorted(written - returned)}"
+    )
     assert returned == set(TABLES), (
         f"tables not listed in TABLES (add them, and their columns to columns.yaml): {sorted(returned - set(TABLES))}; "
-        f"listed but no longer written: {sorted(set(TABLES) - returned)}")
+        f"listed but no longer written: {sorted(set(TABLES) - returned)}"
+    )
 
 
 @pytest.mark.slow
@@ -291,8 +326,9 @@ def test_table_columns_are_in_the_dictionary_with_their_dtype(report_run, name):
 def test_csv_columns_are_in_the_dictionary_and_parse_as_their_dtype(report_run, name):
     cells = _csv(report_run, name)
     dictionary = export.column_dictionary()
-    assert list(cells.columns) == list(report_run["tables"][name].columns), \
+    assert list(cells.columns) == list(report_run["tables"][name].columns), (
         f"{name}.csv: header differs from the table's columns"
+    )
     problems = []
     for column in cells.columns:
         if column not in dictionary:

@@ -1,18 +1,19 @@
 """Document similarity (issue 4) and the similarity report section."""
+
 from __future__ import annotations
 
 import json
-from pathlib import Path
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import sparse
 
-from analysis.similarity import tfidf as similarity
-from analysis.report.sections import similarity as similarity_section
 from analysis.report.section import Finding, Quote
+from analysis.report.sections import similarity as similarity_section
+from analysis.similarity import tfidf as similarity
 
 DOCS = 7
 
@@ -42,7 +43,7 @@ def test_word_vectorizer_keeps_single_character_tokens():
 
 
 def test_unknown_method_rejected():
-    with pytest.raises(ValueError, match="method must be one of.*'bm25'"):
+    with pytest.raises(ValueError, match=r"method must be one of.*'bm25'"):
         similarity.vectorize(pd.Series({"a": "法治"}), method="bm25")
 
 
@@ -99,17 +100,22 @@ def test_seed_linkage(sim):
 
 def test_section_tables_and_columns(sections):
     sec = sections["zh"]
-    need = {"similarity": {"doc_a", "doc_b", "method", "cosine"},
-            "reuse": {"doc_a", "doc_b", "start_a", "end_a", "start_b", "end_b", "text"},
-            "reuse_share": {"doc_a", "doc_b", "share_pct"},
-            "keyness": {"county", "term", "score"},
-            "alignment": {"doc_a", "doc_b", "heading_a", "heading_b", "start_a", "start_b", "cosine"}}
+    need = {
+        "similarity": {"doc_a", "doc_b", "method", "cosine"},
+        "reuse": {"doc_a", "doc_b", "start_a", "end_a", "start_b", "end_b", "text"},
+        "reuse_share": {"doc_a", "doc_b", "share_pct"},
+        "keyness": {"county", "term", "score"},
+        "alignment": {"doc_a", "doc_b", "heading_a", "heading_b", "start_a", "start_b", "cosine"},
+    }
     for name, columns in need.items():
         assert columns <= set(sec.tables[name].columns), name
-    assert set(sec.figures) == {"similarity_matrix_word", "similarity_matrix_char", "reuse_share",
-                                "keyness_terms"}
-    assert set(sections["en"].tables["keyness"].county) == {"Guan County", "Kaijiang County", "Suixi County",
-                                                            "Puyang County"}
+    assert set(sec.figures) == {"similarity_matrix_word", "similarity_matrix_char", "reuse_share", "keyness_terms"}
+    assert set(sections["en"].tables["keyness"].county) == {
+        "Guan County",
+        "Kaijiang County",
+        "Suixi County",
+        "Puyang County",
+    }
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -125,7 +131,7 @@ def test_section_findings_quote_sources_and_numbers_in_tables(seed_corpus, secti
             assert str(number) in finding.text[lang]
         for quote in finding.quotes:
             assert isinstance(quote, Quote)
-            assert seed_corpus.source_text(quote.doc_id)[quote.start:quote.end] == quote.text
+            assert seed_corpus.source_text(quote.doc_id)[quote.start : quote.end] == quote.text
     reuse = next(f for f in sec.findings if f.key == "reuse_top_pair")
     assert reuse.numbers[:2] == pytest.approx((28.5, 17.0), abs=1.5)
     assert {q.doc_id for q in reuse.quotes} == {"suixi-2021-2025-scheme", "puyang-2022-2025-scheme"}

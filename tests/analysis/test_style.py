@@ -1,6 +1,8 @@
 """The figure style: Chinese renders, fonts embed, palettes survive greyscale."""
+
 from __future__ import annotations
 
+import itertools
 import warnings
 
 import matplotlib.pyplot as plt
@@ -32,7 +34,7 @@ def _grey(colour) -> float:
 
 def test_sequential_map_is_monotone_in_grey():
     greys = [_grey(colormaps[SEQUENTIAL](x)) for x in np.linspace(0, 1, 32)]
-    assert all(a < b for a, b in zip(greys, greys[1:]))
+    assert all(a < b for a, b in itertools.pairwise(greys))
 
 
 def test_categorical_series_stay_apart_in_greyscale_with_hatches():

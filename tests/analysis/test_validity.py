@@ -1,4 +1,5 @@
 """Validity of the coding against headings and an NMF model (issue 3)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -31,30 +32,46 @@ def _segs(rows):
 
 
 def test_label_comes_from_nearest_heading_that_names_an_area(cb):
-    segs = _segs([
-        ("d", "d:1", None, "part", "健全行政权力制约和监督体系", "健全行政权力制约和监督体系", True),
-        ("d", "d:2", "d:1", "item", "加强和规范政府工作", "加强和规范政府工作。依法组织开展工作。", True),
-        ("d", "d:3", "d:1", "item", "发挥行政复议主渠道作用", "发挥行政复议主渠道作用。深化体制改革，提高案件质量。", True),
-        ("d", "d:4", None, "part", "工作步骤", "工作步骤", True),
-        ("d", "d:5", "d:4", "paragraph", "", "各级各部门建立工作推进台账。", True),
-    ])
+    segs = _segs(
+        [
+            ("d", "d:1", None, "part", "健全行政权力制约和监督体系", "健全行政权力制约和监督体系", True),
+            ("d", "d:2", "d:1", "item", "加强和规范政府工作", "加强和规范政府工作。依法组织开展工作。", True),
+            (
+                "d",
+                "d:3",
+                "d:1",
+                "item",
+                "发挥行政复议主渠道作用",
+                "发挥行政复议主渠道作用。深化体制改革，提高案件质量。",
+                True,
+            ),
+            ("d", "d:4", None, "part", "工作步骤", "工作步骤", True),
+            ("d", "d:5", "d:4", "paragraph", "", "各级各部门建立工作推进台账。", True),
+        ]
+    )
     out = val.heading_labels(segs, coder=cb).set_index("seg_id")
     assert out.loc["d:2", "area_id"] == "supervision" and out.loc["d:2", "label_seg_id"] == "d:1"
     assert out.loc["d:3", "area_id"] == "disputes" and out.loc["d:3", "label_seg_id"] == "d:3"
-    assert "d:1" not in out.index          # heading only: nothing left to code
-    assert "d:5" not in out.index          # 工作步骤 names no area
+    assert "d:1" not in out.index  # heading only: nothing left to code
+    assert "d:5" not in out.index  # 工作步骤 names no area
 
 
 def test_coding_for_validity_ignores_the_own_heading(cb):
-    segs = _segs([("d", "d:1", None, "section", "发挥行政复议主渠道作用", "发挥行政复议主渠道作用。推进政务公开。", True)])
+    segs = _segs(
+        [("d", "d:1", None, "section", "发挥行政复议主渠道作用", "发挥行政复议主渠道作用。推进政务公开。", True)]
+    )
     assert val.predictions(segs, coder=cb).to_dict() == {"d:1": "supervision"}
 
 
 def test_agreement_perfect_and_missed(cb):
     labels = pd.DataFrame({"seg_id": ["a", "b", "c", "d"], "area_id": ["disputes", "disputes", "digital", "digital"]})
-    perfect = val.agreement(labels, pd.Series({"a": "disputes", "b": "disputes", "c": "digital", "d": "digital"}), coder=cb)
+    perfect = val.agreement(
+        labels, pd.Series({"a": "disputes", "b": "disputes", "c": "digital", "d": "digital"}), coder=cb
+    )
     assert perfect.set_index("area_id").loc["macro", ["precision", "recall", "kappa"]].tolist() == [1.0, 1.0, 1.0]
-    missed = val.agreement(labels, pd.Series({"a": "disputes", "c": "digital", "d": "digital"}), coder=cb).set_index("area_id")
+    missed = val.agreement(labels, pd.Series({"a": "disputes", "c": "digital", "d": "digital"}), coder=cb).set_index(
+        "area_id"
+    )
     assert missed.loc["disputes", "recall"] == 0.5 and missed.loc["disputes", "precision"] == 1.0
     assert missed.loc["disputes", "kappa"] == 0.5
     assert missed.loc["macro", "n_segments"] == 4 and missed.loc["macro", "n_predicted"] == 3
@@ -73,8 +90,17 @@ def test_seed_labels_follow_the_outline_headings(seed_corpus, labels):
 def test_macro_kappa_on_heading_labelled_segments(table):
     assert table.loc["macro", "kappa"] >= 0.7
     assert table.loc["macro", "n_segments"] >= 250
-    gangyao = ["functions", "rules", "decisions", "enforcement", "emergency", "disputes", "supervision",
-               "digital", "leadership"]
+    gangyao = [
+        "functions",
+        "rules",
+        "decisions",
+        "enforcement",
+        "emergency",
+        "disputes",
+        "supervision",
+        "digital",
+        "leadership",
+    ]
     assert set(gangyao) <= set(table.index)
     assert (table["kappa"].between(-1, 1)).all()
 
@@ -89,7 +115,7 @@ def test_macro_kappa_on_the_outline_following_documents(seed_corpus, cb, labels)
 
 def test_nmf_keeps_single_character_tokens_and_is_reproducible(seed_corpus, cb):
     docs = val.segment_tokens(seed_corpus.body().tokens)
-    vec, model, w = val.fit_nmf(docs, n_topics=5)
+    vec, _model, w = val.fit_nmf(docs, n_topics=5)
     vocab = set(vec.get_feature_names_out())
     assert {"党", "法"} & vocab
     _, _, w2 = val.fit_nmf(docs, n_topics=5)

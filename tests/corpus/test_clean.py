@@ -1,4 +1,5 @@
 """Cleaning keeps an exact map to the source."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Loading folders: manifest, bad input, duplicates, cache and parallel work."""
+
 from __future__ import annotations
 
 import shutil
@@ -11,8 +12,13 @@ from corpus import loader as load_module
 from corpus.paths import DOCUMENTS_DIR
 
 SEED_IDS = [
-    "guanxian-2022-plan", "guanxian-2023-report", "kaijiang-2021-plan", "puyang-2022-2025-scheme",
-    "puyang-2022-assessment", "puyang-2022-integration-scheme", "suixi-2021-2025-scheme",
+    "guanxian-2022-plan",
+    "guanxian-2023-report",
+    "kaijiang-2021-plan",
+    "puyang-2022-2025-scheme",
+    "puyang-2022-assessment",
+    "puyang-2022-integration-scheme",
+    "suixi-2021-2025-scheme",
 ]
 
 
@@ -37,16 +43,17 @@ def test_source_files_equal_the_seeds_byte_for_byte(seed_dir):
     assert ours == {p.read_bytes() for p in seeds.glob("*.txt")}
 
 
-def _copy(tmp_path, *names):
+def _copy(seed_dir, tmp_path, *names):
+    """A folder of its own holding copies of the named seed files."""
     folder = tmp_path / "docs"
     folder.mkdir()
     for name in names:
-        shutil.copy(DOCUMENTS_DIR / name, folder / name)
+        shutil.copy(seed_dir / name, folder / name)
     return folder
 
 
-def test_gbk_and_utf8_copies_give_the_same_clean_text(tmp_path):
-    text = (DOCUMENTS_DIR / "kaijiang-2021-plan.txt").read_text(encoding="utf-8")
+def test_gbk_and_utf8_copies_give_the_same_clean_text(seed_dir, tmp_path):
+    text = (seed_dir / "kaijiang-2021-plan.txt").read_text(encoding="utf-8")
     results = []
     for encoding in ("utf-8", "gbk"):
         folder = tmp_path / encoding
@@ -57,12 +64,12 @@ def test_gbk_and_utf8_copies_give_the_same_clean_text(tmp_path):
     pd.testing.assert_frame_equal(results[0], results[1])
 
 
-def test_bad_files_are_named_and_good_ones_load(tmp_path):
-    folder = _copy(tmp_path, "guanxian-2022-plan.txt")
+def test_bad_files_are_named_and_good_ones_load(seed_dir, tmp_path):
+    folder = _copy(seed_dir, tmp_path, "guanxian-2022-plan.txt")
     (folder / "empty.txt").write_bytes(b"")
     (folder / "binary.txt").write_bytes(bytes(range(256)) * 4)
     (folder / "notes.tsv").write_text("a\tb\n", encoding="utf-8")
-    (folder / "copy.txt").write_bytes((DOCUMENTS_DIR / "guanxian-2022-plan.txt").read_bytes())
+    (folder / "copy.txt").write_bytes((seed_dir / "guanxian-2022-plan.txt").read_bytes())
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
     c = corpus.load(folder, cache=False)
     assert c.documents.doc_id.tolist() == ["guanxian-2022-plan"]
@@ -74,13 +81,15 @@ def test_bad_files_are_named_and_good_ones_load(tmp_path):
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # nothing modified
 
 
-def test_manifest_rows_pointing_nowhere_or_outside_are_reported(tmp_path):
-    folder = _copy(tmp_path, "kaijiang-2021-plan.txt")
+def test_manifest_rows_pointing_nowhere_or_outside_are_reported(seed_dir, tmp_path):
+    folder = _copy(seed_dir, tmp_path, "kaijiang-2021-plan.txt")
     (tmp_path / "outside.txt").write_text("一、总体要求", encoding="utf-8")
-    pd.DataFrame({
-        "source_file": ["kaijiang-2021-plan.txt", "missing.txt", "../outside.txt"],
-        "doc_id": ["kj", "gone", "escape"],
-    }).to_csv(folder / "manifest.csv", index=False)
+    pd.DataFrame(
+        {
+            "source_file": ["kaijiang-2021-plan.txt", "missing.txt", "../outside.txt"],
+            "doc_id": ["kj", "gone", "escape"],
+        }
+    ).to_csv(folder / "manifest.csv", index=False)
     c = corpus.load(folder, cache=False)
     assert c.documents.doc_id.tolist() == ["kj"]
     text = " | ".join(c.problems.problem)
@@ -88,12 +97,17 @@ def test_manifest_rows_pointing_nowhere_or_outside_are_reported(tmp_path):
     assert "'../outside.txt' is outside the corpus folder" in text
 
 
-def test_metadata_is_inferred_without_a_manifest(tmp_path):
-    folder = _copy(tmp_path, "suixi-2021-2025-scheme.txt", "guanxian-2022-plan.txt")
+def test_metadata_is_inferred_without_a_manifest(seed_dir, tmp_path):
+    folder = _copy(seed_dir, tmp_path, "suixi-2021-2025-scheme.txt", "guanxian-2022-plan.txt")
     docs = corpus.load(folder, cache=False).documents.set_index("doc_id")
     suixi = docs.loc["suixi-2021-2025-scheme"]
     assert (suixi.county, suixi.province, suixi.prefecture, suixi.doc_type) == ("濉溪县", "安徽省", "淮北市", "scheme")
-    assert (suixi.year_start, suixi.year_end, suixi.doc_number, suixi.issue_date) == (2021, 2025, "濉发〔2022〕15号", "2022-04-11")
+    assert (suixi.year_start, suixi.year_end, suixi.doc_number, suixi.issue_date) == (
+        2021,
+        2025,
+        "濉发〔2022〕15号",
+        "2022-04-11",
+    )
     guan = docs.loc["guanxian-2022-plan"]
     assert (guan.doc_type, guan.doc_number, guan.issuer) == ("plan", "冠政办发〔2022〕4号", "冠县人民政府办公室")
 
@@ -107,21 +121,21 @@ def test_what_could_not_be_inferred_is_reported(tmp_path):
     assert "doc_number not stated and not inferred" in warnings
 
 
-def test_adding_a_document_processes_only_that_file(tmp_path, monkeypatch):
-    folder = _copy(tmp_path, "guanxian-2022-plan.txt", "kaijiang-2021-plan.txt")
+def test_adding_a_document_processes_only_that_file(seed_dir, tmp_path, monkeypatch):
+    folder = _copy(seed_dir, tmp_path, "guanxian-2022-plan.txt", "kaijiang-2021-plan.txt")
     cache = tmp_path / "cache"
     first = corpus.load(folder, cache=cache)
     calls = []
     original = load_module.process_file
     monkeypatch.setattr(load_module, "process_file", lambda *a: calls.append(a[0].name) or original(*a))
-    shutil.copy(DOCUMENTS_DIR / "suixi-2021-2025-scheme.txt", folder)
+    shutil.copy(seed_dir / "suixi-2021-2025-scheme.txt", folder)
     second = corpus.load(folder, cache=cache)
     assert calls == ["suixi-2021-2025-scheme.txt"]
     assert len(second.documents) == len(first.documents) + 1
 
 
-def test_cache_can_be_deleted_without_changing_results(tmp_path):
-    folder = _copy(tmp_path, "guanxian-2023-report.txt")
+def test_cache_can_be_deleted_without_changing_results(seed_dir, tmp_path):
+    folder = _copy(seed_dir, tmp_path, "guanxian-2023-report.txt")
     cache = tmp_path / "cache"
     cached = corpus.load(folder, cache=cache)
     again = corpus.load(folder, cache=cache)
@@ -132,8 +146,8 @@ def test_cache_can_be_deleted_without_changing_results(tmp_path):
         pd.testing.assert_frame_equal(getattr(cached, name), getattr(fresh, name))
 
 
-def test_parallel_processing_gives_the_same_tables(tmp_path, monkeypatch):
-    folder = _copy(tmp_path, "guanxian-2022-plan.txt", "kaijiang-2021-plan.txt", "suixi-2021-2025-scheme.txt")
+def test_parallel_processing_gives_the_same_tables(seed_dir, tmp_path, monkeypatch):
+    folder = _copy(seed_dir, tmp_path, "guanxian-2022-plan.txt", "kaijiang-2021-plan.txt", "suixi-2021-2025-scheme.txt")
     serial = corpus.load(folder, cache=False)
     monkeypatch.setattr(load_module, "PARALLEL_THRESHOLD", 0)
     parallel = corpus.load(folder, cache=False, jobs=2)
@@ -141,10 +155,11 @@ def test_parallel_processing_gives_the_same_tables(tmp_path, monkeypatch):
         pd.testing.assert_frame_equal(getattr(serial, name), getattr(parallel, name))
 
 
-def test_a_changed_file_is_noticed_against_the_manifest_hash(tmp_path):
-    folder = _copy(tmp_path, "kaijiang-2021-plan.txt")
+def test_a_changed_file_is_noticed_against_the_manifest_hash(seed_dir, tmp_path):
+    folder = _copy(seed_dir, tmp_path, "kaijiang-2021-plan.txt")
     pd.DataFrame({"source_file": ["kaijiang-2021-plan.txt"], "doc_id": ["kj"], "sha256": ["0" * 64]}).to_csv(
-        folder / "manifest.csv", index=False)
+        folder / "manifest.csv", index=False
+    )
     c = corpus.load(folder, cache=False)
     assert c.documents.doc_id.tolist() == ["kj"]
     assert "content differs from the sha256 in manifest.csv" in " ".join(c.problems.problem)

@@ -40,9 +40,16 @@ def test_subset_by_docvars_and_year(seed_corpus):
     assert report.source_text("guanxian-2023-report") == seed_corpus.source_text("guanxian-2023-report")
     # year matches documents covering it: 濉溪 2021-2025 and 濮阳县 2022-2025 schemes cover 2023
     assert set(seed_corpus.subset(year=2023).doc_ids) == {
-        "guanxian-2023-report", "suixi-2021-2025-scheme", "puyang-2022-2025-scheme", "puyang-2022-integration-scheme"}
+        "guanxian-2023-report",
+        "suixi-2021-2025-scheme",
+        "puyang-2022-2025-scheme",
+        "puyang-2022-integration-scheme",
+    }
     assert set(seed_corpus.subset(county=["冠县", "开江县"]).doc_ids) == {
-        "guanxian-2022-plan", "guanxian-2023-report", "kaijiang-2021-plan"}
+        "guanxian-2022-plan",
+        "guanxian-2023-report",
+        "kaijiang-2021-plan",
+    }
     assert len(seed_corpus) == 7  # the original is unchanged
 
 
@@ -64,14 +71,17 @@ def test_body_is_the_one_definition_of_body_text(seed_corpus):
 
 
 def test_with_docvars_by_county_and_attach(seed_corpus):
-    region = pd.DataFrame({"county": ["冠县", "开江县", "濉溪县", "濮阳县"],
-                           "region": ["east", "west", "east", "central"]})
+    region = pd.DataFrame(
+        {"county": ["冠县", "开江县", "濉溪县", "濮阳县"], "region": ["east", "west", "east", "central"]}
+    )
     c = seed_corpus.with_docvars(region, on="county")
     assert c.docvar("region")["kaijiang-2021-plan"] == "west"
     assert "region" not in seed_corpus.documents  # original unchanged
     table = pd.DataFrame({"doc_a": ["puyang-2022-assessment"], "x": [1]})
     assert c.attach(table, "region", "county", on="doc_a").iloc[0][["region", "county"]].tolist() == [
-        "central", "濮阳县"]
+        "central",
+        "濮阳县",
+    ]
     with pytest.raises(ValueError, match=r"already exist as docvars"):
         seed_corpus.with_docvars(region.rename(columns={"region": "province"}), on="county")
     with pytest.raises(ValueError, match="repeat"):
@@ -79,8 +89,15 @@ def test_with_docvars_by_county_and_attach(seed_corpus):
 
 
 def test_from_tables_builds_a_corpus_without_files():
-    segments = pd.DataFrame({"doc_id": ["d", "d"], "seg_id": ["d:0", "d:1"], "in_body": [False, True],
-                             "text": ["标题", "正文。"], "heading": ["", ""]})
+    segments = pd.DataFrame(
+        {
+            "doc_id": ["d", "d"],
+            "seg_id": ["d:0", "d:1"],
+            "in_body": [False, True],
+            "text": ["标题", "正文。"],
+            "heading": ["", ""],
+        }
+    )
     c = Corpus.from_tables(segments=segments, texts={"d": "标题\n正文。"})
     assert c.doc_ids == ["d"] and len(c.body().segments) == 1
     assert c.quote("d", 3, 6) == "正文。"

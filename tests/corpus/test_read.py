@@ -1,14 +1,17 @@
 """Reading files: encodings, formats and bad input."""
+
 from __future__ import annotations
 
 import io
 
 import pytest
 
-from corpus.paths import DOCUMENTS_DIR
 from corpus.read import SourceError, read_source
 
-TEXT = (DOCUMENTS_DIR / "kaijiang-2021-plan.txt").read_text(encoding="utf-8")
+
+@pytest.fixture(scope="module")
+def kaijiang_text(seed_dir):
+    return (seed_dir / "kaijiang-2021-plan.txt").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(
@@ -16,10 +19,10 @@ TEXT = (DOCUMENTS_DIR / "kaijiang-2021-plan.txt").read_text(encoding="utf-8")
     ["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16", "utf-16-le", "utf-16-be"],
     ids=lambda e: e,
 )
-def test_encodings_decode_to_the_same_text(tmp_path, encoding):
+def test_encodings_decode_to_the_same_text(tmp_path, encoding, kaijiang_text):
     path = tmp_path / "doc.txt"
-    path.write_bytes(TEXT.encode(encoding))
-    assert read_source(path).text == TEXT
+    path.write_bytes(kaijiang_text.encode(encoding))
+    assert read_source(path).text == kaijiang_text
 
 
 @pytest.mark.parametrize(
@@ -28,7 +31,7 @@ def test_encodings_decode_to_the_same_text(tmp_path, encoding):
         ("empty.txt", b"", "file is empty"),
         ("blank.txt", b"  \n\n ", "file is empty"),
         ("binary.txt", bytes(range(256)) * 8, "binary content"),
-        ("bad.txt", "法治".encode("utf-8") + b"\x81\x30\xff\xff" + "建设".encode("utf-8"), "cannot decode"),
+        ("bad.txt", "法治".encode() + b"\x81\x30\xff\xff" + "建设".encode(), "cannot decode"),
         ("table.tsv", "法治".encode(), "unsupported file type"),
         ("broken.docx", b"PK not really a zip", "not a readable DOCX"),
     ],
@@ -51,7 +54,10 @@ def test_docx_paragraphs_become_lines(tmp_path):
     document.save(path)
     source = read_source(path)
     assert source.fmt == "docx"
-    assert source.text.splitlines() == ["一、健全行政执法工作体系", "（一）深化行政执法体制改革。完善权责清晰的行政执法体制。"]
+    assert source.text.splitlines() == [
+        "一、健全行政执法工作体系",
+        "（一）深化行政执法体制改革。完善权责清晰的行政执法体制。",
+    ]
 
 
 def test_pdf_without_text_layer_is_reported(tmp_path):
@@ -63,7 +69,7 @@ def test_pdf_without_text_layer_is_reported(tmp_path):
     writer.write(buffer)
     path = tmp_path / "scan.pdf"
     path.write_bytes(buffer.getvalue())
-    with pytest.raises(SourceError, match="scan.pdf: PDF has no text layer"):
+    with pytest.raises(SourceError, match=r"scan\.pdf: PDF has no text layer"):
         read_source(path)
 
 

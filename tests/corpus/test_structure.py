@@ -1,4 +1,5 @@
 """Segments follow each document's own hierarchy; clauses are parsed out of the text."""
+
 from __future__ import annotations
 
 import pytest
@@ -49,7 +50,7 @@ def test_puyang_task_18_heading(seed_corpus):
 
 def test_segment_offsets_point_at_the_unit_in_the_source(seed_corpus):
     for row in seed_corpus.segments.itertuples():
-        source = seed_corpus.source_text(row.doc_id)[row.start:row.end]
+        source = seed_corpus.source_text(row.doc_id)[row.start : row.end]
         compact = "".join(normalise_char(ch) for ch in source if not ch.isspace() and ch != "*")
         assert row.text.replace(" ", "")[:8] in compact, row.seg_id
 
@@ -96,7 +97,7 @@ def test_puyang_line_clause_lead_and_participants(seed_corpus):
 
 def test_responsibility_names_are_found_at_their_offsets(seed_corpus):
     for row in seed_corpus.responsibilities.itertuples():
-        source = seed_corpus.source_text(row.doc_id)[row.start:row.end]
+        source = seed_corpus.source_text(row.doc_id)[row.start : row.end]
         compact = "".join(ch for ch in source if not ch.isspace() and ch not in "*〕]")
         assert len(compact) == len(row.name), (row.name, source)
         assert all(normalises_to(a, b) for a, b in zip(compact, row.name)), (row.name, source)
@@ -104,7 +105,7 @@ def test_responsibility_names_are_found_at_their_offsets(seed_corpus):
 
 def test_sentences_are_verbatim_at_their_offsets(seed_corpus):
     for row in seed_corpus.sentences.itertuples():
-        source = seed_corpus.source_text(row.doc_id)[row.start:row.end]
+        source = seed_corpus.source_text(row.doc_id)[row.start : row.end]
         compact = "".join(ch for ch in source if not ch.isspace() and ch != "*")
         text = row.text.replace(" ", "")
         assert len(compact) == len(text) and all(normalises_to(a, b) for a, b in zip(compact, text)), row.sent_id
@@ -116,4 +117,7 @@ def test_report_sentence_with_reconsideration_counts(seed_corpus):
     assert len(hit) == 1
     row = hit.iloc[0]
     assert row.doc_id == "guanxian-2023-report"
-    assert seed_corpus.source_text(row.doc_id)[row.start:row.end] == "2023年接收行政复议申请91件,受理73件,不予受理6件,纠错3件,化解33件。"
+    assert (
+        seed_corpus.source_text(row.doc_id)[row.start : row.end]
+        == "2023年接收行政复议申请91件,受理73件,不予受理6件,纠错3件,化解33件。"
+    )

@@ -1,4 +1,5 @@
 """Tokenisation: domain lexicon really applied, stopwords, determinism, fingerprint."""
+
 from __future__ import annotations
 
 import pytest
@@ -33,7 +34,7 @@ def test_bom_and_whitespace_in_user_lexicon_do_not_hide_entries(tmp_path):
 def test_malformed_lexicon_line_is_named(tmp_path):
     lexicon = tmp_path / "lexicon.txt"
     lexicon.write_text("放管服 many\n", encoding="utf-8")
-    with pytest.raises(LexiconError, match="lexicon.txt line 1"):
+    with pytest.raises(LexiconError, match=r"lexicon\.txt line 1"):
         Tokenizer(lexicon, STOPWORDS_FILE)
 
 
@@ -55,6 +56,6 @@ def test_corpus_tokens_point_at_source(seed_corpus):
     tokens = seed_corpus.tokens
     assert len(tokens) > 20000
     for row in tokens.itertuples():
-        source = seed_corpus.source_text(row.doc_id)[row.start:row.end]
+        source = seed_corpus.source_text(row.doc_id)[row.start : row.end]
         assert "".join(normalise_char(ch) for ch in source if not ch.isspace() and ch != "*") == row.token
     assert (tokens.token == "双随机、一公开").sum() >= 3
