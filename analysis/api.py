@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 import corpus
+from analysis import groups
 from analysis.coverage import coding
 from analysis.coverage.coder import TopicCoder
 from analysis.coverage.kwic import kwic as _kwic
@@ -34,9 +35,11 @@ def coverage(c: corpus.Corpus, *, by: str = "topic", coder: TopicCoder | None = 
     Parameters
     ----------
     c : corpus.Corpus
-    by : {'topic', 'area', 'county', 'county_topic'}, keyword-only
-        Document × topic (default), document × area, or county × area / county × topic with a
-        county's documents pooled.
+    by : {'topic', 'area', 'county', 'county_topic', 'county_year'}, keyword-only
+        Document × topic (default), document × area, county × area / county × topic with a
+        county's documents pooled, or county × period × document type × area (kept apart).
+        Counties are county keys: a document of unknown county is its own county under its place,
+        title or file name (``county_known`` False).
     coder : TopicCoder, optional, keyword-only
         Default: the project codebook, compiled.
 
@@ -47,7 +50,9 @@ def coverage(c: corpus.Corpus, *, by: str = "topic", coder: TopicCoder | None = 
         n_chars, n_segments, has_heading, cues. ``by='area'``: doc_id, county, area_id, label_zh,
         label_en, share_pct, n_chars, n_segments, has_heading, cues. ``by='county'`` /
         ``'county_topic'``: county, area_id, [topic_id,] label_zh, label_en, share_pct, n_chars,
-        n_segments, n_docs, cues.
+        n_segments, n_docs, cues, county_known, doc_types, periods. ``by='county_year'``: county,
+        county_known, period, doc_type, area_id, label_zh, label_en, share_pct, n_chars, n_segments,
+        n_docs, doc_ids, cues.
     """
     coder = coder or coding.default_coder()
     if by == "topic":
@@ -56,7 +61,9 @@ def coverage(c: corpus.Corpus, *, by: str = "topic", coder: TopicCoder | None = 
         return coding.area_coverage(c, coder=coder)
     if by in ("county", "county_topic"):
         return coding.county_profiles(c, coder=coder, level="area" if by == "county" else "topic")
-    raise ValueError(f"by={by!r} not allowed; use 'topic', 'area', 'county' or 'county_topic'")
+    if by == "county_year":
+        return coding.county_year_profiles(c, coder=coder)
+    raise ValueError(f"by={by!r} not allowed; use 'topic', 'area', 'county', 'county_topic' or 'county_year'")
 
 
 def coverage_validity(c: corpus.Corpus, *, coder: TopicCoder | None = None) -> pd.DataFrame:
@@ -168,7 +175,10 @@ def metrics(c: corpus.Corpus, *, extractor: MetricExtractor | None = None, uncla
 def compare_metrics(
     c: corpus.Corpus, rows: pd.DataFrame | None = None, *, lang: str = "zh", extractor: MetricExtractor | None = None
 ) -> pd.DataFrame:
-    """County × metric × kind, with explicit 'not reported' and 'flagged' cells.
+    """County × metric × kind, with explicit 'not reported' and 'flagged' cells (latest year).
+
+    Counties are county keys (:mod:`analysis.groups`): documents of unknown county are compared
+    under their place, title or file name, never dropped.
 
     Parameters
     ----------
@@ -178,12 +188,13 @@ def compare_metrics(
     Returns
     -------
     pandas.DataFrame
-        county, metric, label, kind, status, value, comparator, unit, year, doc_id, n_values, flags.
+        county, metric, label, kind, status, value, comparator, unit, year, doc_id, n_values, flags,
+        years.
     """
     extractor = extractor or MetricExtractor.from_file()
     rows = metrics(c, extractor=extractor) if rows is None else rows
-    counties = [x for x in dict.fromkeys(c.documents["county"].fillna("")) if x]
-    return comparison.comparison(rows, counties, defs=extractor.defs, lang=lang)
+    units = groups.counties(c)["county"].tolist()
+    return comparison.comparison(groups.by_county_key(c, rows), units, defs=extractor.defs, lang=lang)
 
 
 def report(c: corpus.Corpus | str | Path | None = None, *, out: str | Path | None = None, lang: str = "zh") -> dict:

@@ -9,17 +9,25 @@ Tables (pandas DataFrames; offsets are character offsets ``[start, end)`` into t
 text of the source file, ``c.source_text(doc_id)``):
 
 documents (the docvars)
-    doc_id, county, county_en, province, prefecture, level (county/...), adcode, doc_type
-    (plan/scheme/report/assessment), title, year_start, year_end, issue_date (YYYY-MM-DD),
-    doc_number (文号), issuer, and for each of these a ``<name>_source`` column saying where
-    it came from (manifest, title, front, body, signature, gazetteer; empty when unknown);
-    source_file, n_chars (clean body characters), n_segments (body segments), warnings
-    (metadata neither stated nor inferred), sha256 (of the source file), start, end.
+    doc_id, place (who published it: a county-level division, prefecture, province,
+    department such as 开江县司法局, or an anonymised XX县), level (county / district /
+    county-level city / prefecture / province / department), county (county-level places only),
+    county_en, province, prefecture, adcode, doc_type (report / plan / scheme / assessment /
+    opinion / summary / other), title, year_start, year_end (years covered), pub_year,
+    issue_date (YYYY-MM-DD), doc_number (文号), issuer, and for each of these a
+    ``<name>_source`` column saying where it came from (manifest, title, chrome, front, body,
+    signature, filename, gazetteer, counties.csv; empty when unknown); source_file, n_chars
+    (clean body characters), n_segments (body segments), simplified (True when the text was
+    traditional Chinese and its clean text, sentences and tokens were converted to simplified
+    characters; quotes still show the source as written), warnings (metadata neither stated
+    nor inferred, ambiguous places with their candidates), sha256 (of the source file),
+    start, end.
 segments
-    doc_id, seg_id, parent, level (depth, 1 = top), kind (front/part/section/item/subitem/
-    paragraph/back), number, heading, text (clean text without marker and responsibility
-    clauses), start, end, heading_start, heading_end (the heading's source span; empty at
-    ``start`` when there is none), n_chars, order, in_body.
+    doc_id, seg_id, parent, level (depth, 1 = top), kind (front / part / section / item /
+    subitem / point (一是…) / paragraph / chrome (page metadata inside the body region) / back),
+    number, heading, text (clean text without marker and responsibility clauses), start, end,
+    heading_start, heading_end (the heading's source span; empty at ``start`` when there is
+    none), n_chars, order, in_body.
 responsibilities
     doc_id, seg_id, role (lead_leader/lead_unit/responsible_unit/cooperating_unit), name,
     kind (unit/person), start, end, clause.

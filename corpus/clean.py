@@ -5,16 +5,34 @@ Every character of the clean text comes from one character of the source text, s
 to a source span. Cleaning only *deletes* characters or *substitutes* one character for one
 character; the documented normalisations (``normalises_to``) are:
 
-- deleted: web-page chrome lines (``当前位置``, ``扫一扫在手机打开当前页面``…), page numbers
-  (``- 30 -``), ``[bookmark: …]``, markdown markup (``**``, ``__``, leading ``#``), HTML tags,
-  scripts and comments, carriage returns, whitespace next to Chinese text, leading and
-  trailing whitespace, blank lines, line breaks inside a sentence broken by PDF conversion
-  (``政\\n\\n治责任`` → ``政治责任``);
+- deleted: page furniture (``chrome_line``: breadcrumbs ``当前位置``, buttons ``【打印】【关闭】``,
+  ``| 字号: |``, share widgets, site footers, mirror-site boilerplate ``下面是小编为大家整理的…``,
+  and spam such as ``【更多公文素材…】`` inside a line — phrases in ``corpus/data/patterns.yaml``),
+  lines without a letter, digit or Chinese character (``×``, ``|---|``), page numbers alone on a
+  line (``- 30 -``) or opening one (``- 2 - 工作汇报``), page numbers and running headers at the
+  edges of the pages of a PDF, page-break lines (``\\f``, as ``corpus.read`` separates PDF pages),
+  ``[bookmark: …]``, markdown markup (``**``, ``__``, leading ``#``), HTML tags, scripts and
+  comments, carriage returns and form feeds, whitespace next to Chinese text, leading and trailing
+  whitespace, blank lines, line breaks inside a sentence broken by PDF conversion or by a page
+  break (``政\\n\\n治责任`` → ``政治责任``);
 - substituted: half-width punctuation ``, ; : ( ) ? !`` next to Chinese text → full-width
   (``，；：（）？！``); full-width digits and Latin letters → ASCII; no-break, ideographic
   and tab spaces → a plain space; an HTML entity → its character (mapped to its ``&``);
   an HTML block tag → a line break (mapped to its ``<``); paragraph breaks are the source's
-  own newline characters.
+  own newline characters; in a text written in traditional Chinese (``is_traditional``), each
+  traditional character → its simplified character (``T2S``: OpenCC's ``t2s`` applied to
+  single characters, kept only where one character becomes exactly one character: 縣→县,
+  複→复, 爲→为; 著 and 覆 stay, as OpenCC keeps them).
+
+Page *metadata* is not deleted: 信息公开元数据 blocks, ``索引号|…`` rows and 来源/发布时间 lines
+(``metadata_line``) stay in the clean text so that metadata inference can read them, and
+``corpus.structure`` keeps them out of the body.
+
+Traditional → simplified is decided once per text, not per character: a simplified text that
+happens to contain a few traditional forms (anti-scraping substitutions like 縣, 將) is left
+alone. Sentences and tokens are simplified clean text; offsets, and so every quote sliced from
+the source, show the original characters. Code that matches words in the source itself (cues,
+figures) reads ``simplified_view(source)``, which has the source's offsets.
 """
 
 from __future__ import annotations
@@ -25,26 +43,92 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .patterns import CHROME_LINE, DATE_LINE_START, DOC_NUMBER_LINE, TITLE_END, is_cjk
+from .patterns import (
+    CHROME_CONTAINS,
+    CHROME_INLINE,
+    CHROME_LINE,
+    CHROME_WORDS,
+    DATE_LINE_START,
+    DOC_NUMBER_LINE,
+    HAN_RANGES,
+    METADATA_FIELD,
+    TITLE_END,
+    is_cjk,
+)
 
 HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"}
 SPACES = "\u00a0\u3000\t\u2002\u2003\u2009\u200b\ufeff"
 PAGE_NUMBER = re.compile(r"^\s*[-—–－]\s*\d{1,4}\s*[-—–－]\s*$|^\s*第\s*\d{1,4}\s*页(\s*共\s*\d+\s*页)?\s*$")
+LEADING_PAGE_NUMBER = re.compile(r"^\s*[-—–－]\s?\d{1,4}\s?[-—–－]\s+(?=\S)")
+EDGE_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–－]?\s*\d{1,4}\s*[-—–－]?|第\s*\d{1,4}\s*页.*|\d{1,4}\s*/\s*\d{1,4}|page\s*\d{1,4}.*)\s*$", re.I
+)
+PAGE_BREAK = "\f"
 BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*")
 MD_EMPHASIS = re.compile(r"\*\*|__")
+NOT_WORD = re.compile(r"[\W_]+")
+WHITESPACE = re.compile(r"\s+")
+TIMESTAMP = re.compile(
+    r"^(?:\w{1,6}[：:])?(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})"
+    r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?$"
+)
 TERMINAL = set("。！？；：!?;:〕]）)")
 CLAUSE_OPENER = re.compile(r"[〔\[（(]\s*(牵头|责任单位|协同)")
 MARKER = re.compile(
-    r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,3}[.．、](?!\d)|\d{1,3}[）)]|[（(]\d{1,3}[）)])"
+    r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,3}[.．、](?!\d)|\d{1,3}[）)]|[（(]\d{1,3}[）)]"
+    r"|[一二三四五六七八九十]+是(?![否的]))"
 )
 HTML_DROP = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
 HTML_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*>|&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);", re.S)
 HTML_BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section", "article", "td"}
 
+# Share of a text's Han characters that T2S changes from which the text counts as traditional.
+# Measured: 0.0 in the five seed files and in 20 of the 21 development texts, 0.68% in the one
+# with anti-scraping substitutions (縣, 將, 簡); 35-39% in the seeds converted with OpenCC s2t.
+TRADITIONAL_MIN_SHARE = 0.10
+
+
+def _t2s_map() -> dict[str, str]:
+    """Traditional → simplified for single Han characters, from OpenCC ``t2s`` (built once)."""
+    import opencc
+
+    blocks = [(ord(a), ord(b)) for a, b in re.findall(r"(.)-(.)", HAN_RANGES)]
+    chars = [chr(i) for low, high in blocks for i in range(low, high + 1)]
+    converted = opencc.OpenCC("t2s.json").convert("\n".join(chars)).split("\n")
+    return {a: b for a, b in zip(chars, converted) if len(b) == 1 and b != a}
+
+
+T2S: dict[str, str] = _t2s_map()
+_T2S_TABLE = str.maketrans(T2S)
+_HAN = re.compile(f"[{HAN_RANGES}]")
+_TRADITIONAL = re.compile("[" + re.escape("".join(T2S)) + "]")
+
+
+def traditional_share(text: str) -> float:
+    """Share of the Han characters of ``text`` that are traditional forms (changed by ``T2S``)."""
+    n_han = len(_HAN.findall(text))
+    return len(_TRADITIONAL.findall(text)) / n_han if n_han else 0.0
+
+
+def is_traditional(text: str) -> bool:
+    """True when ``text`` is written in traditional Chinese (``TRADITIONAL_MIN_SHARE``)."""
+    return traditional_share(text) >= TRADITIONAL_MIN_SHARE
+
+
+def simplified_view(source: str, *, simplify: bool | None = None) -> str:
+    """``source`` with traditional characters simplified as ``clean`` does, character for character.
+
+    Same length as ``source``, so every source offset holds: match simplified cues against the
+    view, quote from ``source``. Unchanged for a simplified text (``simplify`` as in ``clean``).
+    """
+    if simplify is None:
+        simplify = is_traditional(source)
+    return source.translate(_T2S_TABLE) if simplify else source
+
 
 def normalise_char(ch: str) -> str:
-    """The character-level substitutions of cleaning, context-free (for comparisons)."""
+    """The character-level substitutions of cleaning, context-free (for comparisons; without T2S)."""
     return HALF_TO_FULL.get(ch) or _substitute(ch)
 
 
@@ -52,7 +136,7 @@ def normalises_to(src_char: str, clean_char: str) -> bool:
     """True when ``clean_char`` is ``src_char`` after one of the documented substitutions."""
     if src_char == clean_char:
         return True
-    if HALF_TO_FULL.get(src_char) == clean_char:
+    if HALF_TO_FULL.get(src_char) == clean_char or T2S.get(src_char) == clean_char:
         return True
     if src_char in SPACES and clean_char == " ":
         return True
@@ -61,12 +145,54 @@ def normalises_to(src_char: str, clean_char: str) -> bool:
     return (src_char == "&" and clean_char != "&") or (src_char == "<" and clean_char == "\n")
 
 
+def chrome_line(line: str) -> bool:
+    """True for a line of page furniture, which cleaning deletes (see ``corpus/data/patterns.yaml``).
+
+    Phrases are matched with the line's whitespace removed (``当 前 位 置`` is ``当前位置``).
+    """
+    squeezed = WHITESPACE.sub("", line)
+    if CHROME_LINE.search(squeezed) or CHROME_CONTAINS.search(squeezed):
+        return True
+    compact = NOT_WORD.sub("", line)
+    if not compact:
+        return bool(line.strip())  # symbols only: ×, |, |---|
+    return len(compact) <= 30 and CHROME_WORDS.fullmatch(compact) is not None
+
+
+def metadata_line(line: str) -> bool:
+    """True for a line of page metadata (a ``metadata_fields`` line, or a bare timestamp).
+
+    ``索引号：640501001/2022-00153``, ``|发布机构|区政府|成文日期|2020-05-21|``,
+    ``来源：上海市闵行区人民政府发布时间：2019年3月1日``, ``索引号发布机构区政府``, a field name
+    alone (its value follows on the next line), ``28.02.2015 15:57``. Never a line with 。.
+    """
+    if "。" in line or len(line) > 200:
+        return False
+    field = line.lstrip("|【[ ")
+    m = METADATA_FIELD.match(field)
+    if m:
+        rest = field[m.end() :]
+        if not rest or rest[0] in "：:|】] " or METADATA_FIELD.search(rest):
+            return True
+    return bool(TIMESTAMP.match(line))
+
+
+def metadata_label(line: str) -> str:
+    """The metadata field name standing alone on ``line`` (``索引号：``, ``发布机构``), else ``""``."""
+    m = METADATA_FIELD.fullmatch(line.strip("：:|【】[] "))
+    return m.group(0) if m else ""
+
+
 @dataclass(frozen=True)
 class CleanText:
-    """Clean text and, for each clean character, its offset in the source text."""
+    """Clean text and, for each clean character, its offset in the source text.
+
+    ``simplified`` says that traditional characters were converted to simplified ones.
+    """
 
     text: str
     src: np.ndarray  # int64, len(text)
+    simplified: bool = False
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """Source offsets ``[s, e)`` covering clean characters ``[start, end)``."""
@@ -76,26 +202,31 @@ class CleanText:
         return int(self.src[start]), int(self.src[end - 1]) + 1
 
 
-def clean(source: str, *, fmt: str = "text") -> CleanText:
-    """Clean ``source`` (decoded file text); ``fmt='html'`` strips markup first."""
+def clean(source: str, *, fmt: str = "text", simplify: bool | None = None) -> CleanText:
+    """Clean ``source`` (decoded file text); ``fmt='html'`` strips markup first.
+
+    ``simplify``: convert traditional characters to simplified ones; by default (None) when
+    the text is written in traditional Chinese (``is_traditional``).
+    """
     chars, pos = _strip_html(source) if fmt == "html" else (list(source), list(range(len(source))))
-    lines = _split_lines(chars, pos)
+    if simplify is None:
+        simplify = is_traditional("".join(chars))
     kept = []
-    for line_chars, line_pos, newline_pos in lines:
-        line = _clean_line(line_chars, line_pos)
+    for line_chars, line_pos, newline_pos, page_break in _drop_page_edges(_split_lines(chars, pos)):
+        line = _clean_line(line_chars, line_pos, simplify)
         if line is not None:
-            kept.append((*line, newline_pos))
+            kept.append((line[0], line[1], line[2], newline_pos, page_break or line[3]))
     out_chars: list[str] = []
     out_pos: list[int] = []
-    for i, (chars_i, pos_i, was_heading, _) in enumerate(kept):
+    for i, (chars_i, pos_i, was_heading, _, page_break) in enumerate(kept):
         if i > 0:
             prev_text = "".join(kept[i - 1][0])
-            if not _joins(prev_text, "".join(chars_i), kept[i - 1][2], was_heading):
+            if not _joins(prev_text, "".join(chars_i), kept[i - 1][2], was_heading, page_break=page_break):
                 out_chars.append("\n")
                 out_pos.append(kept[i - 1][3])
         out_chars.extend(chars_i)
         out_pos.extend(pos_i)
-    return CleanText("".join(out_chars), np.asarray(out_pos, dtype=np.int64))
+    return CleanText("".join(out_chars), np.asarray(out_pos, dtype=np.int64), simplified=simplify)
 
 
 def _strip_html(source: str) -> tuple[list[str], list[int]]:
@@ -138,29 +269,76 @@ def _split_lines(chars: list[str], pos: list[int]):
     return lines
 
 
-def _clean_line(chars: list[str], pos: list[int]):
-    """Clean one line; None when nothing is left. Returns (chars, pos, was_markdown_heading)."""
+def _drop_page_edges(lines):
+    """Remove page-break lines and the page numbers and running headers/footers beside them.
+
+    Returns (chars, positions, newline position, follows a page break) per remaining line. An
+    edge line (two first and two last non-blank lines of a page; on the first page only the last
+    two, as it opens with the document's own heading) is dropped when it is a page number or
+    when, digits aside, it recurs at the edge of at least two pages.
+    """
+    pages: list[list] = [[]]
+    for line in lines:
+        if "".join(line[0]).strip(" \t\r") == PAGE_BREAK:
+            pages.append([])
+        else:
+            pages[-1].append(line)
+    if len(pages) == 1:
+        return [(*line, False) for line in lines]
+    edges = []
+    for number, page in enumerate(pages):
+        filled = [i for i, line in enumerate(page) if "".join(line[0]).strip()]
+        edges.append(set((filled[:2] if number else []) + filled[-2:]))  # page 1 opens with the title
+    seen: dict[str, set[int]] = {}
+    for number, (page, edge) in enumerate(zip(pages, edges)):
+        for i in edge:
+            seen.setdefault(_edge_key(page[i][0]), set()).add(number)
+    out = []
+    for number, (page, edge) in enumerate(zip(pages, edges)):
+        first = True
+        for i, line in enumerate(page):
+            text = "".join(line[0])
+            if i in edge and (EDGE_PAGE_NUMBER.match(text) or len(seen[_edge_key(line[0])]) >= 2):
+                continue
+            out.append((*line, number > 0 and first and bool(text.strip())))
+            first = first and not text.strip()
+    return out
+
+
+def _edge_key(chars: list[str]) -> str:
+    return re.sub(r"\d+", "#", "".join(ch for ch in chars if not ch.isspace()))
+
+
+def _clean_line(chars: list[str], pos: list[int], simplify: bool):
+    """Clean one line; None when nothing is left.
+
+    Returns (chars, pos, was_markdown_heading, opened_by_a_page_number).
+    """
     text = "".join(chars)
-    if CHROME_LINE.search(text) or PAGE_NUMBER.match(text):
+    probe = text.translate(_T2S_TABLE) if simplify else text  # same length: T2S is one to one
+    if chrome_line(probe) or PAGE_NUMBER.match(text):
         return None
-    keep = [ch != "\r" for ch in chars]
+    keep = [ch not in "\r\f" for ch in chars]
     was_heading = False
     m = MD_HEADING.match(text)
     if m and text[m.end() : m.end() + 1] != "#" and "#" in text[: m.end()]:
         was_heading = True
         for i in range(m.start(), m.end()):
             keep[i] = False
-    for pattern in (BOOKMARK, MD_EMPHASIS):
-        for m in pattern.finditer(text):
+    page_number = LEADING_PAGE_NUMBER.match(text)
+    for pattern in (BOOKMARK, MD_EMPHASIS, CHROME_INLINE, LEADING_PAGE_NUMBER):
+        for m in pattern.finditer(probe):
             for i in range(m.start(), m.end()):
                 keep[i] = False
     chars = [_substitute(ch) for ch, k in zip(chars, keep) if k]
+    if simplify:
+        chars = [T2S.get(ch, ch) for ch in chars]
     pos = [p for p, k in zip(pos, keep) if k]
     chars = _full_width_punctuation(chars)
     chars, pos = _drop_spaces(chars, pos)
     if not chars:
         return None
-    return chars, pos, was_heading
+    return chars, pos, was_heading, page_number is not None
 
 
 def _substitute(ch: str) -> str:
@@ -213,11 +391,13 @@ def _drop_spaces(chars: list[str], pos: list[int]):
     return keep_c, keep_p
 
 
-def _joins(prev: str, cur: str, prev_heading: bool, cur_heading: bool) -> bool:
-    """Decide whether ``cur`` continues ``prev`` (a line broken by PDF conversion)."""
+def _joins(prev: str, cur: str, prev_heading: bool, cur_heading: bool, *, page_break: bool = False) -> bool:
+    """Decide whether ``cur`` continues ``prev`` (a line broken by PDF conversion or a page break)."""
     if prev_heading or cur_heading or MARKER.match(cur) or DATE_LINE_START.match(cur):
         return False
     if not any(is_cjk(c) for c in prev) or not any(is_cjk(c) for c in cur):
+        return False
+    if metadata_line(prev) or metadata_line(cur):
         return False
     tail_of_clause = cur[-1] in "〕]）)" and "。" not in cur and len(cur) < 80 and CLAUSE_OPENER.search(prev)
     if prev[-1] in TERMINAL or prev.endswith("。”"):
@@ -226,4 +406,4 @@ def _joins(prev: str, cur: str, prev_heading: bool, cur_heading: bool) -> bool:
         return len(cur) <= 10 and "。" not in cur
     if TITLE_END.search(prev) or DOC_NUMBER_LINE.match(prev):
         return False
-    return len(prev) >= 12 and any(c in "，。、；" for c in prev)
+    return page_break or (len(prev) >= 12 and any(c in "，。、；" for c in prev))

@@ -14,6 +14,7 @@ import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
+from importlib import metadata as importlib_metadata
 from pathlib import Path
 
 import pandas as pd
@@ -21,9 +22,11 @@ import pandas as pd
 from . import metadata
 from .paths import (
     COUNTIES_FILE,
+    DATA_DIR,
     DOC_TYPES_FILE,
     LEXICON_FILE,
     MANIFEST_NAME,
+    METADATA_FILE,
     PATTERNS_FILE,
     STOPWORDS_FILE,
     cache_dir,
@@ -33,7 +36,15 @@ from .process import process_file
 from .read import DOCUMENT_SUFFIXES, SourceError
 from .tokenize import Tokenizer
 
-DATA_FILES = (COUNTIES_FILE, DOC_TYPES_FILE, PATTERNS_FILE)
+# Every data file per-document results depend on (the gazetteer's sidecar files are matched by name).
+DATA_FILES = (COUNTIES_FILE, DOC_TYPES_FILE, PATTERNS_FILE, METADATA_FILE, *sorted(DATA_DIR.glob("gazetteer*")))
+
+
+def _version(package: str) -> str:
+    try:
+        return importlib_metadata.version(package)
+    except importlib_metadata.PackageNotFoundError:
+        return "none"
 
 
 def _code_version() -> str:
@@ -44,6 +55,7 @@ def _code_version() -> str:
         digest.update(path.read_bytes())
     for path in DATA_FILES:
         digest.update(path.name.encode() + path.read_bytes())
+    digest.update(f"opencc {_version('opencc')}".encode())  # the traditional -> simplified table
     return digest.hexdigest()[:12]
 
 

@@ -3,67 +3,44 @@
 Manifest columns (all optional except ``source_file``): source_file, doc_id, begins_at
 (a line of the file where this document starts — for files bundling several documents),
 county, doc_type, title, year_start, year_end, issue_date, doc_number, issuer, sha256.
-Province and prefecture come from ``corpus/data/counties.csv``.
+Place facts (province, prefecture, level, adcode) come from the national gazetteer
+(``corpus/data/gazetteer.csv``) with researchers' overrides in ``corpus/data/counties.csv``;
+inference from the text is :mod:`corpus.infer`; every docvar has a ``<name>_source`` column.
 """
 
 from __future__ import annotations
 
 import functools
-import re
 from pathlib import Path
 
 import pandas as pd
 
+from . import places
 from .paths import COUNTIES_FILE, DOC_TYPES_FILE
-from .patterns import DATE_CN, DOC_NUMBER
 
 MANIFEST_COLUMNS = (
-    "source_file",
-    "doc_id",
-    "begins_at",
-    "county",
-    "doc_type",
-    "title",
-    "year_start",
-    "year_end",
-    "issue_date",
-    "doc_number",
-    "issuer",
-    "sha256",
-)
-INFERRED_FIELDS = ("county", "doc_type", "title", "year_start", "year_end", "issue_date", "doc_number", "issuer")
-PLACE_FIELDS = ("county_en", "province", "prefecture", "level", "adcode")
+    "source_file", "doc_id", "begins_at", "county", "doc_type", "title",
+    "year_start", "year_end", "issue_date", "doc_number", "issuer", "sha256",
+)  # fmt: skip
+# Docvars a manifest row may state; the rest are inferred (corpus/infer.py) or looked up.
+STATED_FIELDS = ("county", "doc_type", "title", "year_start", "year_end", "issue_date", "doc_number", "issuer")
+PLACE_FIELDS = ("place", "level", "county", "province", "prefecture", "adcode")
 # Where a docvar came from (the ``<field>_source`` columns): stated in the manifest, read from
-# the title line, the front matter above it (文号, chrome), the first body lines, the
-# signature, or looked up in the county table for a known county.
-SOURCES = ("manifest", "title", "front", "body", "signature", "gazetteer")
-SOURCE_FIELDS = tuple(f"{f}_source" for f in (*INFERRED_FIELDS, "province", "prefecture", "level", "adcode"))
+# the title line, page chrome (来源, 发布机构, 信息公开元数据), the front matter above the title,
+# the first body lines, the signature, the file name; looked up in the national gazetteer or in
+# the county table (counties.csv, researchers' overrides). Empty when unknown.
+SOURCES = ("manifest", "title", "chrome", "front", "body", "signature", "filename", "gazetteer", "counties.csv")
+DOCVARS = (
+    "place", "level", "county", "county_en", "province", "prefecture", "adcode", "doc_type", "title",
+    "year_start", "year_end", "pub_year", "issue_date", "doc_number", "issuer",
+)  # fmt: skip
+SOURCE_FIELDS = tuple(f"{f}_source" for f in DOCVARS if f != "county_en")
 SUMMARY_COLUMNS = [
-    "doc_id",
-    "county",
-    "province",
-    "prefecture",
-    "level",
-    "adcode",
-    "doc_type",
-    "title",
-    "year_start",
-    "year_end",
-    "issue_date",
-    "doc_number",
-    "issuer",
-    "source_file",
-    "n_chars",
-    "n_segments",
-    "warnings",
-    *SOURCE_FIELDS,
-]
-YEAR_RANGE = re.compile(r"(20\d{2}|19\d{2})\s*[—–\-－至~]+\s*(20\d{2}|19\d{2})\s*年")
-YEAR_ONE = re.compile(r"(20\d{2}|19\d{2})\s*年")
-DATE_ISO = re.compile(r"发文日期\s*\n?\s*(\d{4})-(\d{1,2})-(\d{1,2})")
-ISSUER_FIELD = re.compile(r"发布机构\s*\n\s*(\S+)")
-ISSUER_LINE = re.compile(r"(委|政府|办公室|局|委员会)$")
-ISSUER_BEFORE_NOTICE = re.compile(r"^(\S+?)\s*关于印发", re.M)
+    "doc_id", "place", "level", "county", "province", "prefecture", "adcode", "doc_type", "title", "year_start",
+    "year_end", "pub_year", "issue_date", "doc_number", "issuer", "source_file", "n_chars", "n_segments",
+    "simplified", "warnings", *SOURCE_FIELDS,
+]  # fmt: skip
+INTEGER_FIELDS = ("year_start", "year_end", "pub_year")
 
 
 @functools.lru_cache(maxsize=1)
@@ -85,7 +62,7 @@ def doc_types() -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        doc_type, label_zh, label_en, title_words ('|'-separated)
+        doc_type, label_zh, label_en, title_endings ('|'-separated words a title of the type ends with)
     """
     return pd.read_csv(DOC_TYPES_FILE, dtype=str, keep_default_na=False)
 
@@ -108,88 +85,48 @@ def read_manifest(path: Path) -> tuple[pd.DataFrame, list[str]]:
     return table[list(MANIFEST_COLUMNS)], problems
 
 
-def infer(front: str, title: str, body_head: str) -> dict[str, tuple[object, str]]:
-    """Infer metadata from a document's front matter, title line and first body text.
+def merge(row: dict, inferred: dict) -> tuple[dict, list[str]]:
+    """Docvars and their sources: the manifest wins, then what the text says, then the gazetteer.
+
+    Parameters
+    ----------
+    row : dict
+        The document's manifest row (empty when there is none).
+    inferred : dict
+        field -> (value, source) from :func:`corpus.infer.infer`.
 
     Returns
     -------
-    dict
-        field -> (value, source) for each field found; source is one of ``SOURCES``.
+    (docvars, warnings)
+        docvars: every name of ``DOCVARS`` with its ``<name>_source``; warnings: fields that were
+        neither stated nor inferred, and ambiguous places with their candidates.
     """
-    found: dict[str, tuple[object, str]] = {}
-    for text, source in ((title, "title"), (front, "front"), (body_head, "body")):
-        county = _county(text)
-        if county:
-            found["county"] = (county, source)
-            break
-    for text, source in ((title, "title"), (front, "front")):
-        number = DOC_NUMBER.search(text)
-        if number:
-            found["doc_number"] = (number.group(0), source)
-            break
-    for row in doc_types().itertuples():
-        if any(w in title for w in row.title_words.split("|")):
-            found["doc_type"] = (row.doc_type, "title")
-            break
-    years = YEAR_RANGE.search(title) or YEAR_RANGE.search(front + "\n" + title)
-    if years:
-        source = "title" if YEAR_RANGE.search(title) else "front"
-        found["year_start"], found["year_end"] = (int(years.group(1)), source), (int(years.group(2)), source)
-    else:
-        year = YEAR_ONE.search(title)
-        if year:
-            found["year_start"] = found["year_end"] = (int(year.group(1)), "title")
-    date = DATE_ISO.search(front) or DATE_CN.search(front)
-    if date:
-        y, mo, d = (int(g) for g in date.groups())
-        found["issue_date"] = (f"{y:04d}-{mo:02d}-{d:02d}", "front")
-    issuer = _issuer(front)
-    if issuer:
-        found["issuer"] = issuer
-    if title:
-        found["title"] = (title, "title")
-    return found
-
-
-def _county(text: str) -> str | None:
-    table = counties()
-    hits = [(text.find(name), name) for name in table["county"] if name in text]
-    return min(hits)[1] if hits else None
-
-
-def _issuer(front: str) -> tuple[str, str] | None:
-    m = ISSUER_FIELD.search(front)
-    if m:
-        return m.group(1), "front"
-    lines = [line.strip() for line in front.splitlines() if line.strip()]
-    for i, line in enumerate(lines):
-        if DATE_CN.fullmatch(line) and i > 0:
-            names: list[str] = []
-            j = i - 1
-            while j >= 0 and len(lines[j]) <= 20 and ISSUER_LINE.search(lines[j]):
-                names.insert(0, lines[j])
-                j -= 1
-            if names:
-                return "、".join(names), "signature"
-    m = ISSUER_BEFORE_NOTICE.search(front)
-    return (m.group(1), "front") if m else None
-
-
-def county_facts(county: str | None) -> dict:
-    """English name, province, prefecture, level and adcode of ``county`` from the county table.
-
-    Unknown counties give empty values (never a guess).
-    """
-    table = counties()
-    row = table[table["county"] == county]
-    if row.empty:
-        return dict.fromkeys(PLACE_FIELDS, "")
-    first = row.iloc[0]
-    return {name: first.get(name, "") for name in PLACE_FIELDS}
-
-
-def slug_of(county: str | None) -> str:
-    """The county's slug for doc_ids (``guanxian``), ``unknown`` when not in the county table."""
-    table = counties()
-    row = table[table["county"] == county]
-    return row.iloc[0]["slug"] if not row.empty else "unknown"
+    found = dict(inferred)
+    for name in STATED_FIELDS:
+        given = str(row.get(name) or "").strip()
+        if given:
+            found[name] = (given, "manifest")
+    county = found.get("county", (None, ""))[0]
+    if found.get("county", ("", ""))[1] == "manifest":  # a stated county decides the place
+        for name in PLACE_FIELDS:
+            found.pop(name, None)
+        found["county"] = (county, "manifest")
+        found["place"] = (county, "manifest")
+    facts = places.county_facts(str(county)) if county else {}
+    for name, value in facts.items():
+        if name == "county_en" or found.get(name, ("", "gazetteer"))[1] in ("gazetteer", "counties.csv", ""):
+            found[name] = value
+    warnings = [f"{name} not stated and not inferred" for name in STATED_FIELDS if not found.get(name, ("",))[0]]
+    if found.get("ambiguous"):
+        warnings.append(f"place {found['place'][0]} is ambiguous ({found['ambiguous'][0]}); province left unknown")
+    meta: dict = {}
+    for name in DOCVARS:
+        value, source = found.get(name, (None, ""))
+        if value in (None, ""):
+            meta[name], source = None, ""
+        else:
+            meta[name] = int(str(value)) if name in INTEGER_FIELDS else value
+        if name != "county_en":
+            meta[f"{name}_source"] = source
+    meta["county_en"] = meta["county_en"] or ""
+    return meta, warnings

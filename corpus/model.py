@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from .clean import simplified_view
 from .read import read_source
 from .tokenize import Tokenizer
 
@@ -97,6 +98,16 @@ class Corpus:
         if path not in self._texts:
             self._texts[path] = text if text is not None else read_source(path).text
         return self._texts[path]
+
+    def source_view(self, doc_id: str) -> str:
+        """The source text as analyses match it: traditional characters simplified one for one.
+
+        Same length as :meth:`source_text`, so offsets found in the view index the source; quote
+        from :meth:`source_text`. Identical to it for a document written in simplified Chinese.
+        """
+        text = self.source_text(doc_id)
+        simplified = "simplified" in self.documents and bool(self.docvar("simplified").get(doc_id, False))
+        return simplified_view(text, simplify=True) if simplified else text
 
     def quote(self, doc_id: str, start: int, end: int) -> str:
         """The verbatim source text at ``[start, end)`` of ``doc_id``'s file."""

@@ -15,6 +15,8 @@ DOC_TYPES_FILE = DATA_DIR / "doc_types.csv"
 LEXICON_FILE = DATA_DIR / "lexicon.txt"
 STOPWORDS_FILE = DATA_DIR / "stopwords.txt"
 PATTERNS_FILE = DATA_DIR / "patterns.yaml"
+METADATA_FILE = DATA_DIR / "metadata.yaml"
+GAZETTEER_FILE = DATA_DIR / "gazetteer.csv"
 
 
 def documents_dir() -> Path:

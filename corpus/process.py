@@ -12,15 +12,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import metadata
+from . import metadata, places
 from .clean import CleanText, clean
-from .patterns import DATE_CN
+from .infer import infer
 from .read import read_source
 from .responsibility import parse_clause
 from .structure import build_segments, front_end, line_spans, sentences_of
 from .tokenize import Tokenizer
-
-YEAR_PAREN = re.compile(r"^[（(]\d{4}.{0,6}\d{0,4}年?[）)]$")
 
 
 def process_file(path: Path, data: bytes, rows: list[dict], tokenizer: Tokenizer) -> dict:
@@ -28,6 +26,7 @@ def process_file(path: Path, data: bytes, rows: list[dict], tokenizer: Tokenizer
     source = read_source(path, data)
     cleaned = clean(source.text, fmt=source.fmt)
     bounds, problems = _document_bounds(cleaned, rows or [{}], path)
+    problems = [*source.warnings, *problems]  # e.g. a doubtful Big5 / GB18030 choice, naming the file
     tables: dict[str, list[dict]] = {
         name: [] for name in ("documents", "segments", "responsibilities", "sentences", "tokens")
     }
@@ -47,7 +46,7 @@ def _document_bounds(cleaned: CleanText, rows: list[dict], path: Path):
         if not marker:
             starts.append((0, row))
             continue
-        target = clean(marker).text
+        target = clean(marker, simplify=cleaned.simplified).text
         hit = next((s for s, e in lines if cleaned.text[s:e] == target), None)
         if hit is None:
             problems.append(f"{path.name}: manifest row {row.get('doc_id') or '?'}: begins_at {marker!r} not found")
@@ -63,71 +62,42 @@ def _document_bounds(cleaned: CleanText, rows: list[dict], path: Path):
 
 def _document(cleaned: CleanText, c_start: int, c_end: int, row: dict, path: Path, tokenizer, tables) -> dict:
     text = cleaned.text
-    lines = line_spans(text, c_start, c_end)
-    body_from = front_end(text, lines)
-    title = _title(text, lines, body_from)
-    front = "\n".join(text[s:e] for s, e in lines[:body_from])
-    body_head = "\n".join(text[s:e] for s, e in lines[body_from : body_from + 5])
-    meta, warnings = _merge(row, metadata.infer(front, title, body_head))
+    spans = line_spans(text, c_start, c_end)
+    body_from = front_end(text, spans)
+    lines = [text[s:e] for s, e in spans]
+    inferred = infer(lines, body_from, path, doc_types=metadata.doc_types())
+    meta, warnings = metadata.merge(row, inferred)
     doc_id = row.get("doc_id") or _doc_id(meta, path)
     segments, clauses = build_segments(cleaned, c_start, c_end, doc_id)
     start, end = cleaned.source_span(c_start, c_end)
     _segment_rows(cleaned, segments, clauses, doc_id, tokenizer, tables)
-    body = [s for s in segments if s.kind not in ("front", "back")]
+    body = [s for s in segments if s.in_body]
     return {
         "doc_id": doc_id,
         **meta,
         "source_file": str(path),
         "n_chars": sum(e - s for seg in body for s, e in seg.pieces),
         "n_segments": len(body),
+        "simplified": cleaned.simplified,
         "warnings": "; ".join(warnings),
         "start": start,
         "end": end,
     }
 
 
-def _title(text: str, lines, body_from: int) -> str:
-    if body_from == 0:
-        return ""
-    title = text[lines[body_from - 1][0] : lines[body_from - 1][1]]
-    if YEAR_PAREN.match(title) and body_from >= 2:
-        title = text[lines[body_from - 2][0] : lines[body_from - 2][1]] + title
-    elif body_from >= 2 and len(title) <= 10:  # a title broken over two short lines
-        previous = text[lines[body_from - 2][0] : lines[body_from - 2][1]]
-        if "。" not in previous and len(previous) <= 20 and not DATE_CN.search(previous):
-            title = previous + title
-    return title
-
-
-def _merge(row: dict, inferred: dict) -> tuple[dict, list[str]]:
-    """Docvars and their sources: the manifest wins, then inference, then the county table."""
-    meta: dict = {}
-    warnings = []
-    for name in metadata.INFERRED_FIELDS:
-        given = (row.get(name) or "").strip()
-        value, source = (given, "manifest") if given else inferred.get(name, (None, ""))
-        if name in ("year_start", "year_end") and value not in (None, ""):
-            value = int(value)
-        if value in (None, ""):
-            warnings.append(f"{name} not stated and not inferred")
-            value, source = None, ""
-        meta[name], meta[f"{name}_source"] = value, source
-    facts = metadata.county_facts(meta["county"])
-    for name in metadata.PLACE_FIELDS:
-        meta[name] = facts[name]
-        if name != "county_en":
-            meta[f"{name}_source"] = "gazetteer" if facts[name] else ""
-    return meta, warnings
-
-
 def _doc_id(meta: dict, path: Path) -> str:
-    parts = [metadata.slug_of(meta.get("county"))]
+    """``<place slug>-<years>-<doc_type>``; a document of unknown place is named by its file."""
+    stem = re.sub(r"[^a-z0-9]+", "-", Path(path).stem.lower()).strip("-")
+    slug = places.slug_of(meta.get("county"), meta.get("place"))
+    if slug is None:
+        return stem or "doc"
+    parts = [slug]
     if meta.get("year_start"):
         years = str(meta["year_start"])
         if meta.get("year_end") and meta["year_end"] != meta["year_start"]:
             years += f"-{meta['year_end']}"
         parts.append(years)
-    parts.append(meta.get("doc_type") or re.sub(r"[^a-z0-9]+", "-", Path(path).stem.lower()).strip("-") or "doc")
+    parts.append(meta.get("doc_type") or "doc")
     return "-".join(parts)
 
 
@@ -153,10 +123,10 @@ def _segment_rows(cleaned: CleanText, segments, clauses, doc_id: str, tokenizer:
                 "heading_end": heading_end,
                 "n_chars": len(seg_text),
                 "order": order,
-                "in_body": seg.kind not in ("front", "back"),
+                "in_body": seg.in_body,
             }
         )
-        if seg.kind in ("front", "back"):
+        if not seg.in_body:  # front and back matter, page chrome: no sentences, no tokens
             continue
         for sent_no, (a, b) in enumerate(sentences_of(text, seg.pieces)):
             sent_id = f"{seg.seg_id}.{sent_no:02d}"

@@ -23,9 +23,15 @@ coded      doc_id, seg_id, [sent_id,] area_id, topic_id, n_hits (cue occurrences
 coverage   doc_id, county, area_id, topic_id, label_zh, label_en, origin, share_pct, n_chars,
            n_segments, has_heading, cues ("cue×n; …", most frequent first)
 areas      doc_id, county, area_id, label_zh, label_en, share_pct, n_chars, n_segments, has_heading, cues
-profiles   county, area_id, [topic_id,] label_zh, label_en, share_pct, n_chars, n_segments, n_docs, cues
-emphasis   county, area_id, label_zh, label_en, share_pct, others_mean_pct, diff_pp, ratio
-gaps       county, area_id, topic_id, label_zh, label_en, origin, addressed, share_pct, n_segments
+profiles   county, area_id, [topic_id,] label_zh, label_en, share_pct, n_chars, n_segments, n_docs, cues,
+           county_known, doc_types, periods
+county_years  county, county_known, period, doc_type, area_id, [topic_id,] label_zh, label_en, share_pct,
+           n_chars, n_segments, n_docs, doc_ids, cues
+emphasis   county, area_id, label_zh, label_en, share_pct, others_mean_pct, diff_pp, ratio, [county_known]
+gaps       county, area_id, topic_id, label_zh, label_en, origin, addressed, share_pct, n_segments, [county_known]
+
+Counties are the county keys of :mod:`analysis.groups` (documents of unknown county grouped under
+their place, title or file name, flagged ``county_known = False``).
 
 Cost: coding is one regular-expression pass per topic over each sentence, i.e. linear in corpus
 size (O(characters × topics)); all tables are group-bys over the coded rows. Nothing is pairwise.
@@ -36,8 +42,11 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.coverage.coder import TopicCoder
+from analysis.groups import county_keys, present
 
 CUE_SEPARATOR = "; "
+JOIN = "; "  # lists of pooled doc_ids, types and periods in one cell
+UNKNOWN_TYPE = "unknown"  # doc_type of a document whose type was not inferred
 
 
 def default_coder() -> TopicCoder:
@@ -215,32 +224,100 @@ def county_profiles(
 ) -> pd.DataFrame:
     """Coverage per county, pooling the county's documents (characters summed before dividing).
 
-    ``level`` is ``"area"`` or ``"topic"``.
+    Counties are the county keys of :mod:`analysis.groups`: a document of unknown county is its
+    own county under its place, title or file name (``county_known`` False), never dropped and
+    never merged with other unknown ones unless their labels are equal. ``level`` is ``"area"``
+    or ``"topic"``. The profile says what it pools: ``n_docs``, ``doc_types`` and ``periods``
+    (:func:`county_year_profiles` keeps them apart).
 
     Returns
     -------
     pandas.DataFrame
         Columns: county, area_id, [topic_id,] label_zh, label_en, share_pct, n_chars, n_segments,
-        n_docs, cues.
+        n_docs, cues, county_known, doc_types (document types pooled, '; '-joined, corpus order),
+        periods (years or spans pooled, '; '-joined, in order).
     """
-    if level not in ("area", "topic"):
-        raise ValueError(f"level={level!r} not allowed; use 'area' or 'topic'")
-    coder, coded, sents = _prepare(c, coder, coded)
-    sents = c.attach(sents, "county")
-    coded = c.attach(coded, "county")
-    key = "area_id" if level == "area" else "topic_id"
-    agg = _tally(coded, ["county"], key)
-    units = coder.codebook.areas_frame() if level == "area" else coder.codebook.topics_frame()
-    units = units[[key] + (["area_id"] if level == "topic" else []) + ["label_zh", "label_en"]]
-    counties = c.documents.groupby("county", sort=False)["doc_id"].nunique().rename("n_docs").reset_index()
-    out = counties.merge(units, how="cross").merge(agg, on=["county", key], how="left")
-    out = _finish(out, sents.groupby("county")["n_chars"].sum(), "county")
+    _check_level(level)
+    keys = county_keys(c.documents).merge(c.documents[["doc_id", "doc_type"]], on="doc_id")
+    keys["doc_type"] = keys["doc_type"].map(lambda v: v if present(v) else UNKNOWN_TYPE)
+    groups = keys.groupby("county_key", sort=False).agg(
+        n_docs=("doc_id", "size"),
+        county_known=("county_known", "first"),
+        doc_types=("doc_type", _joined),
+        periods=("period", lambda s: _joined(sorted(s[s != ""]))),
+    )
+    groups = groups.rename_axis("county").reset_index()
+    doc_group = keys.set_index("doc_id")["county_key"].map({k: i for i, k in enumerate(groups["county"])})
+    out = _group_profiles(c, coder, coded, level, doc_group, groups)
     cols = (
         ["county", "area_id"]
         + (["topic_id"] if level == "topic" else [])
         + ["label_zh", "label_en", "share_pct", "n_chars", "n_segments", "n_docs", "cues"]
+        + ["county_known", "doc_types", "periods"]
     )
     return out[cols]
+
+
+def county_year_profiles(
+    c, *, coder: TopicCoder | None = None, coded: pd.DataFrame | None = None, level: str = "area"
+) -> pd.DataFrame:
+    """Coverage per county × period × document type: the unit of comparison, kept apart.
+
+    Documents of one county, one period (year or span of years) and one type are pooled and
+    counted (``n_docs``, ``doc_ids``); a plan and a report of the same year are two rows, and a
+    county with several years is a series (rows in county order, then period).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns: county, county_known, period ('' when unknown), doc_type ('unknown' when not
+        inferred), area_id, [topic_id,] label_zh, label_en, share_pct, n_chars, n_segments,
+        n_docs, doc_ids ('; '-joined), cues.
+    """
+    _check_level(level)
+    keys = county_keys(c.documents).merge(c.documents[["doc_id", "doc_type"]], on="doc_id")
+    keys["doc_type"] = keys["doc_type"].map(lambda v: v if present(v) else UNKNOWN_TYPE)
+    order = {k: i for i, k in enumerate(dict.fromkeys(keys["county_key"]))}
+    keys["_order"] = keys["county_key"].map(order)
+    keys = keys.sort_values(["_order", "period", "doc_type"], kind="stable")
+    g = keys.groupby(["county_key", "period", "doc_type"], sort=False)
+    groups = g.agg(
+        county_known=("county_known", "first"), n_docs=("doc_id", "size"), doc_ids=("doc_id", _joined)
+    ).reset_index()
+    groups = groups.rename(columns={"county_key": "county"})
+    doc_group = pd.Series(
+        {d: i for i, ids in enumerate(groups["doc_ids"]) for d in ids.split(JOIN)}, dtype="Int64"
+    ).reindex(c.documents["doc_id"])
+    out = _group_profiles(c, coder, coded, level, doc_group, groups)
+    cols = (
+        ["county", "county_known", "period", "doc_type", "area_id"]
+        + (["topic_id"] if level == "topic" else [])
+        + ["label_zh", "label_en", "share_pct", "n_chars", "n_segments", "n_docs", "doc_ids", "cues"]
+    )
+    return out[cols]
+
+
+def _check_level(level: str) -> None:
+    if level not in ("area", "topic"):
+        raise ValueError(f"level={level!r} not allowed; use 'area' or 'topic'")
+
+
+def _joined(values) -> str:
+    return JOIN.join(dict.fromkeys(str(v) for v in values))
+
+
+def _group_profiles(c, coder, coded, level: str, doc_group: pd.Series, groups: pd.DataFrame) -> pd.DataFrame:
+    """Pooled shares per group: ``doc_group`` maps doc_id to a row position of ``groups``."""
+    coder, coded, sents = _prepare(c, coder, coded)
+    key = "area_id" if level == "area" else "topic_id"
+    coded = coded.assign(group=coded["doc_id"].map(doc_group))
+    sents = sents.assign(group=sents["doc_id"].map(doc_group))
+    agg = _tally(coded, ["group"], key)
+    units = coder.codebook.areas_frame() if level == "area" else coder.codebook.topics_frame()
+    units = units[[key] + (["area_id"] if level == "topic" else []) + ["label_zh", "label_en"]]
+    grid = groups.assign(group=range(len(groups))).merge(units, how="cross")
+    out = grid.merge(agg, on=["group", key], how="left")
+    return _finish(out, sents.groupby("group")["n_chars"].sum(), "group")
 
 
 def relative_emphasis(profiles: pd.DataFrame) -> pd.DataFrame:
@@ -250,16 +327,20 @@ def relative_emphasis(profiles: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns: county, area_id, label_zh, label_en, share_pct, others_mean_pct (mean share of the
-        other counties), diff_pp (percentage points), ratio (share / others' mean; NaN when 0).
+        other counties), diff_pp (percentage points), ratio (share / others' mean; NaN when 0),
+        county_known (when ``profiles`` has it). With a single county others_mean_pct, diff_pp and
+        ratio are NaN: there is nothing to compare with.
     """
-    out = profiles[["county", "area_id", "label_zh", "label_en", "share_pct"]].copy()
+    extra = ["county_known"] if "county_known" in profiles else []
+    out = profiles[["county", "area_id", "label_zh", "label_en", "share_pct"] + extra].copy()
     n = out.groupby("area_id")["county"].transform("count")
     total = out.groupby("area_id")["share_pct"].transform("sum")
     others = ((total - out["share_pct"]) / (n - 1).where(n > 1)).round(1)
     out["others_mean_pct"] = others
     out["diff_pp"] = (out["share_pct"] - others).round(1)
     out["ratio"] = (out["share_pct"] / others.where(others > 0)).round(2)
-    return out
+    cols = ["county", "area_id", "label_zh", "label_en", "share_pct", "others_mean_pct", "diff_pp", "ratio"]
+    return out[cols + extra]
 
 
 def gaps(topic_profiles: pd.DataFrame, *, coder: TopicCoder) -> pd.DataFrame:
@@ -274,14 +355,17 @@ def gaps(topic_profiles: pd.DataFrame, *, coder: TopicCoder) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns: county, area_id, topic_id, label_zh, label_en, origin, addressed, share_pct,
-        n_segments. Rows with ``addressed == False`` are what the county leaves out.
+        n_segments, county_known (when ``topic_profiles`` has it). Rows with ``addressed == False``
+        are what the county leaves out.
     """
     origin = coder.codebook.topics_frame().set_index("topic_id")["origin"]
     out = topic_profiles.copy()
     out["origin"] = out["topic_id"].map(origin)
     out["addressed"] = out["n_segments"] > 0
+    extra = ["county_known"] if "county_known" in out else []
     return out[
         ["county", "area_id", "topic_id", "label_zh", "label_en", "origin", "addressed", "share_pct", "n_segments"]
+        + extra
     ]
 
 

@@ -73,9 +73,10 @@ def kwic(c, query: str, *, coder: TopicCoder | None = None, doc_id: str | None =
             continue
         source = c.source_text(s.doc_id)
         verbatim = source[s.start : s.end]
+        matched = c.source_view(s.doc_id)[s.start : s.end]  # simplified one for one, same offsets
         cursor = 0
         for topic_id, cue, _, _ in hits:
-            m = _cue_regex(cue).search(verbatim, cursor)
+            m = _cue_regex(cue).search(matched, cursor)
             m_start = s.start + m.start() if m else -1
             m_end = s.start + m.end() if m else -1
             if m:

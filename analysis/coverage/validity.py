@@ -38,6 +38,18 @@ from analysis.coverage.coder import TopicCoder
 from analysis.coverage.coding import body_text, code_segments, primary_areas
 
 SEED = 20210801  # fixed: same corpus, same NMF topics
+MIN_DF = 2  # an NMF term must occur in at least this many segments
+AGREEMENT_COLUMNS = ["area_id", "label_zh", "label_en", "precision", "recall", "kappa", "n_segments", "n_predicted"]
+NMF_COLUMNS = [
+    "nmf_topic",
+    "top_terms",
+    "n_segments",
+    "best_area",
+    "best_area_label_zh",
+    "best_area_label_en",
+    "share_best",
+]
+SUMMARY_COLUMNS = ["measure", "value"]
 
 
 def heading_labels(c, *, coder: TopicCoder) -> pd.DataFrame:
@@ -88,7 +100,8 @@ def agreement(labels: pd.DataFrame, predicted: pd.Series, *, coder: TopicCoder) 
     -------
     pandas.DataFrame
         Columns: area_id, label_zh, label_en, precision, recall, kappa, n_segments (segments
-        labelled with the area; for ``macro``: all labelled segments), n_predicted.
+        labelled with the area; for ``macro``: all labelled segments), n_predicted. Empty (with these
+        columns) when no segment is labelled: there is nothing to check the coding against.
     """
     y_true = labels["area_id"].to_numpy()
     y_pred = labels["seg_id"].map(predicted).fillna("none").to_numpy()
@@ -109,7 +122,11 @@ def agreement(labels: pd.DataFrame, predicted: pd.Series, *, coder: TopicCoder) 
                 "n_predicted": int(p.sum()),
             }
         )
-    out = pd.DataFrame(rows)
+    if not rows:
+        return pd.DataFrame(columns=AGREEMENT_COLUMNS).astype(
+            {"precision": float, "recall": float, "kappa": float, "n_segments": int, "n_predicted": int}
+        )
+    out = pd.DataFrame(rows, columns=AGREEMENT_COLUMNS)
     macro = {
         "area_id": "macro",
         "label_zh": "宏平均",
@@ -150,7 +167,27 @@ def segment_tokens(tokens: pd.DataFrame, *, seg_ids=None) -> pd.Series:
     return kept.groupby("seg_id", sort=False)["token"].agg(list)
 
 
-def fit_nmf(docs: pd.Series, *, n_topics: int, seed: int = SEED, min_df: int = 2):
+def nmf_shortfall(docs: pd.Series, *, n_topics: int, min_df: int = MIN_DF) -> dict | None:
+    """What the segments lack for an NMF with ``n_topics`` components, or None when it can be fitted.
+
+    NMF needs at least ``n_topics`` segments with terms and at least ``n_topics`` terms that occur
+    in ``min_df`` or more segments.
+
+    Returns
+    -------
+    dict or None
+        n_topics, min_df, n_segments (segments with at least one token), n_terms (terms in at least
+        ``min_df`` segments); None when both counts reach ``n_topics``.
+    """
+    lists = [t for t in docs if len(t)]
+    df = pd.Series([term for tokens in lists for term in set(tokens)], dtype=object).value_counts()
+    n_terms = int((df >= min_df).sum())
+    if len(lists) >= n_topics and n_terms >= n_topics:
+        return None
+    return {"n_topics": n_topics, "min_df": min_df, "n_segments": len(lists), "n_terms": n_terms}
+
+
+def fit_nmf(docs: pd.Series, *, n_topics: int, seed: int = SEED, min_df: int = MIN_DF):
     """Fit TF-IDF + NMF on token lists.
 
     The vectorizer takes the token lists as they are (``tokenizer``/``preprocessor`` identity,
@@ -160,7 +197,18 @@ def fit_nmf(docs: pd.Series, *, n_topics: int, seed: int = SEED, min_df: int = 2
     -------
     tuple
         (vectorizer, model, W) with W the segment × topic weights (rows in the order of ``docs``).
+
+    Raises
+    ------
+    ValueError
+        When ``docs`` has too few segments or terms for ``n_topics`` (see :func:`nmf_shortfall`).
     """
+    short = nmf_shortfall(docs, n_topics=n_topics, min_df=min_df)
+    if short:
+        raise ValueError(
+            f"n_topics={n_topics} needs at least {n_topics} segments with terms and {n_topics} terms in "
+            f">= min_df={min_df} segments; docs has {short['n_segments']} segments and {short['n_terms']} such terms"
+        )
     vectorizer = TfidfVectorizer(
         tokenizer=_identity,
         preprocessor=_identity,
@@ -194,8 +242,12 @@ def nmf_alignment(
         (topics, summary). ``topics`` columns: nmf_topic, top_terms, n_segments, best_area,
         best_area_label_zh, best_area_label_en, share_best (share of the topic's scored segments in
         its best area). ``summary`` columns: measure (ami, purity, n_topics, n_segments), value.
+        Both empty (with their columns) when the segments are too few for the model
+        (:func:`nmf_shortfall`).
     """
     n_topics = len(codebook.areas)
+    if nmf_shortfall(docs, n_topics=n_topics) is not None:
+        return pd.DataFrame(columns=NMF_COLUMNS), pd.DataFrame(columns=SUMMARY_COLUMNS)
     vectorizer, model, w = fit_nmf(docs, n_topics=n_topics, seed=seed)
     vocab = np.asarray(vectorizer.get_feature_names_out())
     assigned = pd.Series(w.argmax(axis=1), index=docs.index)
@@ -216,9 +268,13 @@ def nmf_alignment(
                 "share_best": round(float((sub == best).mean()), 3) if len(sub) else np.nan,
             }
         )
-    topics = pd.DataFrame(rows)
+    topics = pd.DataFrame(rows, columns=NMF_COLUMNS)
     ami = adjusted_mutual_info_score(scored["area_id"], scored["nmf_topic"]) if len(scored) else np.nan
-    purity = scored.groupby("nmf_topic")["area_id"].agg(lambda s: s.value_counts().iloc[0]).sum() / max(len(scored), 1)
+    purity = (
+        scored.groupby("nmf_topic")["area_id"].agg(lambda s: s.value_counts().iloc[0]).sum() / len(scored)
+        if len(scored)
+        else np.nan  # no labelled segment: nothing to be pure about
+    )
     summary = pd.DataFrame(
         {
             "measure": ["ami", "purity", "n_topics", "n_segments"],
@@ -244,6 +300,7 @@ def validity_tables(c, *, coder: TopicCoder, seed: int = SEED) -> dict:
     docs = segment_tokens(c.body().tokens)
     nmf_topics, nmf_summary = nmf_alignment(docs, labels.set_index("seg_id")["area_id"], coder.codebook, seed=seed)
     per_doc = labels.groupby("doc_id", sort=False).size().rename("n_labelled").reset_index()
+    per_doc = per_doc.reindex(columns=["doc_id", "n_labelled"])
     return {
         "coverage_validity": agreement(labels, predicted, coder=coder),
         "coverage_confusion": confusion(labels, predicted),

@@ -3,6 +3,11 @@
 Every function takes the finished ``metrics`` table of ``analysis.metrics.extract`` (plus the
 corpus ``documents``/``segments`` where needed) and returns a DataFrame. Rows carrying a
 validity flag (e.g. ``rate_over_100``) are never used as values: their cell says 'flagged'.
+The ``county`` column of the rows passed in is the unit compared: pass county keys
+(:func:`analysis.groups.by_county_key`) so that documents of unknown county are compared under
+their own label instead of dropping out. County × year is the unit of a value: :func:`comparison`
+shows each county's latest year (and lists the years it has), :func:`series` every year.
+Every function returns its columns even when there is nothing to show.
 Cost: linear in the number of metric rows × counties.
 """
 
@@ -30,6 +35,21 @@ COMPARISON_COLUMNS = [
     "n_values",
     "flags",
 ]
+SERIES_COLUMNS = ["county", "metric", "label", "kind", "year", "status", "value", "comparator", "unit", "doc_id"]
+SERIES_COLUMNS += ["n_values", "flags"]
+FUNNEL_COLUMNS = ["county", "stage", "stage_order", "status", "value", "share_of_received_pct", "year", "doc_id"]
+TVA_COLUMNS = [
+    "county",
+    "metric",
+    "target_value",
+    "target_comparator",
+    "target_doc_id",
+    "target_status",
+    "actual_value",
+    "actual_doc_id",
+    "actual_status",
+    "gap",
+]
 
 
 def comparison(metrics: pd.DataFrame, counties, *, defs: MetricDefs | None = None, lang: str = "zh") -> pd.DataFrame:
@@ -37,13 +57,15 @@ def comparison(metrics: pd.DataFrame, counties, *, defs: MetricDefs | None = Non
 
     Metrics are those any county states; ``counties`` lists every county of the corpus (so
     a county stating nothing appears with 'not reported' everywhere). When a county states
-    a metric more than once, the latest year's usable value is shown (``n_values`` counts all).
+    a metric more than once, the latest year's usable value is shown (``n_values`` counts all;
+    a value of unknown year counts as older than any known year); ``years`` lists every year
+    with a value, so a county with several years says so (:func:`series` shows them).
 
     Returns
     -------
     DataFrame
         county, metric, label, kind ('actual'|'target'), status ('reported'|'not reported'|
-        'flagged'), value, comparator, unit, year, doc_id, n_values, flags.
+        'flagged'), value, comparator, unit, year, doc_id, n_values, flags, years ('; '-joined).
     """
     defs = defs or load_metric_defs()
     by_id = defs.by_id()
@@ -53,8 +75,43 @@ def comparison(metrics: pd.DataFrame, counties, *, defs: MetricDefs | None = Non
         for metric_id in order:
             for kind in ("actual", "target"):
                 hits = metrics[(metrics.county == county) & (metrics.metric == metric_id) & (metrics.kind == kind)]
-                rows.append(_cell(county, by_id[metric_id], kind, hits, lang))
-    return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
+                cell = _cell(county, by_id[metric_id], kind, hits, lang)
+                cell["years"] = _years(hits)
+                rows.append(cell)
+    return pd.DataFrame(rows, columns=COMPARISON_COLUMNS + ["years"])
+
+
+def series(metrics: pd.DataFrame, counties, *, defs: MetricDefs | None = None, lang: str = "zh") -> pd.DataFrame:
+    """County × metric × kind × year: every year's value, a county's figures as a series.
+
+    One row per county, metric, kind and year the county states it for (the year's usable value
+    as in :func:`comparison`; 'flagged' when every value of that year is flagged); rows ordered by
+    county (as given), metric (definition order), kind and year, values of unknown year last.
+
+    Returns
+    -------
+    DataFrame
+        county, metric, label, kind, year, status, value, comparator, unit, doc_id, n_values, flags.
+    """
+    defs = defs or load_metric_defs()
+    by_id = defs.by_id()
+    order = [m.id for m in defs.metrics if m.id in set(metrics.metric)]
+    rows = []
+    for county in counties:
+        here = metrics[metrics.county == county]
+        for metric_id in order:
+            for kind in ("actual", "target"):
+                hits = here[(here.metric == metric_id) & (here.kind == kind)]
+                for year, group in hits.groupby(hits["year"].astype("Int64"), sort=True, dropna=False):
+                    cell = _cell(county, by_id[metric_id], kind, group, lang)
+                    cell["year"] = year
+                    rows.append(cell)
+    return pd.DataFrame(rows, columns=SERIES_COLUMNS)
+
+
+def _years(hits: pd.DataFrame) -> str:
+    years = sorted({int(y) for y in hits["year"] if pd.notna(y)})
+    return "; ".join(str(y) for y in years)
 
 
 def _cell(county, metric, kind, hits, lang) -> dict:
@@ -75,7 +132,7 @@ def _cell(county, metric, kind, hits, lang) -> dict:
     if hits.empty:
         return base
     usable = hits[hits["flags"].map(is_valid)]
-    pick = (usable if len(usable) else hits).sort_values("year", kind="stable").iloc[-1]
+    pick = (usable if len(usable) else hits).sort_values("year", kind="stable", na_position="first").iloc[-1]
     base.update(
         status=REPORTED if len(usable) else FLAGGED,
         comparator=pick["comparator"],
@@ -114,17 +171,20 @@ def funnel(metrics: pd.DataFrame, counties, *, defs: MetricDefs | None = None) -
     -------
     DataFrame
         county, stage (metric id), stage_order, status, value, share_of_received_pct,
-        year, doc_id.
+        year, doc_id. Each stage shows the county's latest year; the share is taken against the
+        received count of that same year and document only.
     """
     stages = (defs or load_metric_defs()).funnel
     rows = []
     actual = metrics[(metrics.kind == "actual") & metrics["flags"].map(is_valid)]
     for county in counties:
         here = actual[actual.county == county]
-        received = here[here.metric == stages[0]]
+        received = here[here.metric == stages[0]].sort_values("year", kind="stable", na_position="first")
         base = received["value"].iloc[-1] if len(received) else None
+        base_at = (received["year"].iloc[-1], received["doc_id"].iloc[-1]) if len(received) else None
         for order, stage in enumerate(stages):
-            hit = here[here.metric == stage].sort_values("year", kind="stable")
+            hit = here[here.metric == stage].sort_values("year", kind="stable", na_position="first")
+            same = len(hit) and base_at is not None and _same(base_at, (hit["year"].iloc[-1], hit["doc_id"].iloc[-1]))
             value = hit["value"].iloc[-1] if len(hit) else float("nan")
             rows.append(
                 {
@@ -133,12 +193,16 @@ def funnel(metrics: pd.DataFrame, counties, *, defs: MetricDefs | None = None) -
                     "stage_order": order,
                     "status": REPORTED if len(hit) else NOT_REPORTED,
                     "value": value,
-                    "share_of_received_pct": 100 * value / base if base and len(hit) else float("nan"),
+                    "share_of_received_pct": 100 * value / base if base and same else float("nan"),
                     "year": hit["year"].iloc[-1] if len(hit) else pd.NA,
                     "doc_id": hit["doc_id"].iloc[-1] if len(hit) else "",
                 }
             )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=FUNNEL_COLUMNS)
+
+
+def _same(a: tuple, b: tuple) -> bool:
+    return all((x == y) or (pd.isna(x) and pd.isna(y)) for x, y in zip(a, b))
 
 
 def target_vs_actual(table: pd.DataFrame, *, metric: str = "leader_appearance_rate") -> pd.DataFrame:
@@ -149,6 +213,7 @@ def target_vs_actual(table: pd.DataFrame, *, metric: str = "leader_appearance_ra
     DataFrame
         county, metric, target_value, target_comparator, target_doc_id, target_status,
         actual_value, actual_doc_id, actual_status, gap (actual − target; NaN unless both).
+        Empty (with these columns) when no county states the metric at all.
     """
     sub = table[table.metric == metric]
     rows = []
@@ -169,7 +234,7 @@ def target_vs_actual(table: pd.DataFrame, *, metric: str = "leader_appearance_ra
                 "gap": a.value - t.value,
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=TVA_COLUMNS)
 
 
 def commitments(metrics: pd.DataFrame, c) -> pd.DataFrame:

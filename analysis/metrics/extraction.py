@@ -114,7 +114,7 @@ class MetricExtractor:
         docs = c.documents.set_index("doc_id")
         for doc_id, sents in c.body().sentences.groupby("doc_id", sort=False):
             doc = docs.loc[doc_id]
-            source = c.source_text(doc_id)
+            source, view = c.source_text(doc_id), c.source_view(doc_id)
             context = {
                 "doc_id": doc_id,
                 "county": _docvar(doc, "county"),
@@ -122,7 +122,7 @@ class MetricExtractor:
                 "doc_year": _doc_year(doc),
             }
             for sent in sents.itertuples(index=False):
-                r, u = self.extract_sentence(source, int(sent.start), int(sent.end), **context)
+                r, u = self.extract_sentence(source, int(sent.start), int(sent.end), view=view, **context)
                 rows += r
                 loose += u
         metrics = pd.DataFrame(rows, columns=METRIC_COLUMNS)
@@ -139,11 +139,17 @@ class MetricExtractor:
         county: str | None,
         doc_type: str | None,
         doc_year: int | None,
+        view: str | None = None,
     ):
-        """Metric rows and unclassified rows (lists of dicts) of the sentence ``source[start:end]``."""
+        """Metric rows and unclassified rows (lists of dicts) of the sentence ``source[start:end]``.
+
+        ``view`` is the text matched (``Corpus.source_view``: traditional characters simplified one
+        for one, same offsets); quotes are always sliced from ``source``.
+        """
         return _extract_sentence(
-            self, source, start, end, doc_id=doc_id, county=county, doc_type=doc_type, doc_year=doc_year
-        )
+            self, source, start, end, doc_id=doc_id, county=county, doc_type=doc_type, doc_year=doc_year,
+            view=view,
+        )  # fmt: skip
 
 
 def extract(c, *, extractor: MetricExtractor | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -191,9 +197,10 @@ def _extract_sentence(
     county: str | None,
     doc_type: str | None,
     doc_year: int | None,
+    view: str | None = None,
 ):
     defs = ex.defs
-    text, index = compact(source[start:end])
+    text, index = compact((source if view is None else view)[start:end])
     years = _years(text)
     rows, loose, carried, origin = [], [], set(), 0
     for a, b in clauses(text):

@@ -1,9 +1,10 @@
 """Localisation in one place: county and document labels in Chinese or English.
 
-Analyses return canonical tables (county names in Chinese, as in the corpus); a report section
-calls :func:`localise` once to show them in the report language. Names come from the corpus
-docvars (``county_en`` from the county table); a document of unknown county is labelled by its
-title or source file, never "None".
+Analyses return canonical tables (county names in Chinese, as in the corpus; a document of unknown
+county under its county key, see :mod:`analysis.groups`); a report section calls :func:`localise`
+once to show them in the report language. Names come from the corpus docvars (``county_en`` from
+the county table). No label is ever "None" or a doc_id: a document of unknown county is labelled by
+its place, its title or its source file, and a missing type or year is left out of the label.
 """
 
 from __future__ import annotations
@@ -11,8 +12,11 @@ from __future__ import annotations
 import pandas as pd
 
 import corpus
+from analysis.groups import county_keys, present
 
 LANGS = ("zh", "en")
+UNKNOWN_COUNTY = {"zh": "县未识别", "en": "county unknown"}
+MAX_TITLE_CHARS = 24  # a title standing in for a place is cut to this length in labels
 
 
 def check_lang(lang: str) -> str:
@@ -27,22 +31,60 @@ def _english_names() -> dict:
     return dict(zip(table.county, table.county_en))
 
 
-def county_label(county: str, lang: str) -> str:
-    """冠县 / Guan County: the county's name in ``lang``; unknown names are kept as written."""
+def county_label(county, lang: str) -> str:
+    """冠县 / Guan County: the county's name in ``lang``; other keys (places, titles) are kept as
+    written; a missing county reads 县未识别 / county unknown, never "None"."""
     check_lang(lang)
+    if not present(county):
+        return UNKNOWN_COUNTY[lang]
     return county if lang == "zh" else _english_names().get(county, county)
 
 
+def county_mark(county, known: bool, lang: str) -> str:
+    """The county's label, marked （县未识别）/ (county unknown) when ``known`` is False (the key
+    is then a place, title or file name standing in for the county)."""
+    label = county_label(county, lang)
+    if known or not present(county):
+        return label
+    return f"{label}（{UNKNOWN_COUNTY['zh']}）" if lang == "zh" else f"{label} ({UNKNOWN_COUNTY['en']})"
+
+
+def doc_type_label(doc_type, lang: str) -> str:
+    """计划 / plan: a document type in ``lang`` (the doc-types table); unknown types as written."""
+    check_lang(lang)
+    if not present(doc_type):
+        return {"zh": "类型未识别", "en": "type unknown"}[lang]
+    types = corpus.doc_types().set_index("doc_type")[f"label_{lang}"].to_dict()
+    return types.get(doc_type, {"zh": "类型未识别", "en": "type unknown"}[lang] if doc_type == "unknown" else doc_type)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= MAX_TITLE_CHARS else text[: MAX_TITLE_CHARS - 1] + "…"
+
+
 def doc_labels(documents: pd.DataFrame, *, lang: str = "zh") -> dict:
-    """doc_id -> short label such as '濮阳县 方案 2022–2025' / 'Puyang County scheme 2022–2025'."""
+    """doc_id -> short label such as '濮阳县 方案 2022–2025' / 'Puyang County scheme 2022–2025'.
+
+    The place part is the county (in ``lang``) or, for a document of unknown county, its county
+    key: place, title (cut to ``MAX_TITLE_CHARS``) or source-file stem. Type and years are added
+    when known. Labels are unique: a repeated label gets （2）, （3）… (`` (2)`` in English).
+    """
     check_lang(lang)
     types = corpus.doc_types().set_index("doc_type")[f"label_{lang}"].to_dict()
     names = _english_names() if lang == "en" else {}
-    labels = {}
-    for d in documents.itertuples(index=False):
-        years = f"{d.year_start}" if d.year_start == d.year_end else f"{d.year_start}–{d.year_end}"
-        place = names.get(d.county, d.county) if isinstance(d.county, str) and d.county else None
-        labels[d.doc_id] = f"{place or d.title or d.doc_id} {types.get(d.doc_type, d.doc_type or '')} {years}"
+    keys = county_keys(documents).set_index("doc_id")
+    labels: dict = {}
+    seen: dict = {}
+    for doc in documents.to_dict("records"):
+        key = keys.loc[doc["doc_id"]]
+        place = names.get(key.county_key, key.county_key) if key.county_known else _short(key.county_key)
+        doc_type = doc.get("doc_type")
+        parts = [place, types.get(doc_type, doc_type) if present(doc_type) else "", key.period]
+        label = " ".join(p for p in parts if p)
+        seen[label] = seen.get(label, 0) + 1
+        if seen[label] > 1:
+            label += f"（{seen[label]}）" if lang == "zh" else f" ({seen[label]})"
+        labels[doc["doc_id"]] = label
     return labels
 
 

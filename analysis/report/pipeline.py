@@ -27,10 +27,21 @@ from analysis.paths import CODEBOOK_FILE, COLUMNS_FILE, METRICS_FILE
 from analysis.report import export, findings
 from analysis.report.sections import SECTIONS
 from analysis.report.style import save_figure, use_style
-from corpus.paths import COUNTIES_FILE, DOC_TYPES_FILE, PATTERNS_FILE, REPO_ROOT, display_path
+from corpus.paths import (
+    COUNTIES_FILE,
+    DOC_TYPES_FILE,
+    GAZETTEER_FILE,
+    METADATA_FILE,
+    PATTERNS_FILE,
+    REPO_ROOT,
+    display_path,
+)
 
 # Every data file that affects a result, hashed into run.json.
-DATA_FILES = (CODEBOOK_FILE, METRICS_FILE, COLUMNS_FILE, COUNTIES_FILE, DOC_TYPES_FILE, PATTERNS_FILE)
+DATA_FILES = (
+    CODEBOOK_FILE, METRICS_FILE, COLUMNS_FILE, COUNTIES_FILE, DOC_TYPES_FILE, PATTERNS_FILE, METADATA_FILE,
+    GAZETTEER_FILE,
+)  # fmt: skip
 # Every library that computes a result or reads or writes a file.
 PACKAGES = (
     "pandas",
@@ -49,6 +60,7 @@ PACKAGES = (
     "fonttools",
     "justmytype-intl-cjk",
     "tqdm",
+    "opencc",
 )
 
 
@@ -80,6 +92,9 @@ def run(
     steps = tqdm(total=len(SECTIONS) + 3, desc="report", file=sys.stderr, disable=True if progress is False else None)
     steps.set_postfix_str("corpus")
     c = source if isinstance(source, corpus.Corpus) else corpus.load(source)
+    if c.documents.empty:
+        problems = "; ".join(c.problems["problem"]) or "the folder holds no .txt, .md, .html, .docx or .pdf file"
+        raise ReportError(f"no document could be loaded from {c.folder} ({problems})")
     steps.update()
     tables = {"documents": c.summary()}
     figures, found = {}, []

@@ -29,6 +29,11 @@ class Finding:
     ``text`` maps a language code (``zh``/``en``) to the sentence. ``numbers`` holds every
     number the sentence states, each of which must appear in one of the section's tables
     (``table`` names it). ``quotes`` are the passages behind the sentence.
+
+    A finding with a ``reason`` is a note that something could not be computed on this corpus
+    (build it with :func:`not_computed`): ``reason`` is a short code (``too_few_segments``,
+    ``no_target_stated``, …), ``text`` says what was not computed and why, ``table`` is '' and
+    ``numbers`` holds the counts the text states. The report renders it as a short italic note.
     """
 
     key: str
@@ -36,6 +41,22 @@ class Finding:
     table: str
     numbers: tuple = ()
     quotes: tuple = ()
+    reason: str = ""
+
+    @property
+    def computed(self) -> bool:
+        """False for a note saying why something could not be computed."""
+        return not self.reason
+
+
+def not_computed(key: str, reason: str, *, zh: str, en: str, numbers: tuple = ()) -> Finding:
+    """A note that part of a section could not be computed, and why (in Chinese and English).
+
+    The tables that part would fill are still written, empty with their columns.
+    """
+    if not reason:
+        raise ValueError(f"not_computed({key!r}): reason must be a non-empty code, got {reason!r}")
+    return Finding(key=key, text={"zh": zh, "en": en}, table="", numbers=numbers, reason=reason)
 
 
 @dataclass

@@ -14,8 +14,17 @@ The z-score is reported as ``score`` (``statistic = 'log_odds_dirichlet_z'``); |
 is the usual reading of "distinctive". Terms are the corpus's body tokens, stopwords
 removed, tokens without a Chinese character dropped, and place names masked out: a token
 containing a county name, alias, prefecture or province name (``analysis.similarity.streams.place_names``)
-is excluded (single-character aliases only when the token is exactly that character).
+or a place the corpus states for its documents (a ``place`` docvar) is excluded (single-character
+aliases only when the token is exactly that character). Terms are whole tokens of at least two
+characters, never fragments of a place name: a token that only ever occurs inside a longer known
+place name of the text (海区, always inside 静海区) is excluded, and so is a two-character token
+ending in 区/县/市/旗 that never stands alone — every occurrence glued to a one-character Chinese
+token before it (静|海区), the mark of a place name the segmenter does not know.
 Responsibility clauses are already removed from segment text by the corpus.
+
+Groups are the county keys of :mod:`analysis.groups`: a document of unknown county is its own
+group under its place, title or file name, never dropped. With fewer than two groups there is
+nothing to contrast and the table is empty.
 
 The prior's size α0 sets the shrinkage: α0 = N halves the weight of the data, so z-scores
 are conservative (with the seven seeds few terms pass 1.96); rankings barely change with
@@ -27,14 +36,20 @@ seeds, 0.7 s on 200 synthetic documents (``benchmarks/bench_similarity.py``).
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
 import corpus
+from analysis.groups import by_county_key, present
 from analysis.similarity.streams import place_names
 from analysis.similarity.tfidf import content_tokens
 
 STATISTIC = "log_odds_dirichlet_z"
+MIN_COUNT = 3  # a term is listed for a group only if it occurs at least this often there
+SCORED_COLUMNS = ["group", "term", "count", "count_rest", "n_tokens", "n_tokens_rest", "log_odds", "score", "statistic"]
+PLACE_SUFFIXES = "区县市旗"  # a two-character token ending in one of these may be the tail of a split place name
 
 
 def log_odds_dirichlet(counts: pd.DataFrame, *, alpha0: float | None = None) -> pd.DataFrame:
@@ -51,18 +66,21 @@ def log_odds_dirichlet(counts: pd.DataFrame, *, alpha0: float | None = None) -> 
     -------
     DataFrame
         group, term, count, count_rest, n_tokens (group size), n_tokens_rest, log_odds (δ),
-        score (z = δ/σ), statistic; one row per group and term of the vocabulary.
+        score (z = δ/σ), statistic; one row per group and term of the vocabulary. Empty (with
+        these columns) when ``counts`` holds no term.
     """
     if not {"group", "term", "count"} <= set(counts.columns):
         raise ValueError(f"counts needs columns group, term, count; got {list(counts.columns)}")
+    if alpha0 is not None and alpha0 <= 0:
+        raise ValueError(f"alpha0 must be positive, got {alpha0!r}")
+    if counts.empty or counts["count"].sum() <= 0:
+        return pd.DataFrame(columns=SCORED_COLUMNS)
     table = counts.pivot_table(index="term", columns="group", values="count", aggfunc="sum", fill_value=0)
     y = table.to_numpy(dtype=float)  # terms × groups
     total_w = y.sum(axis=1, keepdims=True)
     n = y.sum(axis=0, keepdims=True)
     big_n = float(total_w.sum())
     a0 = big_n if alpha0 is None else float(alpha0)
-    if a0 <= 0:
-        raise ValueError(f"alpha0 must be positive, got {alpha0!r}")
     alpha = a0 * total_w / big_n
     rest, n_rest = total_w - y, big_n - n
     delta = np.log((y + alpha) / (n + a0 - y - alpha)) - np.log((rest + alpha) / (n_rest + a0 - rest - alpha))
@@ -89,11 +107,93 @@ def is_place_term(term: str, names: list[str]) -> bool:
     return any((name in term) if len(name) > 1 else term == name for name in names)
 
 
+def place_fragments(c, tokens: pd.DataFrame, names: list[str]) -> set[str]:
+    """Tokens that occur only as pieces of a place name: every occurrence lies inside a longer
+    place name of the source text (海区, always inside 静海区; 城市 is kept, since it also stands
+    outside 聊城市).
+
+    Parameters
+    ----------
+    c : corpus.Corpus
+        Supplies the source texts that token offsets index (documents without one are skipped).
+    tokens : DataFrame
+        Body tokens (doc_id, token, start, end).
+    names : list of str
+        Place names; one-character names are ignored.
+    """
+    long_names = sorted((n for n in names if len(n) > 1), key=len, reverse=True)
+    if tokens.empty or not long_names:
+        return set()
+    pattern = re.compile("|".join(re.escape(n) for n in long_names))
+    inside = pd.Series(False, index=tokens.index)
+    for doc_id, group in tokens.groupby("doc_id", sort=False):
+        try:
+            text = c.source_text(doc_id)
+        except (KeyError, OSError):
+            continue
+        spans = np.array([(m.start(), m.end()) for m in pattern.finditer(text)], dtype=int).reshape(-1, 2)
+        if not len(spans):
+            continue
+        starts, ends = group["start"].to_numpy(dtype=int), group["end"].to_numpy(dtype=int)
+        k = np.searchsorted(spans[:, 0], starts, side="right") - 1  # the last name starting at or before
+        ok = k >= 0
+        k = np.clip(k, 0, None)
+        within = ok & (ends <= spans[k, 1]) & ((ends - starts) < (spans[k, 1] - spans[k, 0]))
+        inside.loc[group.index] = within
+    per_token = inside.groupby(tokens["token"]).all()
+    return set(per_token[per_token].index)
+
+
+def corpus_places(c) -> list[str]:
+    """Places the corpus states for its documents (its ``place`` docvar, when it has one), with
+    and without their suffix (静海区 and 静海)."""
+    if "place" not in c.documents.columns:
+        return []
+    names = set()
+    for value in c.documents["place"]:
+        if present(value):
+            name = str(value).strip()
+            names.add(name)
+            if len(name) > 2 and name[-1] in "省市县区旗":
+                names.add(name[:-1])
+    return sorted(names, key=lambda n: (-len(n), n))
+
+
+def split_place_tails(tokens: pd.DataFrame) -> set[str]:
+    """Two-character tokens ending in 区/县/市/旗 that never stand alone: every occurrence directly
+    follows a one-character Chinese token of the same sentence (静|海区), i.e. the tail of a place name
+    the segmenter split.
+
+    Parameters
+    ----------
+    tokens : DataFrame
+        Body tokens (doc_id, sent_id, token, start, end), stopwords included.
+    """
+    if tokens.empty:
+        return set()
+    tok = tokens.sort_values(["doc_id", "start"], kind="stable")
+    prev = tok.shift()
+    glued = (
+        (prev["doc_id"] == tok["doc_id"])
+        & (prev["sent_id"] == tok["sent_id"])
+        & (prev["end"] == tok["start"])
+        & (prev["token"].str.len() == 1)
+        & prev["token"].fillna("").str.match(r"[\u4e00-\u9fff]")
+    )
+    tail = (tok["token"].str.len() == 2) & tok["token"].str[-1].isin(list(PLACE_SUFFIXES))
+    per_token = pd.DataFrame({"token": tok["token"], "glued": glued & tail, "tail": tail})
+    per_token = per_token[per_token["tail"]].groupby("token")["glued"].all()
+    return set(per_token[per_token].index)
+
+
 def term_counts(c, *, by: str = "county", names: list[str] | None = None, min_term_chars: int = 2) -> pd.DataFrame:
-    """Counts of content terms per group, place names excluded.
+    """Counts of content terms per group, place names and their fragments excluded.
 
     Terms shorter than ``min_term_chars`` (default 2: one-character tokens such as 法, 率
-    or the province abbreviation 皖 are fragments rather than terms) are left out.
+    or the province abbreviation 皖 are fragments rather than terms) are left out, and so are
+    the tails of split place names (:func:`split_place_tails`). ``names`` defaults to the
+    gazetteer's place names plus the corpus's own places (:func:`corpus_places`). Groups
+    ``by='county'`` are county keys (:func:`analysis.groups.county_keys`).
 
     Returns
     -------
@@ -102,17 +202,25 @@ def term_counts(c, *, by: str = "county", names: list[str] | None = None, min_te
     """
     if by not in ("county", "doc_id"):
         raise ValueError(f"by must be 'county' or 'doc_id', got {by!r}")
-    names = place_names(corpus.counties()) if names is None else names
+    names = place_names(corpus.counties()) + corpus_places(c) if names is None else names
     tok = content_tokens(c)
-    vocab = pd.Series(tok.token.unique())
-    keep = set(vocab[vocab.map(lambda t: len(t) >= min_term_chars and not is_place_term(t, names))])
-    tok = c.attach(tok[tok.token.isin(keep)], "county")
+    vocab = pd.Series(tok.token.unique(), dtype=object)
+    tails = split_place_tails(c.body().tokens)
+    keep = set(vocab[vocab.map(lambda t: len(t) >= min_term_chars and t not in tails and not is_place_term(t, names))])
+    tok = by_county_key(c, tok[tok.token.isin(keep)])
     tok = tok.assign(group=tok[by])
-    return tok.groupby(["group", "token"]).size().rename("count").reset_index().rename(columns={"token": "term"})
+    counts = tok.groupby(["group", "token"]).size().rename("count").reset_index()
+    return counts.rename(columns={"token": "term"}).reindex(columns=["group", "term", "count"])
 
 
 def keyness(
-    c, *, by: str = "county", top_n: int = 20, alpha0: float | None = None, min_count: int = 3, min_term_chars: int = 2
+    c,
+    *,
+    by: str = "county",
+    top_n: int = 20,
+    alpha0: float | None = None,
+    min_count: int = MIN_COUNT,
+    min_term_chars: int = 2,
 ) -> pd.DataFrame:
     """The most distinctive terms of each county (or document).
 
@@ -133,13 +241,21 @@ def keyness(
     -------
     DataFrame
         county (or doc_id), term, score (z), statistic, log_odds, count, count_rest,
-        n_tokens, n_tokens_rest, rank.
+        n_tokens, n_tokens_rest, rank; ``by='county'`` adds county_known. Empty (with these
+        columns) when the corpus has fewer than two groups or no term.
     """
-    scored = log_odds_dirichlet(term_counts(c, by=by, min_term_chars=min_term_chars), alpha0=alpha0)
+    counts = term_counts(c, by=by, min_term_chars=min_term_chars)
+    if counts["group"].nunique() < 2:
+        counts = counts.iloc[0:0]  # one group: nothing to contrast it with
+    scored = log_odds_dirichlet(counts, alpha0=alpha0)
     scored = scored[(scored["count"] >= min_count) & (scored.score > 0)]
     scored = scored.sort_values(["group", "score", "term"], ascending=[True, False, True], kind="stable")
     top = scored.groupby("group", sort=False).head(top_n).copy()
     top["rank"] = top.groupby("group").cumcount() + 1
     top = top.rename(columns={"group": by}).round({"score": 2, "log_odds": 4})
     cols = [by, "term", "score", "statistic", "log_odds", "count", "count_rest", "n_tokens", "n_tokens_rest", "rank"]
-    return top[cols].reset_index(drop=True)
+    out = top.reindex(columns=cols).reset_index(drop=True)
+    if by == "county":
+        known = by_county_key(c, c.documents[["doc_id"]]).groupby("county")["county_known"].first()
+        out["county_known"] = out["county"].map(known).astype("boolean").fillna(False).astype(bool)
+    return out

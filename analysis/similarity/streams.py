@@ -185,7 +185,7 @@ def corpus_streams(c, *, names: list[str] | None = None) -> list[Stream]:
     empty = pd.DataFrame({"start": [], "end": []})
     streams = []
     for doc in c.documents.itertuples(index=False):
-        source = c.source_text(doc.doc_id)
+        source = c.source_view(doc.doc_id)  # simplified one for one: traditional and simplified copies match
         tok = by_doc.get(doc.doc_id, empty)
         edges = np.zeros(len(source) + 1, dtype=np.int64)
         np.add.at(edges, tok.start.to_numpy(dtype=np.int64), 1)

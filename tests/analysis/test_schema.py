@@ -38,6 +38,8 @@ TABLES = (
     "coverage_validity_docs",
     "coverage_nmf",
     "coverage_nmf_summary",
+    "coverage_county_years",
+    "metric_series",
     "similarity",
     "reuse",
     "reuse_share",

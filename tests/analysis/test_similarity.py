@@ -147,4 +147,6 @@ def test_section_on_a_one_document_corpus(tmp_path):
     sec = similarity_section.section(corpus.load(tmp_path, cache=False))
     assert len(sec.tables["similarity"]) == 2  # the self pair, one per method
     assert sec.tables["reuse"].empty and sec.tables["reuse_share"].empty and sec.tables["alignment"].empty
-    assert sec.figures == {} and sec.findings == []
+    # issue 11: nothing to compare, and the section says so instead of drawing or finding nothing
+    assert all(not f.computed and f.key == "similarity_not_computed" for f in sec.findings) and sec.findings
+    assert len(sec.figures) == 4  # placeholders that state the reason

@@ -18,7 +18,8 @@ def test_corpus_is_frozen(seed_corpus):
 def test_docvars_say_where_they_came_from(seed_documents):
     guanxian = seed_documents.loc["guanxian-2023-report"]
     assert guanxian["county"] == "冠县" and guanxian["county_source"] == "manifest"
-    assert guanxian["province"] == "山东省" and guanxian["province_source"] == "gazetteer"
+    assert guanxian["province"] == "山东省" and guanxian["province_source"] == "counties.csv"
+    assert guanxian["adcode"] == "371525" and guanxian["adcode_source"] == "gazetteer"
     assert guanxian["prefecture"] == "聊城市" and guanxian["level"] == "county"
     assert guanxian["doc_number_source"] == ""  # the report has no 文号: unknown, not invented
     assert pd.isna(guanxian["doc_number"])

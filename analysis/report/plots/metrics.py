@@ -1,7 +1,8 @@
 """Figures of extracted metrics. Each function takes a finished table and draws; nothing is computed.
 
 The ``county`` columns are drawn as given (the section puts county or county_en there);
-'not reported' is written out on the chart, never left as an empty gap.
+'not reported' is written out on the chart, never left as an empty gap. An empty table (nothing
+stated in the corpus) gives a small figure with the title and 'not reported'.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import pandas as pd
 from matplotlib.colors import ListedColormap
 
 from analysis.report import style
+from analysis.report.plots.placeholder import not_computed
 
 TEXT = {
     "zh": {
@@ -53,6 +55,8 @@ def funnel_bars(funnel: pd.DataFrame, stage_labels: dict, *, lang: str = "zh"):
     t = TEXT[lang]
     counties = list(dict.fromkeys(funnel["county"]))
     stages = list(dict.fromkeys(funnel.sort_values("stage_order")["stage"]))
+    if not counties or not stages:
+        return not_computed(t["funnel"], t["not_reported"], lang=lang)
     fig, ax = plt.subplots(figsize=(2.0 + 1.6 * len(counties), 4.2))
     width = 0.8 / len(stages)
     for j, stage in enumerate(stages):
@@ -85,6 +89,8 @@ def targets_vs_actuals(table: pd.DataFrame, *, lang: str = "zh"):
     """Per county: target marker and actual marker of one rate (analysis.metrics.comparison.target_vs_actual)."""
     style.use_style()
     t = TEXT[lang]
+    if table.empty:
+        return not_computed(t["tva"], t["not_reported"], lang=lang)
     fig, ax = plt.subplots(figsize=(6.4, 1.2 + 0.6 * len(table)))
     for i, row in enumerate(table.itertuples(index=False)):
         for value, status, key, marker, colour in (
@@ -123,6 +129,8 @@ def commitments_bars(table: pd.DataFrame, labels: dict, *, lang: str = "zh"):
     """Horizontal bars of targets per 10,000 body characters (analysis.metrics.comparison.commitments)."""
     style.use_style()
     t = TEXT[lang]
+    if table.empty:
+        return not_computed(t["commit"], t["not_reported"], lang=lang)
     data = table.sort_values("targets_per_10k_chars")
     fig, ax = plt.subplots(figsize=(7.0, 1.0 + 0.5 * len(data)))
     y = np.arange(len(data))
@@ -149,6 +157,8 @@ def coverage_matrix(table: pd.DataFrame, *, lang: str = "zh"):
     t = TEXT[lang]
     counties = list(dict.fromkeys(table["county"]))
     labels = list(dict.fromkeys(table["label"]))
+    if not counties or not labels:
+        return not_computed(t["matrix"], t["not_reported"], lang=lang)
     code = {}
     for (county, label), group in table.groupby(["county", "label"], sort=False):
         status = dict(zip(group.kind, group.status))

@@ -10,27 +10,34 @@ from analysis.coverage.coding import (
     area_coverage,
     code_sentences,
     county_profiles,
+    county_year_profiles,
     coverage,
     default_coder,
     gaps,
     relative_emphasis,
 )
 from analysis.coverage.kwic import kwic
-from analysis.report.labels import check_lang, county_label, doc_labels, localise
+from analysis.groups import keyed
+from analysis.report.labels import check_lang, county_mark, doc_labels, doc_type_label, localise
 from analysis.report.plots import coverage as plots_coverage
-from analysis.report.section import Finding, Quote, Section
+from analysis.report.section import Finding, Quote, Section, not_computed
 
 NAME = "coverage"
+GAP_COLUMNS = ["county", "n_topics", "n_left_out", "left_out", "county_known"]
 
 
 def section(c, *, lang: str = "zh", coder: TopicCoder | None = None) -> Section:
     """Tables, figures and findings of the coverage analysis for the report.
 
     Tables: ``coverage`` (document × topic), ``coverage_areas`` (document × area),
-    ``coverage_profiles`` / ``coverage_topic_profiles`` (county × area / topic, pooled),
-    ``coverage_emphasis``, ``coverage_gaps``, ``coverage_gap_counts`` and the validity tables of
-    :func:`analysis.coverage.validity.validity_tables` (``coverage_validity`` with a ``macro`` row, …).
-    Figures: ``coverage_heatmap``, ``coverage_subtopics``, ``coverage_gaps``.
+    ``coverage_profiles`` / ``coverage_topic_profiles`` (county × area / topic, pooled, saying what
+    they pool), ``coverage_county_years`` (county × period × document type × area: the unit of
+    comparison, kept apart), ``coverage_emphasis``, ``coverage_gaps``, ``coverage_gap_counts`` and
+    the validity tables of :func:`analysis.coverage.validity.validity_tables` (``coverage_validity``
+    with a ``macro`` row, …). Figures: ``coverage_heatmap``, ``coverage_subtopics``,
+    ``coverage_gaps``. Counties are county keys (:mod:`analysis.groups`). What cannot be computed on
+    this corpus (too few documents, segments or counties) is said in a not-computed finding, and
+    its tables are empty with their columns.
     """
     check_lang(lang)
     coder = coder or default_coder()
@@ -43,12 +50,14 @@ def section(c, *, lang: str = "zh", coder: TopicCoder | None = None) -> Section:
         "coverage_areas": area_coverage(c, coder=coder, coded=coded),
         "coverage_profiles": profiles,
         "coverage_topic_profiles": topic_profiles,
+        "coverage_county_years": county_year_profiles(c, coder=coder, coded=coded),
         "coverage_emphasis": relative_emphasis(profiles),
         "coverage_gaps": gap_table,
         "coverage_gap_counts": _gap_counts(gap_table, lang),
         **validity.validity_tables(c, coder=coder),
     }
     findings = _findings(c, tables, coder)
+    findings += _notes(c, tables, coder)
     tables = localise(tables, lang)
     figures = {
         "coverage_heatmap": plots_coverage.coverage_heatmap(tables["coverage_profiles"], lang=lang),
@@ -59,37 +68,42 @@ def section(c, *, lang: str = "zh", coder: TopicCoder | None = None) -> Section:
 
 
 def _gap_counts(gap_table: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """county, n_topics, n_left_out, left_out (labels joined by '、')."""
+    """county, n_topics, n_left_out, left_out (labels joined by '、'), county_known.
+
+    One row per county of ``gap_table`` (county keys, so never a missing county), in table order.
+    """
     label = "label_en" if lang == "en" else "label_zh"
     sep = "; " if lang == "en" else "、"
-    g = gap_table.groupby("county", sort=False)
-    return pd.DataFrame(
-        {
-            "n_topics": g.size(),
-            "n_left_out": g["addressed"].agg(lambda s: int((~s).sum())),
-            "left_out": g.apply(lambda d: sep.join(d.loc[~d["addressed"], label]), include_groups=False),
-        }
-    ).reset_index()
+    rows = []
+    for county, group in gap_table.groupby("county", sort=False, dropna=False):
+        left = group.loc[~group["addressed"].astype(bool), label]
+        known = bool(group["county_known"].iloc[0]) if "county_known" in group else True
+        rows.append((county, len(group), len(left), sep.join(left), known))
+    return pd.DataFrame(rows, columns=GAP_COLUMNS).astype({"n_topics": int, "n_left_out": int, "county_known": bool})
+
+
+def _quote_for(c, coder: TopicCoder, area_id: str, doc_ids) -> tuple:
+    """The sentence with the most distinct cues of ``area_id``, first document that has one."""
+    for doc_id in doc_ids:
+        k = kwic(c, area_id, coder=coder, doc_id=doc_id)
+        if len(k):
+            ranked = k.groupby("sent_id", sort=False)["cue"].nunique().sort_values(ascending=False, kind="stable")
+            r = k[k["sent_id"] == ranked.index[0]].iloc[0]
+            return (Quote(r.doc_id, int(r.start), int(r.end), r.text),)
+    return ()
 
 
 def _findings(c, tables: dict, coder: TopicCoder) -> list:
-    def quote_for(area_id: str, doc_ids) -> tuple:
-        for doc_id in doc_ids:  # the sentence with the most distinct cues, first document that has one
-            k = kwic(c, area_id, coder=coder, doc_id=doc_id)
-            if len(k):
-                ranked = k.groupby("sent_id", sort=False)["cue"].nunique().sort_values(ascending=False, kind="stable")
-                r = k[k["sent_id"] == ranked.index[0]].iloc[0]
-                return (Quote(r.doc_id, int(r.start), int(r.end), r.text),)
-        return ()
-
     out = []
     zh_label, en_label = doc_labels(c.documents, lang="zh"), doc_labels(c.documents, lang="en")
     areas = tables["coverage_areas"]
     for area_id in ("justice", "society"):
         sub = areas[areas["area_id"] == area_id].sort_values("share_pct", ascending=False)
-        if sub.empty:
+        if sub["doc_id"].nunique() < 2:  # a spread needs two documents (said in _notes)
             continue
         hi, lo = sub.iloc[0], sub.iloc[-1]
+        if hi.share_pct == lo.share_pct:  # no spread to report (e.g. no document addresses the area)
+            continue
         out.append(
             Finding(
                 key=f"coverage_spread_{area_id}",
@@ -101,64 +115,181 @@ def _findings(c, tables: dict, coder: TopicCoder) -> list:
                     f"({hi.doc_id}) but {lo.share_pct:.1f}% of {en_label[lo.doc_id]} ({lo.doc_id}).",
                 },
                 numbers=(float(hi.share_pct), float(lo.share_pct)),
-                quotes=quote_for(area_id, [hi.doc_id]),
+                quotes=_quote_for(c, coder, area_id, [hi.doc_id]),
             )
         )
-    v = tables["coverage_validity"].set_index("area_id")
-    areas_only = v.drop(index="macro")
-    worst = areas_only["kappa"].idxmin()
-    m = v.loc["macro"]
-    weakest = areas_only.loc[worst]
-    out.append(
-        Finding(
-            key="coverage_validity",
-            table="coverage_validity",
-            text={
-                "zh": f"以文件自身标题为独立标签（{int(m.n_segments)}个段落），"
-                f"词典编码的宏平均kappa为{m.kappa:.3f}（精确率{m.precision:.3f}，召回率{m.recall:.3f}）；"
-                f"最低的领域是{weakest['label_zh']}（kappa {weakest['kappa']:.3f}）。",
-                "en": f"Against the documents' own headings ({int(m.n_segments)} segments) the dictionary coding "
-                f"reaches a macro-averaged kappa of {m.kappa:.3f} (precision {m.precision:.3f}, recall "
-                f"{m.recall:.3f}); the weakest area is {weakest['label_en']} (kappa {weakest['kappa']:.3f}).",
-            },
-            numbers=(
-                int(m.n_segments),
-                float(m.kappa),
-                float(m.precision),
-                float(m.recall),
-                float(areas_only.loc[worst, "kappa"]),
-            ),
+    out += _validity_finding(tables["coverage_validity"])
+    out += _emphasis_findings(c, tables["coverage_emphasis"], coder)
+    out += _pooling_finding(tables["coverage_profiles"])
+    nmf = tables["coverage_nmf_summary"].set_index("measure")["value"]
+    if len(nmf) and pd.notna(nmf.get("ami")):
+        out.append(
+            Finding(
+                key="coverage_nmf",
+                table="coverage_nmf_summary",
+                text={
+                    "zh": f"无监督NMF（{int(nmf['n_topics'])}个主题）与标题标签的调整互信息为{nmf['ami']:.3f}，"
+                    f"纯度为{nmf['purity']:.3f}。",
+                    "en": f"An unsupervised NMF ({int(nmf['n_topics'])} topics) agrees with the heading labels at "
+                    f"an adjusted mutual information of {nmf['ami']:.3f} and a purity of {nmf['purity']:.3f}.",
+                },
+                numbers=(int(nmf["n_topics"]), float(nmf["ami"]), float(nmf["purity"])),
+            )
         )
+    return out
+
+
+def _validity_finding(v: pd.DataFrame) -> list:
+    v = v.set_index("area_id")
+    if "macro" not in v.index:  # no labelled segment (said in _notes)
+        return []
+    m = v.loc["macro"]
+    kappas = v.drop(index="macro")["kappa"].dropna()
+    zh = (
+        f"以文件自身标题为独立标签（{int(m.n_segments)}个段落），"
+        f"词典编码的宏平均kappa为{m.kappa:.3f}（精确率{m.precision:.3f}，召回率{m.recall:.3f}）"
     )
-    emph = tables["coverage_emphasis"].sort_values("diff_pp", ascending=False).drop_duplicates("county")
+    en = (
+        f"Against the documents' own headings ({int(m.n_segments)} segments) the dictionary coding "
+        f"reaches a macro-averaged kappa of {m.kappa:.3f} (precision {m.precision:.3f}, recall "
+        f"{m.recall:.3f})"
+    )
+    numbers: tuple = (int(m.n_segments), float(m.kappa), float(m.precision), float(m.recall))
+    if len(kappas):
+        weakest = v.loc[kappas.idxmin()]
+        zh += f"；最低的领域是{weakest['label_zh']}（kappa {weakest['kappa']:.3f}）"
+        en += f"; the weakest area is {weakest['label_en']} (kappa {weakest['kappa']:.3f})"
+        numbers += (float(weakest["kappa"]),)
+    text = {"zh": zh + "。", "en": en + "."}
+    return [Finding(key="coverage_validity", table="coverage_validity", text=text, numbers=numbers)]
+
+
+def _emphasis_findings(c, emphasis: pd.DataFrame, coder: TopicCoder) -> list:
+    emph = emphasis.sort_values("diff_pp", ascending=False).drop_duplicates("county")
+    emph = emph[emph["diff_pp"] > 0]  # NaN (one county) or no area above the others: nothing stands out
+    kc = keyed(c)
+    out = []
     for r in emph.itertuples():
-        doc_ids = c.subset(county=r.county).doc_ids
+        doc_ids = kc.subset(county_key=r.county).doc_ids
+        known = bool(getattr(r, "county_known", True))
         out.append(
             Finding(
                 key=f"coverage_emphasis_{r.county}",
                 table="coverage_emphasis",
                 text={
-                    "zh": f"{r.county}相对其他县最突出的领域是{r.label_zh}：占正文{r.share_pct:.1f}%，"
-                    f"其他县平均{r.others_mean_pct:.1f}%（高{r.diff_pp:.1f}个百分点）。",
-                    "en": f"{county_label(r.county, 'en')} stands out most on {r.label_en}: {r.share_pct:.1f}% of "
-                    f"its body text against {r.others_mean_pct:.1f}% on average elsewhere (+{r.diff_pp:.1f} points).",
+                    "zh": f"{county_mark(r.county, known, 'zh')}相对其他县最突出的领域是{r.label_zh}：占正文"
+                    f"{r.share_pct:.1f}%，其他县平均{r.others_mean_pct:.1f}%（高{r.diff_pp:.1f}个百分点）。",
+                    "en": f"{county_mark(r.county, known, 'en')} stands out most on {r.label_en}: "
+                    f"{r.share_pct:.1f}% of its body text against {r.others_mean_pct:.1f}% on average elsewhere "
+                    f"(+{r.diff_pp:.1f} points).",
                 },
                 numbers=(float(r.share_pct), float(r.others_mean_pct), float(r.diff_pp)),
-                quotes=quote_for(r.area_id, doc_ids),
+                quotes=_quote_for(c, coder, r.area_id, doc_ids),
             )
         )
-    nmf = tables["coverage_nmf_summary"].set_index("measure")["value"]
-    out.append(
-        Finding(
-            key="coverage_nmf",
-            table="coverage_nmf_summary",
-            text={
-                "zh": f"无监督NMF（{int(nmf['n_topics'])}个主题）与标题标签的调整互信息为{nmf['ami']:.3f}，"
-                f"纯度为{nmf['purity']:.3f}。",
-                "en": f"An unsupervised NMF ({int(nmf['n_topics'])} topics) agrees with the heading labels at an "
-                f"adjusted mutual information of {nmf['ami']:.3f} and a purity of {nmf['purity']:.3f}.",
-            },
-            numbers=(int(nmf["n_topics"]), float(nmf["ami"]), float(nmf["purity"])),
-        )
-    )
     return out
+
+
+def _pooling_finding(profiles: pd.DataFrame) -> list:
+    """Say which county profiles pool documents of several types or periods (item 5)."""
+    per = profiles.drop_duplicates("county")
+    pooled = per[(per["n_docs"] > 1) & (per["doc_types"].str.contains(";") | per["periods"].str.contains(";"))]
+    if pooled.empty:
+        return []
+
+    def types(value: str, lang: str) -> str:
+        return ("、" if lang == "zh" else ", ").join(doc_type_label(t, lang) for t in value.split("; "))
+
+    zh = "；".join(
+        f"{county_mark(r.county, r.county_known, 'zh')}（{r.n_docs}份：{types(r.doc_types, 'zh')}；"
+        f"{r.periods.replace('; ', '、')}）"
+        for r in pooled.itertuples()
+    )
+    en = "; ".join(
+        f"{county_mark(r.county, r.county_known, 'en')} ({r.n_docs} documents: {types(r.doc_types, 'en')}; "
+        f"{r.periods.replace('; ', ', ')})"
+        for r in pooled.itertuples()
+    )
+    return [
+        Finding(
+            key="coverage_pooled_profiles",
+            table="coverage_profiles",
+            text={
+                "zh": f"以下各县的县级画像合并了不同类型或年度的文件：{zh}；"
+                "逐县、逐年、逐类型的画像见 coverage_county_years。",
+                "en": f"These county profiles pool documents of different types or years: {en}; the profile of "
+                "each county, period and document type is in coverage_county_years.",
+            },
+            numbers=tuple(int(n) for n in pooled["n_docs"]),
+        )
+    ]
+
+
+def _notes(c, tables: dict, coder: TopicCoder) -> list:
+    """Not-computed findings: what this corpus is too small for, and why."""
+    out = []
+    n_docs, n_counties = len(c.documents), tables["coverage_profiles"]["county"].nunique()
+    if n_docs < 2:
+        out.append(
+            not_computed(
+                "coverage_spread_not_computed",
+                "too_few_documents",
+                zh=f"未比较各文件的领域占比：需要至少2份文件，本语料只有{n_docs}份。",
+                en="Shares were not compared across documents: that needs at least 2 documents; "
+                f"this corpus has {n_docs}.",
+                numbers=(n_docs,),
+            )
+        )
+    if n_counties < 2:
+        out.append(
+            not_computed(
+                "coverage_emphasis_not_computed",
+                "too_few_counties",
+                zh=f"未计算各县的相对侧重：需要至少2个县，本语料只有{n_counties}个。",
+                en=f"Relative emphasis was not computed: it needs at least 2 counties; this corpus has {n_counties}.",
+                numbers=(n_counties,),
+            )
+        )
+    if tables["coverage_validity"].empty:
+        out.append(
+            not_computed(
+                "coverage_validity_not_computed",
+                "no_heading_labels",
+                zh="未检验编码效度：没有任何正文段落位于点明纲要领域的标题之下，缺少可对照的标签。",
+                en="The coding was not validated: no body segment sits under a heading that names an area of "
+                "the codebook, so there are no labels to check it against.",
+            )
+        )
+    out += _nmf_notes(c, tables, coder)
+    return out
+
+
+def _nmf_notes(c, tables: dict, coder: TopicCoder) -> list:
+    n_topics = len(coder.codebook.areas)
+    if tables["coverage_nmf_summary"].empty:
+        docs = validity.segment_tokens(c.body().tokens)
+        short = validity.nmf_shortfall(docs, n_topics=n_topics) or {"n_segments": len(docs), "n_terms": 0}
+        return [
+            not_computed(
+                "coverage_nmf_not_computed",
+                "too_few_segments",
+                zh=f"未做无监督NMF对照：{n_topics}个主题的NMF需要至少{n_topics}个含词语的正文段落和{n_topics}个"
+                f"出现在至少{validity.MIN_DF}个段落中的词；本语料有{short['n_segments']}个段落、{short['n_terms']}个这样的词。",
+                en=f"The unsupervised NMF comparison was not computed: NMF with {n_topics} topics needs at least "
+                f"{n_topics} body segments with terms and {n_topics} terms found in {validity.MIN_DF} or more "
+                f"segments; this corpus has {short['n_segments']} segments and {short['n_terms']} such terms.",
+                numbers=(n_topics, short["n_segments"], short["n_terms"]),
+            )
+        ]
+    nmf = tables["coverage_nmf_summary"].set_index("measure")["value"]
+    if pd.isna(nmf.get("ami")):
+        return [
+            not_computed(
+                "coverage_nmf_agreement_not_computed",
+                "no_heading_labels",
+                zh="NMF主题已拟合，但没有标题标签可与之对照，未计算调整互信息和纯度。",
+                en="The NMF topics were fitted, but there are no heading labels to compare them with; adjusted "
+                "mutual information and purity were not computed.",
+            )
+        ]
+    return []

@@ -10,6 +10,12 @@ Tables (column names fixed in both languages; county labels follow ``lang``):
   n_tokens_rest, rank (see :mod:`analysis.similarity.keyness`)
 * ``alignment``   — the 3 best unit pairs of every ordered document pair
   (see :func:`analysis.similarity.alignment.align`)
+
+"Cross-county" pairs (:func:`analysis.groups.cross_county`) are two different documents of
+different county keys: a document is never paired with itself, and two documents of unknown
+county are different counties only when their labels (place, title, file name) differ; such a
+pair is marked "county unknown" in the finding. With fewer than two documents, or no pair across
+counties, the section says so in a not-computed finding and draws a figure saying why.
 """
 
 from __future__ import annotations
@@ -17,14 +23,23 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from analysis.report.labels import check_lang, county_label, doc_labels, localise
+from analysis.groups import county_keys, cross_county
+from analysis.report.labels import LANGS, UNKNOWN_COUNTY, check_lang, county_mark, doc_labels, localise
 from analysis.report.plots import similarity as plots_similarity
-from analysis.report.section import Finding, Quote, Section
+from analysis.report.plots.placeholder import not_computed as placeholder
+from analysis.report.section import Finding, Quote, Section, not_computed
 from analysis.report.style import use_style
 from analysis.similarity import alignment, keyness, reuse
 from analysis.similarity import tfidf as similarity
 
 NAME = "similarity"
+# figure name -> key of its title in plots_similarity.TEXT
+FIGURES = {
+    "similarity_matrix_word": "tfidf_word",
+    "similarity_matrix_char": "tfidf_char",
+    "reuse_share": "reuse",
+    "keyness_terms": "keyness",
+}
 
 
 def section(
@@ -32,7 +47,6 @@ def section(
 ) -> Section:
     """Compute the similarity section: tables, figures and findings (see module docstring)."""
     check_lang(lang)
-    labels = doc_labels(c.documents, lang=lang)
     sim = similarity.similarity(c, ngram_range=ngram_range)
     sim["cosine"] = sim.cosine.round(3)
     passages, shares = reuse.reuse(c, k=k, min_len=min_len)
@@ -48,27 +62,76 @@ def section(
         "keyness": key,
         "alignment": alignment.best_pairs(al, n=3),
     }
-    county_of = c.docvar("county").to_dict()
+    labels = {lg: _marked(c, doc_labels(c.documents, lang=lg), lg) for lg in LANGS}
     findings = [
         f
         for f in (
-            _reuse_finding(c, tables, county_of, labels),
-            _similarity_finding(tables, county_of, labels),
-            _alignment_finding(c, tables, county_of, labels),
+            _reuse_finding(c, tables, labels),
+            _similarity_finding(c, tables, labels),
+            _alignment_finding(c, tables, labels),
             _keyness_finding(tables),
         )
         if f is not None
     ]
+    notes = _notes(c, tables)
     tables = localise(tables, lang)
-    figures = _figures(tables, sim, labels, lang)
-    return Section(name=NAME, tables=tables, figures=figures, findings=findings)
+    figures = _figures(tables, sim, doc_labels(c.documents, lang=lang), lang, notes)
+    return Section(name=NAME, tables=tables, figures=figures, findings=findings + notes)
 
 
-def _figures(tables: dict, sim: pd.DataFrame, labels: dict, lang: str) -> dict:
+def _marked(c, labels: dict, lang: str) -> dict:
+    """Document labels for findings: a document of unknown county says so."""
+    unknown = set(county_keys(c.documents).query("~county_known")["doc_id"])
+    mark = "（{}）" if lang == "zh" else " ({})"
+    return {d: label + (mark.format(UNKNOWN_COUNTY[lang]) if d in unknown else "") for d, label in labels.items()}
+
+
+def _notes(c, tables: dict) -> list:
+    """Not-computed findings: fewer than two documents, no pair across counties, no keyness."""
+    n_docs = len(c.documents)
+    if n_docs < 2:
+        return [
+            not_computed(
+                "similarity_not_computed",
+                "too_few_documents",
+                zh=f"未计算文件相似度、文本复用、条目对齐和特色词：需要至少2份文件，本语料只有{n_docs}份。",
+                en="Similarity, text reuse, alignment and keyness were not computed: they need at least 2 "
+                f"documents; this corpus has {n_docs}.",
+                numbers=(n_docs,),
+            )
+        ]
+    out = []
+    n_counties = county_keys(c.documents)["county_key"].nunique()
+    if n_counties < 2:
+        out.append(
+            not_computed(
+                "similarity_cross_county_not_computed",
+                "too_few_counties",
+                zh=f"未做跨县比较（相似度、复用、对齐、特色词）：本语料的{n_docs}份文件同属1个县。",
+                en=f"No cross-county comparison (similarity, reuse, alignment, keyness): the {n_docs} documents "
+                "of this corpus belong to one county.",
+                numbers=(n_docs,),
+            )
+        )
+    elif tables["keyness"].empty:
+        out.append(
+            not_computed(
+                "keyness_not_computed",
+                "too_few_terms",
+                zh=f"未列出特色词：没有任何词在某县出现至少{keyness.MIN_COUNT}次且比其他县更常见。",
+                en=f"No distinctive terms: no term occurs at least {keyness.MIN_COUNT} times in a county and more "
+                "often than elsewhere.",
+            )
+        )
+    return out
+
+
+def _figures(tables: dict, sim: pd.DataFrame, labels: dict, lang: str, notes: list) -> dict:
     use_style()
+    if sim.doc_a.nunique() < 2:  # nothing to cluster or compare: each figure says why
+        note = notes[0].text[lang] if notes else ""
+        return {name: placeholder(plots_similarity.TEXT[lang][key], note, lang=lang) for name, key in FIGURES.items()}
     figures: dict = {}
-    if sim.doc_a.nunique() < 2:  # nothing to cluster or compare
-        return figures
     links = {}
     for method, name in (("tfidf_word", "similarity_matrix_word"), ("tfidf_char", "similarity_matrix_char")):
         links[method] = similarity.linkage_table(sim, method)
@@ -79,16 +142,26 @@ def _figures(tables: dict, sim: pd.DataFrame, labels: dict, lang: str) -> dict:
     figures["reuse_share"] = plots_similarity.reuse_heatmap(
         tables["reuse_share"], labels=labels, order=order, lang=lang
     )
-    figures["keyness_terms"] = plots_similarity.keyness_bars(tables["keyness"], lang=lang)
+    if tables["keyness"].empty:
+        note = next((n.text[lang] for n in notes if n.key.startswith(("keyness", "similarity_cross"))), "")
+        figures["keyness_terms"] = placeholder(plots_similarity.TEXT[lang]["keyness"], note, lang=lang)
+    else:
+        figures["keyness_terms"] = plots_similarity.keyness_bars(tables["keyness"], lang=lang)
     return figures
 
 
-def _cross_county(table: pd.DataFrame, county_of: dict) -> pd.DataFrame:
-    return table[table.doc_a.map(county_of) != table.doc_b.map(county_of)]
+def _cross_county(table: pd.DataFrame, c) -> pd.DataFrame:
+    """Pairs of two different documents of different counties (never a document with itself)."""
+    return cross_county(table, c)
 
 
-def _reuse_finding(c, tables: dict, county_of: dict, labels: dict) -> Finding | None:
-    shares = _cross_county(tables["reuse_share"], county_of)
+def _pair(labels: dict, row) -> tuple:
+    """((zh label a, zh label b), (en label a, en label b)) of a pair row."""
+    return tuple((labels[lg][row.doc_a], labels[lg][row.doc_b]) for lg in LANGS)
+
+
+def _reuse_finding(c, tables: dict, labels: dict) -> Finding | None:
+    shares = _cross_county(tables["reuse_share"], c)
     if shares.empty or shares.share_pct.max() <= 0:
         return None
     top = shares.loc[shares.share_pct.idxmax()]
@@ -103,29 +176,29 @@ def _reuse_finding(c, tables: dict, county_of: dict, labels: dict) -> Finding | 
         Quote(longest.doc_a, int(longest.start_a), int(longest.end_a), longest.text),
         Quote(longest.doc_b, int(longest.start_b), int(longest.end_b), longest.text_b),
     )
-    a, b = labels[top.doc_a], labels[top.doc_b]
+    (a, b), (a_en, b_en) = _pair(labels, top)
     text = {
         "zh": f"跨县文本复用最多的是{a}：其 {top.share_pct}% 的字数落在与{b}共享的段落中（反向为 {back}%）；"
         f"下引最长的共享段落。",
-        "en": f"The strongest cross-county text reuse: {top.share_pct}% of {a} lies in passages shared with {b} "
+        "en": f"The strongest cross-county text reuse: {top.share_pct}% of {a_en} lies in passages shared with {b_en} "
         f"({back}% the other way); the longest shared passage is quoted.",
     }
     return Finding("reuse_top_pair", text, "reuse_share", (float(top.share_pct), float(back)), quotes)
 
 
-def _similarity_finding(tables: dict, county_of: dict, labels: dict) -> Finding | None:
-    sim = _cross_county(tables["similarity"], county_of)
+def _similarity_finding(c, tables: dict, labels: dict) -> Finding | None:
+    sim = _cross_county(tables["similarity"], c)
     word = sim[sim.method == "tfidf_word"]
     if word.empty:
         return None
     top = word.loc[word.cosine.idxmax()]
     char = sim[(sim.method == "tfidf_char") & (sim.doc_a == top.doc_a) & (sim.doc_b == top.doc_b)].cosine
     char_value = float(char.iloc[0]) if len(char) else float("nan")
-    a, b = labels[top.doc_a], labels[top.doc_b]
+    (a, b), (a_en, b_en) = _pair(labels, top)
     text = {
         "zh": f"跨县整体最相似的两份文件是{a}与{b}（词语 TF-IDF 余弦 {top.cosine}，字符 n-gram 余弦 {char_value}）；"
         f"整篇文件的相似度主要由共同的公文用语决定。",
-        "en": f"The most similar documents from different counties are {a} and {b} (word TF-IDF cosine "
+        "en": f"The most similar documents from different counties are {a_en} and {b_en} (word TF-IDF cosine "
         f"{top.cosine}, character n-gram cosine {char_value}); whole-document similarity is dominated by "
         f"shared official vocabulary.",
     }
@@ -141,17 +214,17 @@ def _heading_quote(c, unit_id: str) -> Quote | None:
     return Quote(seg.doc_id, start, end, c.source_text(seg.doc_id)[start:end])
 
 
-def _alignment_finding(c, tables: dict, county_of: dict, labels: dict) -> Finding | None:
-    al = _cross_county(tables["alignment"], county_of)
+def _alignment_finding(c, tables: dict, labels: dict) -> Finding | None:
+    al = _cross_county(tables["alignment"], c)
     al = al[(al.heading_a != "") & (al.heading_b != "")]
     if al.empty:
         return None
     top = al.loc[al.cosine.idxmax()]
     quotes = tuple(q for q in (_heading_quote(c, top.unit_a), _heading_quote(c, top.unit_b)) if q)
-    a, b = labels[top.doc_a], labels[top.doc_b]
+    (a, b), (a_en, b_en) = _pair(labels, top)
     text = {
         "zh": f"跨县最匹配的任务条目：{a}的“{top.heading_a}”与{b}的“{top.heading_b}”（余弦 {top.cosine}）。",
-        "en": f"Best-matching task units across counties: “{top.heading_a}” in {a} and “{top.heading_b}” in {b} "
+        "en": f"Best-matching task units across counties: “{top.heading_a}” in {a_en} and “{top.heading_b}” in {b_en} "
         f"(cosine {top.cosine}).",
     }
     return Finding("alignment_top_pair", text, "alignment", (float(top.cosine),), quotes)
@@ -162,8 +235,13 @@ def _keyness_finding(tables: dict) -> Finding | None:
     if key.empty:
         return None
     tops = key[key["rank"] == 1]
-    parts_zh = "；".join(f"{r.county}：{r.term}（z = {r.score}）" for r in tops.itertuples())
-    parts_en = "; ".join(f"{county_label(r.county, 'en')}: {r.term} (z = {r.score})" for r in tops.itertuples())
+    known = tops["county_known"] if "county_known" in tops else pd.Series(True, index=tops.index)
+    parts_zh = "；".join(
+        f"{county_mark(r.county, bool(k), 'zh')}：{r.term}（z = {r.score}）" for r, k in zip(tops.itertuples(), known)
+    )
+    parts_en = "; ".join(
+        f"{county_mark(r.county, bool(k), 'en')}: {r.term} (z = {r.score})" for r, k in zip(tops.itertuples(), known)
+    )
     text = {
         "zh": f"各县最具特色的词（加权对数优势比，信息性狄利克雷先验）：{parts_zh}。",
         "en": f"Most distinctive term of each county (weighted log-odds, informative Dirichlet prior): {parts_en}.",
