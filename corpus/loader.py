@@ -62,6 +62,14 @@ def _code_version() -> str:
 CODE_VERSION = _code_version()
 PARALLEL_THRESHOLD = 8
 TABLES = ("documents", "segments", "responsibilities", "sentences", "tokens")
+EMPTY_COLUMNS = {
+    "documents": ["doc_id", *metadata.SUMMARY_COLUMNS[1:], "county_en", "sha256", "start", "end"],
+    "segments": ["doc_id", "seg_id", "parent", "level", "kind", "number", "heading", "text", "start", "end",
+                 "heading_start", "heading_end", "n_chars", "order", "in_body"],
+    "responsibilities": ["doc_id", "seg_id", "role", "name", "kind", "start", "end", "clause"],
+    "sentences": ["doc_id", "seg_id", "sent_id", "text", "start", "end"],
+    "tokens": ["doc_id", "seg_id", "sent_id", "token", "start", "end", "is_stop"],
+}  # fmt: skip
 IGNORED = {MANIFEST_NAME, "README.md", ".gitkeep"}
 
 
@@ -260,6 +268,9 @@ def _assemble(files, results, problems, folder, tokenizer):
         for name in TABLES:
             frames[name].append(tables[name])
     out = {name: (pd.concat(frames[name], ignore_index=True) if frames[name] else pd.DataFrame()) for name in TABLES}
+    for name, columns in EMPTY_COLUMNS.items():  # an empty table still has its columns
+        if out[name].empty and not len(out[name].columns):
+            out[name] = pd.DataFrame(columns=columns)
     problem_frame = pd.DataFrame(problems, columns=["file", "problem"])
     return out, texts, problem_frame, tokenizer
 
