@@ -7,6 +7,7 @@
     an.coverage(c)              # document × topic shares of body text
     an.similarity(c)            # TF-IDF cosine, sparse top-k
     an.metrics(c)               # every figure with its quote and offsets
+    an.metrics_panel(c)         # county × year panel (wide=True: one row per county × year)
     an.report(c, out="figures") # tables, figures, findings.md, run.json
 
 Subpackages answer one question each: ``analysis.coverage``, ``analysis.similarity``,
@@ -22,6 +23,7 @@ from analysis.api import (
     keyness,
     kwic,
     metrics,
+    metrics_panel,
     report,
     reuse,
     similarity,
@@ -39,6 +41,7 @@ __all__ = [
     "keyness",
     "kwic",
     "metrics",
+    "metrics_panel",
     "report",
     "reuse",
     "similarity",

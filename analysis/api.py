@@ -22,7 +22,7 @@ from analysis.coverage import coding
 from analysis.coverage.coder import TopicCoder
 from analysis.coverage.kwic import kwic as _kwic
 from analysis.coverage.validity import validity_tables
-from analysis.metrics import comparison
+from analysis.metrics import comparison, panel
 from analysis.metrics.extraction import MetricExtractor
 from analysis.similarity import alignment, tfidf
 from analysis.similarity import keyness as _keyness
@@ -195,6 +195,44 @@ def compare_metrics(
     rows = metrics(c, extractor=extractor) if rows is None else rows
     units = groups.counties(c)["county"].tolist()
     return comparison.comparison(groups.by_county_key(c, rows), units, defs=extractor.defs, lang=lang)
+
+
+def metrics_panel(
+    c: corpus.Corpus,
+    rows: pd.DataFrame | None = None,
+    *,
+    wide: bool = False,
+    kind: str = "actual",
+    extractor: MetricExtractor | None = None,
+) -> pd.DataFrame:
+    """The county × year panel of stated figures, long (default) or wide (one row per county × year).
+
+    Counties are county keys (:mod:`analysis.groups`); province and adcode are the documents'
+    docvars. See :mod:`analysis.metrics.panel` for how restated figures are resolved.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame, optional
+        :func:`metrics` output, if already computed.
+    wide : bool, keyword-only
+        False: every figure, both kinds, flagged ones marked ``usable`` False. True: one row per
+        county × year and one column per metric, usable values of ``kind`` only.
+    kind : {'actual', 'target'}, keyword-only
+        The kind the wide table shows (actuals by default; ignored by the long table).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Long: county, county_known, province, adcode, year, period, metric, value, value_max, unit,
+        kind, comparator, doc_id, quote, start, end, flags, usable (and partial_year, subject_source
+        when the metrics table has them). Wide: county, county_known, province, adcode, year,
+        doc_ids, metrics_conflicting, metrics_flagged, then ``<metric>``, ``<metric>_doc``,
+        ``<metric>_n`` per metric (names of at most 32 characters, :func:`panel.short_name`).
+    """
+    extractor = extractor or MetricExtractor.from_file()
+    rows = metrics(c, extractor=extractor) if rows is None else rows
+    long = panel.long_panel(c, rows)
+    return panel.wide_panel(c, long, kind=kind, defs=extractor.defs) if wide else long
 
 
 def report(c: corpus.Corpus | str | Path | None = None, *, out: str | Path | None = None, lang: str = "zh") -> dict:

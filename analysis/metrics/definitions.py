@@ -31,6 +31,9 @@ _KNOWN_FIELDS = set(_REQUIRED_FIELDS) | {
     "part_of",
     "exclusive",
     "bounds",
+    "change_of",
+    "change_cues",
+    "carry_over",
 }
 
 
@@ -57,6 +60,9 @@ class MetricDef:
     part_of: str | None = None
     exclusive: bool = False
     bounds: tuple | None = None
+    change_of: str | None = None
+    change_cues: tuple = ()
+    carry_over: bool = False
 
     def label(self, lang: str = "zh") -> str:
         """The label in ``lang`` ('zh' or 'en')."""
@@ -162,7 +168,8 @@ def _metric(entry, index, subjects, path) -> MetricDef:
     if not isinstance(entry, dict):
         raise MetricDefinitionError(f"{where}: expected a mapping, got {entry!r}")
     where = f"{path}: metric {entry.get('id', '#' + str(index + 1))!r}"
-    missing = [f for f in _REQUIRED_FIELDS if not entry.get(f)]
+    optional = {"cues"} if entry.get("change_of") and entry.get("change_cues") else set()
+    missing = [f for f in _REQUIRED_FIELDS if not entry.get(f) and f not in optional]
     if missing:
         raise MetricDefinitionError(f"{where}: missing required field(s) {', '.join(missing)}")
     unknown = sorted(set(entry) - _KNOWN_FIELDS)
@@ -172,7 +179,7 @@ def _metric(entry, index, subjects, path) -> MetricDef:
         )
     if not _ID.match(str(entry["id"])):
         raise MetricDefinitionError(f"{where}: id must be snake_case ASCII, got {entry['id']!r}")
-    for field in ("cues", "exclude", "qualitative", "units"):
+    for field in ("cues", "exclude", "qualitative", "units", "change_cues"):
         if field in entry and not _is_phrase_list(entry[field]):
             raise MetricDefinitionError(f"{where}: {field!r} must be a list of phrases, got {entry[field]!r}")
     kind_hint = entry.get("kind_hint", "both")
@@ -198,7 +205,7 @@ def _metric(entry, index, subjects, path) -> MetricDef:
         units=tuple(entry.get("units") or [str(entry["unit"])]),
         kind_hint=kind_hint,
         subject=subject,
-        cues=tuple(entry["cues"]),
+        cues=tuple(entry.get("cues") or ()),
         exclude=tuple(entry.get("exclude") or ()),
         qualitative=tuple(entry.get("qualitative") or ()),
         sign_positive=tuple(sign.get("positive") or ()),
@@ -206,6 +213,9 @@ def _metric(entry, index, subjects, path) -> MetricDef:
         part_of=entry.get("part_of"),
         exclusive=_flag(entry.get("exclusive", False), "exclusive", where),
         bounds=_bounds(entry.get("bounds"), where),
+        change_of=entry.get("change_of"),
+        change_cues=tuple(entry.get("change_cues") or ()),
+        carry_over=_flag(entry.get("carry_over", False), "carry_over", where),
     )
 
 
@@ -236,6 +246,8 @@ def _check_ids(metrics, required: tuple, funnel: tuple, path) -> None:
     for m in metrics:
         if m.part_of is not None and m.part_of not in ids:
             raise MetricDefinitionError(f"{path}: metric {m.id!r}: part_of {m.part_of!r} is not a metric id")
+        if m.change_of is not None and m.change_of not in ids:
+            raise MetricDefinitionError(f"{path}: metric {m.id!r}: change_of {m.change_of!r} is not a metric id")
     missing = [i for i in required if i not in ids]
     if missing:
         raise MetricDefinitionError(f"{path}: required metric id(s) missing: {', '.join(missing)}")

@@ -4,9 +4,11 @@ Works on ``corpus.sentences`` and reads each sentence's VERBATIM source span
 (``c.source_text(doc_id)[start:end]``), so every row's quote is exactly the source at its
 offsets. Within a sentence: whitespace and markdown ``*``/``#`` are skipped (a number or cue
 broken by a PDF line break is still found), the sentence is cut into clauses at ，,；;。：
-(not at a comma between digits), and each clause inherits the subjects (行政复议, 信访 …)
-of the previous clause when it names none — so lists such as
-``接收行政复议申请91件,受理73件,不予受理6件`` carry their subject to every item.
+(not at a comma between digits), and a clause naming no subject (行政复议, 信访 …) binds to
+the one named earlier in its segment — previous clauses and sentences — else to one in the
+segment's heading chain (``subject_source``: clause / context / heading) — so lists such as
+``接收行政复议申请91件,受理73件,不予受理6件`` carry their subject to every item. No subject in
+reach: the number is unclassified.
 
 A quantity becomes a metric row when its unit is one the definition accepts, the clause's
 subject matches, and a cue phrase sits near it (between the previous number and this one,
@@ -14,10 +16,14 @@ or right after it up to the next 、 or number). Counts take the single nearest 
 may belong to several metrics listed together (报备率、及时率、备案审查率达到100%). A number
 that matches no definition is kept in the ``unclassified`` table, never forced into a metric.
 
-Kind: reports state actuals, plans/schemes/assessments targets; a clause's own cues override
+Kind: reports state actuals, plans/schemes/assessments targets, other documents (news, 经验材料)
+as their clauses say; a clause's own cues override
 (力争/确保/年底前 in a report -> target, flagged 'target_stated_as_actual'; 同比/累计/已 in a plan
 -> actual, flagged 'actual_in_plan'). Year: the nearest ``YYYY年`` before the number in the
 sentence (``2022年的632人`` binds 2022 to that number only), else the document's last year.
+Part of a year (1-6月, 上半年, 截至9月底) in the sentence or earlier in the segment sets
+``period_months`` and the flag 'partial_year'. A percentage right after a count may be that
+count's change or share (``change_of``: 来信19件次,同比下降29.63%).
 
 Cost: linear in the number of sentences × metric definitions; documents are independent.
 """
@@ -32,6 +38,8 @@ import pandas as pd
 from analysis.metrics import numbers
 from analysis.metrics.definitions import MetricDefs, load_metric_defs
 from analysis.metrics.flags import validate
+from analysis.metrics.matching import mask, match, region
+from analysis.metrics.timing import period_for, periods_in, year_for, years_in
 
 METRIC_COLUMNS = [
     "doc_id",
@@ -48,6 +56,8 @@ METRIC_COLUMNS = [
     "end",
     "flags",
 ]
+# How the row was read (issue 12); kept apart so tables built from METRIC_COLUMNS stay valid.
+PROVENANCE_COLUMNS = ["subject_source", "period_months"]
 UNCLASSIFIED_COLUMNS = [
     "doc_id",
     "county",
@@ -63,7 +73,6 @@ UNCLASSIFIED_COLUMNS = [
     "end",
 ]
 SKIPPED = " \t\r\n\u3000*#"
-_YEAR = re.compile(r"((?:19|20)\d{2})(?:[—–\-~～至到]((?:19|20)\d{2}))?年(的)?")
 _CHANGE_TO = re.compile(r"(?:增加|增长|提高|提升|上升|下降|减少|降低|降|升|增)(?:至|到)")
 _CLAUSE_SPLIT = re.compile(r"[，；;。：:！？!?]|(?<!\d),|,(?!\d{3})")
 
@@ -81,12 +90,15 @@ class MetricExtractor:
     defs : MetricDefs
     cue_patterns_ : dict
         metric id -> compiled cue patterns, in the definition's order.
+    change_patterns_ : dict
+        metric id -> compiled ``change_cues`` (used only right after the count it changes).
     """
 
     def __init__(self, defs: MetricDefs) -> None:
         self.defs = defs
         self.by_id_ = defs.by_id()
         self.cue_patterns_ = {m.id: tuple(re.compile(re.escape(cue)) for cue in m.cues) for m in defs.metrics}
+        self.change_patterns_ = {m.id: tuple(re.compile(re.escape(cue)) for cue in m.change_cues) for m in defs.metrics}
 
     @classmethod
     def from_file(cls, path: str | Path | None = None) -> MetricExtractor:
@@ -106,12 +118,18 @@ class MetricExtractor:
             else NaN), unit, kind ('actual'|'target'), comparator ('=', '>=', '<=', '>', '<',
             '~', 'range'), quote, start, end (offsets into ``c.source_text(doc_id)``; the quote
             equals that slice), flags (';'-joined: derived, rate_over_100, out_of_bounds,
-            part_exceeds_total, parts_sum_exceeds_total, target_stated_as_actual, actual_in_plan).
+            part_exceeds_total, parts_sum_exceeds_total, target_stated_as_actual, actual_in_plan,
+            partial_year, carry_over_possible), subject_source (where the metric's subject was
+            named: 'clause', 'context' — earlier in the segment — or 'heading' — the segment's
+            heading chain; empty for metrics without a subject), period_months (the part of the
+            year covered when the text states one: '2024-01..06' for 1-6月/上半年, '..2025-07' for
+            截至7月底; empty for the whole year; partial years are flagged 'partial_year').
             unclassified: doc_id, county, year, value, value_max, unit, kind, comparator,
             number_text (the number as written), quote, start, end.
         """
         rows, loose = [], []
         docs = c.documents.set_index("doc_id")
+        headings = _heading_subjects(c.segments, self.defs)
         for doc_id, sents in c.body().sentences.groupby("doc_id", sort=False):
             doc = docs.loc[doc_id]
             source, view = c.source_text(doc_id), c.source_view(doc_id)
@@ -121,11 +139,17 @@ class MetricExtractor:
                 "doc_type": _docvar(doc, "doc_type"),
                 "doc_year": _doc_year(doc),
             }
-            for sent in sents.itertuples(index=False):
-                r, u = self.extract_sentence(source, int(sent.start), int(sent.end), view=view, **context)
-                rows += r
-                loose += u
-        metrics = pd.DataFrame(rows, columns=METRIC_COLUMNS)
+            for seg_id, seg in sents.groupby("seg_id", sort=False):
+                named: frozenset = frozenset()  # subjects named earlier in the segment
+                period = None  # part of the year stated earlier in the segment
+                for sent in seg.itertuples(index=False):
+                    r, u, (named, period) = _extract_sentence(
+                        self, source, int(sent.start), int(sent.end), view=view, context_subjects=named,
+                        heading_subjects=headings.get(seg_id, frozenset()), context_period=period, **context,
+                    )  # fmt: skip
+                    rows += r
+                    loose += u
+        metrics = pd.DataFrame(rows, columns=METRIC_COLUMNS + PROVENANCE_COLUMNS)
         metrics = validate(metrics, self.defs)
         return metrics, pd.DataFrame(loose, columns=UNCLASSIFIED_COLUMNS)
 
@@ -140,16 +164,23 @@ class MetricExtractor:
         doc_type: str | None,
         doc_year: int | None,
         view: str | None = None,
+        context_subjects: frozenset = frozenset(),
+        heading_subjects: frozenset = frozenset(),
     ):
         """Metric rows and unclassified rows (lists of dicts) of the sentence ``source[start:end]``.
+
+        ``context_subjects`` are the subjects named earlier in the sentence's segment and
+        ``heading_subjects`` those of its heading chain: a clause naming no subject binds to the
+        former, else the latter.
 
         ``view`` is the text matched (``Corpus.source_view``: traditional characters simplified one
         for one, same offsets); quotes are always sliced from ``source``.
         """
-        return _extract_sentence(
+        rows, loose, _ = _extract_sentence(
             self, source, start, end, doc_id=doc_id, county=county, doc_type=doc_type, doc_year=doc_year,
-            view=view,
+            view=view, context_subjects=context_subjects, heading_subjects=heading_subjects,
         )  # fmt: skip
+        return rows, loose
 
 
 def extract(c, *, extractor: MetricExtractor | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -198,16 +229,23 @@ def _extract_sentence(
     doc_type: str | None,
     doc_year: int | None,
     view: str | None = None,
+    context_subjects: frozenset = frozenset(),
+    heading_subjects: frozenset = frozenset(),
+    context_period: tuple | None = None,
 ):
+    """Rows, unclassified rows and (subjects, period) in force at the sentence's end."""
     defs = ex.defs
     text, index = compact((source if view is None else view)[start:end])
-    years = _years(text)
-    rows, loose, carried, origin = [], [], set(), 0
+    years = years_in(text)
+    periods = periods_in(text)
+    rows, loose, origin = [], [], 0
+    carried, how = (set(context_subjects), "context") if context_subjects else (set(heading_subjects), "heading")
+    counted: set[str] = set()  # metrics of the latest count matched in the sentence (for 同比 changes)
     for a, b in clauses(text):
         clause = text[a:b]
         own = {s for s, cues in defs.subjects.items() if any(cue in clause for cue in cues)}
         if own:
-            carried, origin = own, a
+            carried, origin, how = own, a, "clause"
         ctx = {
             "doc_id": doc_id,
             "county": county,
@@ -215,8 +253,11 @@ def _extract_sentence(
             "doc_year": doc_year,
             "defs": defs,
             "years": years,
+            "periods": periods,
+            "context_period": context_period,
             "clause_start": a,
-            "subject_start": origin if carried else a,
+            "subject_start": origin if how == "clause" else a,
+            "subject_source": "clause" if own else ("heading" if how == "heading" else "context"),
             "clause_end": b,
             "src": (source, start, index),
         }
@@ -224,7 +265,7 @@ def _extract_sentence(
         matched: set[int] = set()
         previous: list = []
         for i, q in enumerate(quantities):
-            found = _match(clause, q, _region(clause, quantities, i), carried, ex)
+            found = match(clause, q, region(clause, quantities, i), carried, ex, counted=counted)
             if (
                 not found
                 and i > 0
@@ -235,95 +276,38 @@ def _extract_sentence(
             for metric, sign in found:
                 rows.append(_row(ctx, clause, q, metric, sign))
                 matched.add(i)
+            if found and q.unit != "%":  # 来访95件127人次: adjacent counts are one statement
+                adjacent = i > 0 and not clause[quantities[i - 1].end : q.start]
+                counted = {m.id for m, _ in found} | (counted if adjacent else set())
             previous = found
         rows += _qualitative(ctx, clause, carried, defs, {r["metric"] for r in rows if r["_clause"] == a})
         loose += [_loose(ctx, clause, q) for i, q in enumerate(quantities) if i not in matched]
     for r in rows:
         del r["_clause"]
-    return rows, loose
+    named = frozenset(carried) if how != "heading" else frozenset(context_subjects)
+    return rows, loose, (named, periods[-1][1] if periods else context_period)
 
 
-def _years(text: str) -> list[tuple[int, int, bool]]:
-    quoted = numbers.quoted_spans(text)
-    out = []
-    for m in _YEAR.finditer(text):
-        if not any(qa < m.start() < qb for qa, qb in quoted):
-            out.append((m.end(), int(m.group(2) or m.group(1)), bool(m.group(3))))
+def _heading_subjects(segments: pd.DataFrame, defs: MetricDefs) -> dict:
+    """seg_id -> subjects named in the segment's heading or its ancestors' headings."""
+    parent = dict(zip(segments.seg_id, segments.parent))
+    heading = dict(zip(segments.seg_id, segments.heading))
+    out = {}
+    for seg_id in segments.seg_id:
+        chain, node, seen = [], seg_id, set()
+        while isinstance(node, str) and node in heading and node not in seen:
+            seen.add(node)
+            chain.append(str(heading[node] or ""))
+            node = parent.get(node)
+        text = "".join(h for h in chain if h != "nan")
+        out[seg_id] = frozenset(s for s, cues in defs.subjects.items() if any(cue in text for cue in cues))
     return out
-
-
-def _year_for(ctx, abs_pos: int) -> int | None:
-    """Nearest year before ``abs_pos``; a '年的' year binds only to the number right after it."""
-    best = None
-    for end, year, attributive in ctx["years"]:
-        if end > abs_pos:
-            break
-        if attributive and end != abs_pos:
-            continue
-        best = year
-    return best if best is not None else ctx["doc_year"]
-
-
-def _region(clause: str, quantities, i: int) -> tuple[int, int]:
-    """Where a cue for quantity ``i`` may sit: previous number .. next number or 、."""
-    q = quantities[i]
-    left = quantities[i - 1].end if i > 0 else 0
-    right = quantities[i + 1].start if i + 1 < len(quantities) else len(clause)
-    stop = clause.find("、", q.end, right)
-    return left, stop if stop >= 0 else right
-
-
-def _mask(text: str, phrases) -> str:
-    for phrase in phrases:
-        text = text.replace(phrase, "\0" * len(phrase))
-    return text
-
-
-def _match(clause, q, region, subjects, ex: MetricExtractor):
-    """(metric, sign) pairs for quantity ``q``: one for a count, all listed for a rate."""
-    left, right = region
-    found = []
-    for m in ex.defs.metrics:
-        if q.unit not in m.units or (m.subject is not None and m.subject not in subjects):
-            continue
-        masked = _mask(clause, m.exclude)
-        spans = [
-            (p.start(), p.end())
-            for pattern in ex.cue_patterns_[m.id]
-            for p in pattern.finditer(masked)
-            if left <= p.start() and p.end() <= right
-        ]
-        sign = _sign(m, clause[left : q.start])
-        if spans and sign is not None:
-            found.append((m, min(spans, key=lambda s: _distance(s, q)), sign))
-    # A cue inside a longer matched cue (出庭 in 出庭应诉率) yields to the longer one.
-    found = [
-        (m, s, g)
-        for m, s, g in found
-        if not any(o is not m and o_s[0] <= s[0] and s[1] <= o_s[1] and o_s != s for o, o_s, _ in found)
-    ]
-    if q.unit != "%" and len(found) > 1:
-        found = [min(found, key=lambda f: _distance(f[1], q))]
-    return [(m, g) for m, _, g in found]
-
-
-def _distance(span, q) -> int:
-    return q.start - span[1] if span[1] <= q.start else (span[0] - q.end) + 2
-
-
-def _sign(metric, before: str) -> int | None:
-    """+1/-1 for change metrics (None when no direction is written); +1 otherwise."""
-    if not (metric.sign_positive or metric.sign_negative):
-        return 1
-    hits = [(before.rfind(p), 1) for p in metric.sign_positive] + [(before.rfind(p), -1) for p in metric.sign_negative]
-    hits = [h for h in hits if h[0] >= 0]
-    return max(hits)[1] if hits else None
 
 
 def _kind(ctx, clause: str) -> tuple[str, str]:
     """(kind, flag) from the document type and the clause's own tense/modal cues."""
     has_target = any(cue in clause for cue in ctx["defs"].target_cues)
-    if ctx["doc_type"] is None:  # unknown genre: the clause alone decides
+    if ctx["doc_type"] in (None, "other"):  # unknown or mixed genre: the clause alone decides
         return ("target", "") if has_target else ("actual", "")
     if ctx["doc_type"] == "report":
         return ("target", "target_stated_as_actual") if has_target else ("actual", "")
@@ -345,11 +329,13 @@ def _row(ctx, clause, q, m, sign: int) -> dict:
     comparator = ("=" if kind == "actual" else ">=") if q.comparator == "reach" else q.comparator
     first = ctx["subject_start"] if m.subject is not None else a
     start, end, quote = _quote(ctx, first, ctx["clause_end"])
-    flags = [f for f in (flag, "derived" if q.numeral == "derived" else "") if f]
+    year = year_for(ctx, a + q.start)
+    period, partial = period_for(ctx, a + q.start, year)
+    flags = [f for f in (flag, "derived" if q.numeral == "derived" else "", "partial_year" if partial else "") if f]
     return {
         "doc_id": ctx["doc_id"],
         "county": ctx["county"],
-        "year": _year_for(ctx, a + q.start),
+        "year": year,
         "metric": m.id,
         "value": q.value * sign,
         "value_max": q.value_max,
@@ -360,6 +346,8 @@ def _row(ctx, clause, q, m, sign: int) -> dict:
         "start": start,
         "end": end,
         "flags": ";".join(flags),
+        "subject_source": ctx["subject_source"] if m.subject is not None else "",
+        "period_months": period,
         "_clause": a,
     }
 
@@ -371,7 +359,7 @@ def _qualitative(ctx, clause, subjects, defs, already) -> list[dict]:
             continue
         if m.subject is not None and m.subject not in subjects:
             continue
-        masked = _mask(clause, m.exclude)
+        masked = mask(clause, m.exclude)
         has_cue = any(cue in masked for cue in m.cues)
         phrases = [p for p in m.qualitative if len(p) >= 4 or has_cue]
         for q in numbers.qualitative_totals(masked, phrases)[:1]:
@@ -387,7 +375,7 @@ def _loose(ctx, clause, q) -> dict:
     return {
         "doc_id": ctx["doc_id"],
         "county": ctx["county"],
-        "year": _year_for(ctx, a + q.start),
+        "year": year_for(ctx, a + q.start),
         "value": q.value,
         "value_max": q.value_max,
         "unit": q.unit,

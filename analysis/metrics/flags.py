@@ -1,7 +1,9 @@
 """Validation flags of extracted metrics: implausible values and parts larger than their totals.
 
 A flag in ``INVALID_FLAGS`` makes a value unusable in comparisons (shown as 'flagged', never
-averaged); the others (derived, target_stated_as_actual, actual_in_plan) describe the row.
+averaged); the others (derived, target_stated_as_actual, actual_in_plan, partial_year,
+carry_over_possible) describe the row. A count of a ``carry_over`` metric (审结/办结) larger
+than its total (受理) is ``carry_over_possible``, not invalid: last year's cases end this year.
 """
 
 from __future__ import annotations
@@ -40,7 +42,9 @@ def validate(metrics: pd.DataFrame, defs: MetricDefs) -> pd.DataFrame:
         for metric, (idx, value) in first.items():
             total = by_id[metric].part_of
             if total in first and value > first[total][1]:
-                flags[out.index.get_loc(idx)].append("part_exceeds_total")
+                # 审结 > 受理: cases carried over from the year before may be concluded this year.
+                carry = by_id[metric].carry_over
+                flags[out.index.get_loc(idx)].append("carry_over_possible" if carry else "part_exceeds_total")
         for total in {by_id[m].part_of for m in first if by_id[m].exclusive}:
             parts = [first[m] for m in first if by_id[m].exclusive and by_id[m].part_of == total]
             if total in first and sum(v for _, v in parts) > first[total][1]:

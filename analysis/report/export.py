@@ -1,9 +1,16 @@
-"""Write finished tables for papers: CSV for Excel, one XLSX workbook, LaTeX booktabs.
+"""Write finished tables for papers: CSV for Excel, one XLSX workbook, LaTeX booktabs, and for
+the panel tables (``PANEL_TABLES``) also Parquet and Stata ``.dta``.
 
 CSV files are UTF-8 with BOM (Excel then reads Chinese correctly) and keep the canonical
 column names. The XLSX workbook and the LaTeX tables use display headers in the chosen
 language from the column dictionary ``analysis/data/columns.yaml``. Every file is written
 to a temporary name and moved into place, so an interrupted run leaves no half-written file.
+
+Stata files (format 118, UTF-8) carry variable labels in the report language (the dictionary's
+headers, cut to 80 characters) and value labels for the categorical columns (``STATA_CATEGORIES``
+and booleans, labelled 否/是 or no/yes); other text stays text (str#, or strL when longer than
+Stata's 2045 bytes). Column names are the canonical names (at most 32 characters), except that a
+Stata reserved word gets a trailing underscore (``end`` -> ``end_``, labelled with the name).
 """
 
 from __future__ import annotations
@@ -15,10 +22,18 @@ from pathlib import Path
 
 import pandas as pd
 import yaml
+from pandas.io.stata import StataParser
 
+from analysis.metrics import panel
 from analysis.paths import COLUMNS_FILE
 
 FIXED_TIME = dt.datetime(2000, 1, 1)
+PANEL_TABLES = ("metrics_panel", "metrics_panel_wide")  # also written as .parquet and .dta
+STATA_CATEGORIES = ("county", "province", "metric", "unit", "kind", "comparator")  # value-labelled
+STATA_BOOL = {"zh": ("否", "是"), "en": ("no", "yes")}
+STATA_STR_BYTES = 2045  # longest str#; longer text is written as strL
+STATA_LABEL_CHARS = 80
+STATA_RESERVED = frozenset(StataParser().RESERVED_WORDS)  # e.g. end: renamed end_ in .dta files
 
 
 @functools.lru_cache(maxsize=1)
@@ -28,7 +43,9 @@ def column_dictionary() -> dict:
     Checked on load (the format is described at the top of ``analysis/data/columns.yaml``):
     one entry per column name, each with exactly the keys zh, en, description, dtype and unit,
     all strings (zh, en and description non-empty; unit '' when the column is not a quantity),
-    and dtype one of string, integer, float, boolean, date, json.
+    and dtype one of string, integer, float, boolean, date, json. The metric columns of the wide
+    panel (one set per defined metric) are generated from the metric definitions
+    (:func:`analysis.metrics.panel.column_entries`), not listed in the file.
 
     Raises
     ------
@@ -79,7 +96,11 @@ def column_dictionary() -> dict:
             raise ValueError(
                 f"{where}: column {name!r}: dtype {entry['dtype']!r} is not allowed (allowed: {', '.join(dtypes)})"
             )
-    return data
+    generated = panel.column_entries()
+    clash = sorted(set(generated) & set(data))
+    if clash:
+        raise ValueError(f"{where}: column(s) {', '.join(clash)} are metric columns of the panel; remove their entries")
+    return {**data, **generated}
 
 
 def headers(columns, lang: str) -> list[str]:
@@ -130,12 +151,75 @@ def write_workbook(tables: dict, path: Path, *, lang: str) -> Path:
     return atomic_write(path, write)
 
 
+def write_parquet(table: pd.DataFrame, path: Path) -> Path:
+    """Parquet (pyarrow), canonical column names and pandas dtypes, no index."""
+    return atomic_write(path, lambda tmp: table.to_parquet(tmp, index=False, engine="pyarrow"))
+
+
+def stata_frame(table: pd.DataFrame, *, lang: str) -> tuple[pd.DataFrame, dict]:
+    """``table`` in the types Stata takes, and its variable labels (column name -> label in ``lang``).
+
+    Columns in ``STATA_CATEGORIES`` and booleans become categoricals (written as labelled integers);
+    other text has missing values as ''; integers with missing values are written as doubles; a
+    column named by a Stata reserved word gets a trailing underscore.
+    """
+    frame = pd.DataFrame(index=table.index)
+    for name in table.columns:
+        column = table[name]
+        if table.empty:  # Stata cannot write an empty categorical: an empty table keeps its columns as text
+            frame[name] = column.astype(object)
+        elif pd.api.types.is_bool_dtype(column.dtype):
+            no, yes = STATA_BOOL[lang]
+            frame[name] = pd.Categorical(column.map({False: no, True: yes}), categories=[no, yes])
+        elif pd.api.types.is_numeric_dtype(column.dtype):
+            frame[name] = column.astype("float64") if column.isna().any() else column
+        else:
+            text = column.map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v))
+            frame[name] = pd.Categorical(text) if name in STATA_CATEGORIES else text.astype(object)
+    labels = {name: label[:STATA_LABEL_CHARS] for name, label in zip(table.columns, headers(table.columns, lang))}
+    renamed = {name: f"{name}_" for name in table.columns if name in STATA_RESERVED}
+    labels.update({name: f"{labels[name]} [{name}]"[:STATA_LABEL_CHARS] for name in renamed})
+    return frame.rename(columns=renamed), {renamed.get(name, name): label for name, label in labels.items()}
+
+
+def write_stata(table: pd.DataFrame, path: Path, *, lang: str, label: str = "") -> Path:
+    """Stata 118 (UTF-8): variable labels in ``lang``, value labels for categorical columns."""
+    too_long = [name for name in table.columns if len(name) > 32]
+    if too_long:
+        raise ValueError(f"{path.name}: column names longer than 32 characters (Stata's limit): {too_long}")
+    frame, labels = stata_frame(table, lang=lang)
+    strl = [
+        name
+        for name in frame.columns
+        if frame[name].dtype == object
+        and len(frame)
+        and frame[name].map(lambda v: len(str(v).encode("utf-8"))).max() > STATA_STR_BYTES
+    ]
+
+    def write(tmp):
+        frame.to_stata(
+            tmp,
+            write_index=False,
+            version=118,
+            variable_labels=labels,
+            data_label=label[:STATA_LABEL_CHARS] or None,
+            time_stamp=FIXED_TIME,
+            convert_strl=strl,
+        )
+
+    return atomic_write(path, write)
+
+
 def write_tables(tables: dict, out: Path, *, lang: str) -> list[Path]:
-    """Write every table as CSV and LaTeX under ``out/tables`` and all of them to one workbook."""
+    """Write every table as CSV and LaTeX under ``out/tables`` and all of them to one workbook;
+    the ``PANEL_TABLES`` also as Parquet and Stata ``.dta``."""
     folder = out / "tables"
     written = []
     for name, table in tables.items():
         written.append(write_csv(table, folder / f"{name}.csv"))
         written.append(write_latex(table, folder / f"{name}.tex", lang=lang, caption=name))
+        if name in PANEL_TABLES:
+            written.append(write_parquet(table, folder / f"{name}.parquet"))
+            written.append(write_stata(table, folder / f"{name}.dta", lang=lang, label=name))
     written.append(write_workbook(tables, folder / "tables.xlsx", lang=lang))
     return written

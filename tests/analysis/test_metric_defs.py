@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from analysis.metrics.definitions import MetricDefinitionError, load_metric_defs
@@ -110,3 +112,59 @@ def test_errors_name_file_and_entry(tmp_path, mutation, message):
 def test_missing_file(tmp_path):
     with pytest.raises(MetricDefinitionError, match="not found"):
         load_metric_defs(tmp_path / "nope.yaml")
+
+
+def test_change_metrics_name_their_count():
+    defs = load_metric_defs()
+    by_id = defs.by_id()
+    changes = [m for m in defs.metrics if m.change_of is not None]
+    assert {m.id for m in changes} >= {
+        "petition_decline_pct",
+        "petition_letters_decline_pct",
+        "petition_visits_decline_pct",
+    }
+    for m in changes:
+        assert m.change_of in by_id and m.change_cues and m.unit == "%"
+        if m.id.endswith("_decline_pct"):  # a change without a direction is not extracted
+            assert m.sign_positive and m.sign_negative
+
+
+def test_genre_vocabulary_is_defined():
+    ids = set(load_metric_defs().by_id())
+    assert {
+        "reconsideration_upheld",
+        "reconsideration_dismissed",
+        "reconsideration_revoked",
+        "reconsideration_changed",
+        "reconsideration_confirmed_illegal",
+        "reconsideration_ordered_to_perform",
+        "reconsideration_withdrawn",
+        "reconsideration_terminated",
+        "reconsideration_transferred",
+        "reconsideration_pending",
+        "reconsideration_conclusion_rate",
+        "reconsideration_mediation_rate",
+        "litigation_won",
+        "litigation_lost",
+        "litigation_pending",
+        "petition_cases",
+        "petition_letters",
+        "petition_visits",
+        "petition_visit_persons",
+        "petition_online",
+        "petition_to_province",
+        "petition_backlog_resolved",
+    } <= ids
+    assert load_metric_defs().by_id()["reconsideration_closed"].carry_over
+
+
+def test_change_of_must_be_a_metric(tmp_path):
+    text = (
+        (Path(load_metric_defs().path))
+        .read_text(encoding="utf-8")
+        .replace("change_of: petition_cases", "change_of: petition_nothing")
+    )
+    path = tmp_path / "metrics.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(MetricDefinitionError, match="change_of 'petition_nothing' is not a metric id"):
+        load_metric_defs(path)

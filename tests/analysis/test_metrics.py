@@ -10,6 +10,7 @@ import pytest
 import corpus
 from analysis.metrics import extraction as metrics
 from analysis.metrics.extraction import MetricExtractor
+from analysis.metrics.flags import is_valid, validate
 
 DATA = Path(__file__).parent / "data"
 EXTRACTOR = MetricExtractor.from_file()
@@ -116,13 +117,13 @@ def test_actual_phrasing_in_plan_is_flagged():
 
 def test_validation_flags():
     rows, _ = _sentence("2023年接收行政复议申请50件,受理60件,不予受理8件。")
-    flagged = metrics.validate(pd.DataFrame(rows, columns=metrics.METRIC_COLUMNS), DEFS)
+    flagged = metrics.validate(pd.DataFrame(rows, columns=metrics.METRIC_COLUMNS + metrics.PROVENANCE_COLUMNS), DEFS)
     flags = dict(zip(flagged["metric"], flagged["flags"]))
     assert "part_exceeds_total" in flags["reconsideration_accepted"]
     assert "parts_sum_exceeds_total" in flags["reconsideration_rejected"]
     assert flags["reconsideration_received"] == ""
     rows, _ = _sentence("审计查出问题388条,整改到位率952%。")
-    flagged = metrics.validate(pd.DataFrame(rows, columns=metrics.METRIC_COLUMNS), DEFS)
+    flagged = metrics.validate(pd.DataFrame(rows, columns=metrics.METRIC_COLUMNS + metrics.PROVENANCE_COLUMNS), DEFS)
     assert flagged["flags"].tolist() == ["rate_over_100"]
 
 
@@ -223,3 +224,121 @@ def test_genre_reports_recall_and_precision():
     assert wrong == []
     assert got - stated == set()  # no figure the reports do not state
     assert set(m.kind) == {"actual"}
+
+
+# --- issue 12: subjects carried over, the genre's vocabulary, periods -----------------------
+
+
+def test_subject_from_earlier_sentence_of_the_segment():
+    rows, loose = EXTRACTOR.extract_sentence(
+        "维持原行政行为5件,驳回2件。", 0, 15, doc_id="d", county=None, doc_type="report", doc_year=2023,
+        context_subjects=frozenset({"reconsideration"}),
+    )  # fmt: skip
+    assert _values(rows) == {"reconsideration_upheld": 5, "reconsideration_dismissed": 2}
+    assert {r["subject_source"] for r in rows} == {"context"}
+    assert loose == []
+
+
+def test_subject_from_heading_chain_and_none_in_reach():
+    text = "受理73件,维持46件。"
+    rows, _ = EXTRACTOR.extract_sentence(
+        text, 0, len(text), doc_id="d", county=None, doc_type="report", doc_year=2023,
+        heading_subjects=frozenset({"reconsideration"}),
+    )  # fmt: skip
+    assert _values(rows) == {"reconsideration_accepted": 73, "reconsideration_upheld": 46}
+    assert {r["subject_source"] for r in rows} == {"heading"}
+    rows, loose = _sentence(text)
+    assert rows == [] and [r["value"] for r in loose] == [73, 46]
+
+
+def test_segment_carries_subject_across_sentences(tmp_path):
+    (tmp_path / "某县2023年法治政府建设年度报告.txt").write_text(
+        "某县2023年法治政府建设年度报告\n一、行政复议\n全年共受理行政复议案件40件。审结38件,维持20件,撤销3件,"
+        "确认违法2件,终止4件。\n二、信访工作\n全县信访总量143件次,同比下降9.2%;来信19件次,同比上升5%。\n",
+        encoding="utf-8",
+    )
+    m, _ = metrics.extract(corpus.load(tmp_path))
+    got = {r.metric: (r.value, r.subject_source) for r in m.itertuples()}
+    assert got["reconsideration_upheld"] == (20, "context")
+    assert got["reconsideration_revoked"][0] == 3
+    assert got["reconsideration_confirmed_illegal"][0] == 2
+    assert got["reconsideration_terminated"][0] == 4
+    assert got["petition_decline_pct"][0] == pytest.approx(9.2)
+    assert got["petition_letters"][0] == 19
+    assert got["petition_letters_decline_pct"][0] == -5  # 上升: negative under the decline convention
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("行政复议案件撤销、变更6件。", {"reconsideration_revoked_or_changed": 6}),
+        ("行政复议结案率达到100%。", {"reconsideration_conclusion_rate": 100}),
+        ("行政复议调解和解率45%。", {"reconsideration_mediation_rate": 45}),
+        (
+            "行政复议责令履行2件,移送处理1件。",
+            {"reconsideration_ordered_to_perform": 2, "reconsideration_transferred": 1},
+        ),
+        (
+            "行政应诉案件胜诉9起,败诉1起,原告撤诉5起。",
+            {"litigation_won": 9, "litigation_lost": 1, "litigation_withdrawn": 5},
+        ),
+        ("信访来访95件127人次。", {"petition_visits": 95, "petition_visit_persons": 127}),
+        (
+            "行政复议维持原具体行政行为5件,占受理案件总数的38%。",
+            {"reconsideration_upheld": 5, "reconsideration_upheld_share": 38},
+        ),
+        ("行政复议申请人撤回申请9件,占案件受理总数的17.8%。", {"reconsideration_withdrawn": 9}),
+        (
+            "到省信访局信访量13件人次,同比下降50%。",
+            {"petition_to_province": 13, "petition_to_province_decline_pct": 50},
+        ),
+    ],
+    ids=[
+        "revoked-or-changed",
+        "conclusion-rate",
+        "mediation-rate",
+        "perform-transfer",
+        "won-lost",
+        "visits",
+        "upheld-share",
+        "share-of-unlisted-count-unclassified",
+        "province",
+    ],
+)
+def test_genre_vocabulary(text, values):
+    rows, _ = _sentence(text)
+    assert _values(rows) == values
+
+
+@pytest.mark.parametrize(
+    ("text", "period", "partial"),
+    [
+        ("今年1-6月,全县信访总量143件次。", "2023-01..06", True),
+        ("上半年全县信访总量143件次。", "2023-01..06", True),
+        ("截至9月底,全县信访总量143件次。", "..2023-09", True),
+        ("全县信访总量143件次。", "", False),
+    ],
+    ids=["1-6月", "上半年", "截至9月底", "whole-year"],
+)
+def test_partial_year_period(text, period, partial):
+    rows, _ = _sentence(text)
+    assert rows[0]["period_months"] == period
+    assert ("partial_year" in rows[0]["flags"]) is partial
+
+
+def test_concluded_beyond_accepted_is_carry_over_not_invalid():
+    rows, _ = _sentence("行政复议受理30件,审结35件。")
+    table = validate(pd.DataFrame(rows, columns=metrics.METRIC_COLUMNS + metrics.PROVENANCE_COLUMNS), DEFS)
+    flags = dict(zip(table.metric, table["flags"]))
+    assert flags["reconsideration_closed"] == "carry_over_possible"
+    assert is_valid(flags["reconsideration_closed"])
+
+
+def test_other_object_of_the_same_verb_does_not_inherit_the_segment_subject():
+    text = "受理行政许可业务8136件,办结12345热线工单300件。"
+    rows, loose = EXTRACTOR.extract_sentence(
+        text, 0, len(text), doc_id="d", county=None, doc_type="report", doc_year=2023,
+        context_subjects=frozenset({"reconsideration"}),
+    )  # fmt: skip
+    assert rows == []
+    assert [r["value"] for r in loose] == [8136, 300]

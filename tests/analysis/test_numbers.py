@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from analysis.metrics.definitions import load_metric_defs
 from analysis.metrics.numbers import cn_to_number, parse_quantities, qualitative_totals
 
 
@@ -111,3 +112,18 @@ def test_qualitative_totals():
     assert (q.value, q.unit, q.numeral) == (100, "%", "derived")
     assert text[q.start : q.end] == "全覆盖"
     assert qualitative_totals("行政机关负责人全部出庭应诉", ["全部出庭应诉"])[0].value == 100
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "comparator"),
+    [
+        ("60余场", 60, "场", ">"),
+        ("2 次以上", 2, "次", ">="),
+        ("近100件", 100, "件", "~"),
+        ("13件人次", 13, "件人次", "="),
+    ],
+    ids=["余", "以上", "近", "件人次"],
+)
+def test_bounds_kept_in_comparator(text, value, unit, comparator):
+    q = parse_quantities(text.replace(" ", ""), load_metric_defs().units)[0]
+    assert (q.value, q.unit, q.comparator) == (value, unit, comparator)

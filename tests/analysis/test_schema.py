@@ -51,6 +51,8 @@ TABLES = (
     "metrics_targets_vs_actuals",
     "metrics_unclassified",
     "metrics_commitments",
+    "metrics_panel",
+    "metrics_panel_wide",
 )
 
 

@@ -12,6 +12,11 @@ Tables (column names fixed in both languages; county values follow ``lang``):
 * ``metrics_targets_vs_actuals`` — 出庭应诉率 target vs actual per county
 * ``metrics_unclassified`` — numbers that match no definition, with provenance
 * ``metrics_commitments`` — quantified targets per document and per 10,000 body characters
+* ``metrics_panel`` — the county × year panel, long: every figure with county key, province,
+  adcode, year, period, kind and provenance; flagged figures marked ``usable`` False
+* ``metrics_panel_wide`` — the panel wide: one row per county × year, one column per metric, usable
+  actuals only (:mod:`analysis.metrics.panel`); both panel tables are also written as Parquet and
+  Stata ``.dta`` (:data:`analysis.report.export.PANEL_TABLES`)
 
 Only reports carry actuals; plans, schemes and assessments carry targets. Works on any
 corpus folder: a new county's metrics come out with no code change. Counties are county keys
@@ -27,6 +32,7 @@ import pandas as pd
 
 from analysis.groups import by_county_key, counties
 from analysis.metrics import comparison as metric_compare
+from analysis.metrics import panel
 from analysis.metrics.extraction import MetricExtractor
 from analysis.report.labels import check_lang, county_mark, doc_labels, localise
 from analysis.report.plots import metrics as plots_metrics
@@ -60,6 +66,8 @@ def section(c, *, lang: str = "zh", extractor: MetricExtractor | None = None) ->
         "metrics_unclassified": unclassified,
         "metrics_commitments": metric_compare.commitments(rows, c),
     }
+    canonical["metrics_panel"] = panel.long_panel(c, rows)
+    canonical["metrics_panel_wide"] = panel.wide_panel(c, canonical["metrics_panel"], kind="actual", defs=defs)
     name = _county_names(known)
     findings = [
         f
