@@ -20,7 +20,16 @@ import yaml
 
 from . import places
 from .paths import METADATA_FILE
-from .patterns import DATE_CN, DOC_NUMBER, DOC_NUMBER_LINE, METADATA_FIELDS, TITLE_END, is_han
+from .patterns import (
+    DATE_CN,
+    DOC_NUMBER,
+    DOC_NUMBER_LINE,
+    HAN_RANGES,
+    METADATA_FIELD,
+    METADATA_FIELDS,
+    TITLE_END,
+    is_han,
+)
 from .structure import marker_of
 
 Found = dict[str, tuple[object, str]]
@@ -63,15 +72,14 @@ class Genre:
         if not isinstance(data, dict) or set(data) != keys:
             raise MetadataFileError(f"{path.name}: expected exactly the keys {sorted(keys)}")
         field_of = {label: name for name, labels in METADATA_FIELDS.items() for label in labels}
-        labels = "|".join(re.escape(k) for k in sorted(field_of, key=len, reverse=True))
         try:
             wrappers = tuple(re.compile(p) for p in _phrases(data["wrappers"], "wrappers", path))
         except re.error as err:
             raise MetadataFileError(f"{path.name}: 'wrappers' holds an invalid pattern ({err})") from None
         cues = {k: _phrases(v, f"body_cues.{k}", path) for k, v in _mapping(data, "body_cues", path).items()}
         suffixes = _phrases(data["department_suffixes"], "department_suffixes", path)
-        department = re.compile(r"^[县区市旗]?[\u4e00-\u9fff]{0,6}?(?:" + "|".join(map(re.escape, suffixes)) + r")")
-        return cls(field_of, re.compile(rf"({labels})\s*[:：]"), wrappers, cues, department)
+        department = re.compile(rf"^[县区市旗]?[{HAN_RANGES}]{{0,6}}?(?:" + "|".join(map(re.escape, suffixes)) + ")")
+        return cls(field_of, re.compile(rf"({METADATA_FIELD.pattern})\s*[:：]"), wrappers, cues, department)
 
 
 def _mapping(data: dict, key: str, path: Path) -> dict:

@@ -67,7 +67,7 @@ def locate(text: str, *, context: str = "") -> Located | None:
         mentions = [m for m in gazetteer().find(haystack) if m.candidates]
         if not mentions:
             continue
-        best = max(mentions, key=lambda m: (max(SPECIFICITY.get(_level(p), 0) for p in m.candidates), -m.start))
+        best = max(mentions, key=lambda m: (max(SPECIFICITY.get(p.level, 0) for p in m.candidates), -m.start))
         resolution = gazetteer().resolve(best, context or text)
         return Located(best.name, resolution.place, tuple(resolution.candidates), resolution.how, best.end)
     return None
@@ -80,10 +80,6 @@ def by_slug(stem: str) -> Located | None:
         if len(found) == 1:
             return Located(found[0].name, found[0], found, "filename")
     return None
-
-
-def _level(place: Place) -> str:
-    return "county" if place.level == "county" else place.level
 
 
 def level_of(place: Place) -> str:
