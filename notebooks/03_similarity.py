@@ -129,11 +129,16 @@ cross.sort_values("cosine", ascending=False)[
 # best match in the other document (`an.align` on the whole corpus, best first):
 
 # %%
-EXAMPLE_PAIR = EXAMPLE_PAIR or tuple(cross_sim[["doc_a", "doc_b"]].iloc[0])
-print(" ↔ ".join(labels[d] for d in EXAMPLE_PAIR))
+if EXAMPLE_PAIR is None and len(cross_sim):
+    EXAMPLE_PAIR = tuple(cross_sim[["doc_a", "doc_b"]].iloc[0])
 units = an.align(c)
-units[(units.doc_a == EXAMPLE_PAIR[0]) & (units.doc_b == EXAMPLE_PAIR[1]) & units.mutual].sort_values(
-    "cosine", ascending=False)[["number_a", "heading_a", "number_b", "heading_b", "cosine"]].round(3)
+if EXAMPLE_PAIR:
+    print(" ↔ ".join(labels[d] for d in EXAMPLE_PAIR))
+    example = units[(units.doc_a == EXAMPLE_PAIR[0]) & (units.doc_b == EXAMPLE_PAIR[1]) & units.mutual]
+else:
+    print("This corpus has no pair of documents from different counties: nothing to align across counties.")
+    example = units.iloc[0:0]
+example.sort_values("cosine", ascending=False)[["number_a", "heading_a", "number_b", "heading_b", "cosine"]].round(3)
 
 # %% [markdown]
 # ## Who shares text with whom: reuse shares
@@ -159,10 +164,15 @@ sec.figures["reuse_share"]
 # %%
 shares = c.attach(shares, "county", on="doc_a").rename(columns={"county": "county_a"})
 shares = c.attach(shares, "county", on="doc_b").rename(columns={"county": "county_b"})
-top = shares[shares.county_a != shares.county_b].sort_values("share_pct", ascending=False).iloc[0]
-print(f"{labels[top.doc_a]} → {labels[top.doc_b]}: {top.share_pct}% of {top.doc_a} in {top.n_passages} passages")
+cross_shares = shares[shares.county_a != shares.county_b].sort_values("share_pct", ascending=False)
+pair = set()  # the passages table lists each pair of documents once, in either order
+if len(cross_shares):
+    top = cross_shares.iloc[0]
+    print(f"{labels[top.doc_a]} → {labels[top.doc_b]}: {top.share_pct}% of {top.doc_a} in {top.n_passages} passages")
+    pair = {top.doc_a, top.doc_b}
+else:
+    print("No text is shared between documents of different counties in this corpus.")
 passages = sec.tables["reuse"]
-pair = {top.doc_a, top.doc_b}  # the passages table lists each pair of documents once, in either order
 (passages[passages.doc_a.isin(pair) & passages.doc_b.isin(pair)]
  .sort_values("n_units", ascending=False)[["doc_a", "start_a", "end_a", "doc_b", "start_b", "end_b", "n_units",
                                            "text", "text_b"]]

@@ -27,6 +27,8 @@ _KNOWN_FIELDS = set(_REQUIRED_FIELDS) | {
     "subject",
     "exclude",
     "qualitative",
+    "qualitative_none",
+    "qualitative_all",
     "sign",
     "part_of",
     "exclusive",
@@ -55,6 +57,8 @@ class MetricDef:
     cues: tuple
     exclude: tuple = ()
     qualitative: tuple = ()
+    qualitative_none: tuple = ()
+    qualitative_all: tuple = ()
     sign_positive: tuple = ()
     sign_negative: tuple = ()
     part_of: str | None = None
@@ -179,7 +183,7 @@ def _metric(entry, index, subjects, path) -> MetricDef:
         )
     if not _ID.match(str(entry["id"])):
         raise MetricDefinitionError(f"{where}: id must be snake_case ASCII, got {entry['id']!r}")
-    for field in ("cues", "exclude", "qualitative", "units", "change_cues"):
+    for field in ("cues", "exclude", "qualitative", "qualitative_none", "qualitative_all", "units", "change_cues"):
         if field in entry and not _is_phrase_list(entry[field]):
             raise MetricDefinitionError(f"{where}: {field!r} must be a list of phrases, got {entry[field]!r}")
     kind_hint = entry.get("kind_hint", "both")
@@ -208,6 +212,8 @@ def _metric(entry, index, subjects, path) -> MetricDef:
         cues=tuple(entry.get("cues") or ()),
         exclude=tuple(entry.get("exclude") or ()),
         qualitative=tuple(entry.get("qualitative") or ()),
+        qualitative_none=tuple(entry.get("qualitative_none") or ()),
+        qualitative_all=tuple(entry.get("qualitative_all") or ()),
         sign_positive=tuple(sign.get("positive") or ()),
         sign_negative=tuple(sign.get("negative") or ()),
         part_of=entry.get("part_of"),
@@ -246,6 +252,8 @@ def _check_ids(metrics, required: tuple, funnel: tuple, path) -> None:
     for m in metrics:
         if m.part_of is not None and m.part_of not in ids:
             raise MetricDefinitionError(f"{path}: metric {m.id!r}: part_of {m.part_of!r} is not a metric id")
+        if m.qualitative_all and m.part_of is None:
+            raise MetricDefinitionError(f"{path}: metric {m.id!r}: qualitative_all needs part_of (the total it equals)")
         if m.change_of is not None and m.change_of not in ids:
             raise MetricDefinitionError(f"{path}: metric {m.id!r}: change_of {m.change_of!r} is not a metric id")
     missing = [i for i in required if i not in ids]

@@ -22,8 +22,10 @@ as their clauses say; a clause's own cues override
 -> actual, flagged 'actual_in_plan'). Year: the nearest ``YYYY年`` before the number in the
 sentence (``2022年的632人`` binds 2022 to that number only), else the document's last year.
 Part of a year (1-6月, 上半年, 截至9月底) in the sentence or earlier in the segment sets
-``period_months`` and the flag 'partial_year'. A percentage right after a count may be that
-count's change or share (``change_of``: 来信19件次,同比下降29.63%).
+``period_months`` and the flag 'partial_year'; a cumulative figure (以来, 累计, 截至) with a start
+stated before it (自2022年1月1日起) spans ``2022-01..2025-07``, binds to its first year and is
+flagged 'multi_year'; a count right after 去年/上年(同期)(为) is last year's. A percentage right
+after a count may be that count's change or share (``change_of``: 来信19件次,同比下降29.63%).
 
 Cost: linear in the number of sentences × metric definitions; documents are independent.
 """
@@ -39,7 +41,16 @@ from analysis.metrics import numbers
 from analysis.metrics.definitions import MetricDefs, load_metric_defs
 from analysis.metrics.flags import validate
 from analysis.metrics.matching import mask, match, region
-from analysis.metrics.timing import period_for, periods_in, year_for, years_in
+from analysis.metrics.timing import (
+    cumulative_in,
+    period_for,
+    periods_in,
+    relative_year,
+    span_for,
+    starts_in,
+    year_for,
+    years_in,
+)
 
 METRIC_COLUMNS = [
     "doc_id",
@@ -119,17 +130,19 @@ class MetricExtractor:
             '~', 'range'), quote, start, end (offsets into ``c.source_text(doc_id)``; the quote
             equals that slice), flags (';'-joined: derived, rate_over_100, out_of_bounds,
             part_exceeds_total, parts_sum_exceeds_total, target_stated_as_actual, actual_in_plan,
-            partial_year, carry_over_possible), subject_source (where the metric's subject was
+            partial_year, multi_year, carry_over_possible), subject_source (where the metric's subject was
             named: 'clause', 'context' — earlier in the segment — or 'heading' — the segment's
             heading chain; empty for metrics without a subject), period_months (the part of the
             year covered when the text states one: '2024-01..06' for 1-6月/上半年, '..2025-07' for
-            截至7月底; empty for the whole year; partial years are flagged 'partial_year').
+            截至7月底, '2022-01..2025-07' for a cumulative figure since a stated start; empty for
+            the whole year; partial years are flagged 'partial_year', spans of years 'multi_year').
             unclassified: doc_id, county, year, value, value_max, unit, kind, comparator,
             number_text (the number as written), quote, start, end.
         """
         rows, loose = [], []
         docs = c.documents.set_index("doc_id")
         headings = _heading_subjects(c.segments, self.defs)
+        parents = dict(zip(c.segments.seg_id, c.segments.parent))
         for doc_id, sents in c.body().sentences.groupby("doc_id", sort=False):
             doc = docs.loc[doc_id]
             source, view = c.source_text(doc_id), c.source_view(doc_id)
@@ -139,16 +152,20 @@ class MetricExtractor:
                 "doc_type": _docvar(doc, "doc_type"),
                 "doc_year": _doc_year(doc),
             }
+            starts: dict = {}  # the start of a span (自2022年1月1日起) holds for the rest of its section
             for seg_id, seg in sents.groupby("seg_id", sort=False):
                 named: frozenset = frozenset()  # subjects named earlier in the segment
-                period = None  # part of the year stated earlier in the segment
+                period, cumulative = None, False  # part of the year stated earlier in the segment
+                since = starts.get(parents.get(seg_id))
                 for sent in seg.itertuples(index=False):
-                    r, u, (named, period) = _extract_sentence(
+                    r, u, (named, period, since, cumulative) = _extract_sentence(
                         self, source, int(sent.start), int(sent.end), view=view, context_subjects=named,
-                        heading_subjects=headings.get(seg_id, frozenset()), context_period=period, **context,
+                        heading_subjects=headings.get(seg_id, frozenset()), context_period=period,
+                        context_start=since, context_cumulative=cumulative, **context,
                     )  # fmt: skip
                     rows += r
                     loose += u
+                starts[parents.get(seg_id)] = since
         metrics = pd.DataFrame(rows, columns=METRIC_COLUMNS + PROVENANCE_COLUMNS)
         metrics = validate(metrics, self.defs)
         return metrics, pd.DataFrame(loose, columns=UNCLASSIFIED_COLUMNS)
@@ -232,12 +249,19 @@ def _extract_sentence(
     context_subjects: frozenset = frozenset(),
     heading_subjects: frozenset = frozenset(),
     context_period: tuple | None = None,
+    context_start: tuple | None = None,
+    context_cumulative: bool = False,
 ):
-    """Rows, unclassified rows and (subjects, period) in force at the sentence's end."""
+    """Rows, unclassified rows and (subjects, period, span start, cumulative) in force at its end.
+
+    A period stated in a cumulative sentence (截至2025年7月底，累计…) stays cumulative for the next
+    sentences of the segment that inherit it (从办理结果看，维持2件).
+    """
     defs = ex.defs
     text, index = compact((source if view is None else view)[start:end])
     years = years_in(text)
     periods = periods_in(text)
+    starts = starts_in(text)
     rows, loose, origin = [], [], 0
     carried, how = (set(context_subjects), "context") if context_subjects else (set(heading_subjects), "heading")
     counted: set[str] = set()  # metrics of the latest count matched in the sentence (for 同比 changes)
@@ -255,6 +279,10 @@ def _extract_sentence(
             "years": years,
             "periods": periods,
             "context_period": context_period,
+            "starts": starts,
+            "context_start": context_start,
+            "cumulative": cumulative_in(text),
+            "context_cumulative": context_cumulative,
             "clause_start": a,
             "subject_start": origin if how == "clause" else a,
             "subject_source": "clause" if own else ("heading" if how == "heading" else "context"),
@@ -280,12 +308,14 @@ def _extract_sentence(
                 adjacent = i > 0 and not clause[quantities[i - 1].end : q.start]
                 counted = {m.id for m, _ in found} | (counted if adjacent else set())
             previous = found
-        rows += _qualitative(ctx, clause, carried, defs, {r["metric"] for r in rows if r["_clause"] == a})
+        rows += _qualitative(ctx, clause, carried, defs, {r["metric"] for r in rows if r["_clause"] == a}, rows)
         loose += [_loose(ctx, clause, q) for i, q in enumerate(quantities) if i not in matched]
     for r in rows:
         del r["_clause"]
     named = frozenset(carried) if how != "heading" else frozenset(context_subjects)
-    return rows, loose, (named, periods[-1][1] if periods else context_period)
+    period = periods[-1][1] if periods else context_period
+    cumulative = bool(cumulative_in(text)) if periods else context_cumulative
+    return rows, loose, (named, period, starts[-1][1] if starts else context_start, cumulative)
 
 
 def _heading_subjects(segments: pd.DataFrame, defs: MetricDefs) -> dict:
@@ -329,9 +359,8 @@ def _row(ctx, clause, q, m, sign: int) -> dict:
     comparator = ("=" if kind == "actual" else ">=") if q.comparator == "reach" else q.comparator
     first = ctx["subject_start"] if m.subject is not None else a
     start, end, quote = _quote(ctx, first, ctx["clause_end"])
-    year = year_for(ctx, a + q.start)
-    period, partial = period_for(ctx, a + q.start, year)
-    flags = [f for f in (flag, "derived" if q.numeral == "derived" else "", "partial_year" if partial else "") if f]
+    year, period, when = _when(ctx, clause, q)
+    flags = [f for f in (flag, "derived" if q.numeral == "derived" else "", when) if f]
     return {
         "doc_id": ctx["doc_id"],
         "county": ctx["county"],
@@ -352,17 +381,36 @@ def _row(ctx, clause, q, m, sign: int) -> dict:
     }
 
 
-def _qualitative(ctx, clause, subjects, defs, already) -> list[dict]:
+def _when(ctx, clause, q) -> tuple[int | None, str, str]:
+    """(year, period_months, flag) of quantity ``q`` of ``clause`` (see :mod:`analysis.metrics.timing`)."""
+    pos = ctx["clause_start"] + q.start
+    year = year_for(ctx, pos)
+    earlier = relative_year(clause[: q.start], year) if q.unit not in ("%", "倍") else None
+    if earlier is not None:
+        return earlier, "", ""
+    period, partial = period_for(ctx, pos, year)
+    return span_for(ctx, pos, year, period, partial)
+
+
+def _qualitative(ctx, clause, subjects, defs, already, sentence_rows) -> list[dict]:
+    """Figures stated in words: a total as 100 % (全覆盖), none (全部胜诉: 0 lost), or all of a
+    total stated earlier in the sentence (受理9起，已全部审结: 9 concluded)."""
     out = []
+    totals = {r["metric"]: r for r in sentence_rows if r["unit"] != "%"}
     for m in defs.metrics:
-        if not m.qualitative or m.id in already:
+        if m.id in already or not (m.qualitative or m.qualitative_none or m.qualitative_all):
             continue
         if m.subject is not None and m.subject not in subjects:
             continue
         masked = mask(clause, m.exclude)
         has_cue = any(cue in masked for cue in m.cues)
         phrases = [p for p in m.qualitative if len(p) >= 4 or has_cue]
-        for q in numbers.qualitative_totals(masked, phrases)[:1]:
+        found = numbers.qualitative_totals(masked, phrases)
+        found += numbers.qualitative_totals(masked, m.qualitative_none, value=0.0, unit=m.unit)
+        total = totals.get(m.part_of) if m.part_of else None
+        if total is not None:
+            found += numbers.qualitative_totals(masked, m.qualitative_all, value=total["value"], unit=total["unit"])
+        for q in sorted(found, key=lambda q: q.start)[:1]:
             out.append(_row(ctx, clause, q, m, 1))
     return out
 
@@ -375,7 +423,7 @@ def _loose(ctx, clause, q) -> dict:
     return {
         "doc_id": ctx["doc_id"],
         "county": ctx["county"],
-        "year": year_for(ctx, a + q.start),
+        "year": _when(ctx, clause, q)[0],
         "value": q.value,
         "value_max": q.value_max,
         "unit": q.unit,

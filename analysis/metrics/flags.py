@@ -2,7 +2,7 @@
 
 A flag in ``INVALID_FLAGS`` makes a value unusable in comparisons (shown as 'flagged', never
 averaged); the others (derived, target_stated_as_actual, actual_in_plan, partial_year,
-carry_over_possible) describe the row. A count of a ``carry_over`` metric (审结/办结) larger
+multi_year, carry_over_possible) describe the row. A count of a ``carry_over`` metric (审结/办结) larger
 than its total (受理) is ``carry_over_possible``, not invalid: last year's cases end this year.
 """
 

@@ -281,20 +281,23 @@ def _prefix_comparator(t: str, start: int) -> tuple[str, str]:
     return comp, phrase
 
 
-def qualitative_totals(text: str, phrases=("全覆盖",)) -> list[Quantity]:
-    """Phrases stating a total without a number (``全覆盖``, ``全部出庭应诉``) as 100 %.
+def qualitative_totals(text: str, phrases=("全覆盖",), *, value: float = 100.0, unit: str = "%") -> list[Quantity]:
+    """Phrases stating a figure without a number, as that figure.
+
+    By default a total as 100 % (``全覆盖``, ``全部出庭应诉``); with ``value``/``unit`` a count
+    stated in words (``全部胜诉``: 0 lost; ``已全部审结``: as many as were accepted).
 
     Returns
     -------
     list of Quantity
-        value 100, unit '%', comparator '=', numeral 'derived', start/end of the phrase.
+        value, unit, comparator '=', numeral 'derived', start/end of the phrase.
     """
     out = []
     for phrase in phrases:
         for m in re.finditer(re.escape(phrase), text):
             out.append(
                 Quantity(
-                    value=100.0, unit="%", comparator="=", start=m.start(), end=m.end(), numeral="derived", cue=phrase
+                    value=value, unit=unit, comparator="=", start=m.start(), end=m.end(), numeral="derived", cue=phrase
                 )
             )
     return sorted(out, key=lambda q: q.start)

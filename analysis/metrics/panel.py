@@ -90,8 +90,9 @@ def long_panel(c, rows: pd.DataFrame) -> pd.DataFrame:
         out = kc.attach(out, "period")
     out = c.attach(out, *[d for d in DOCVARS if d in c.documents.columns])
     out["flags"] = out["flags"].fillna("").astype(str)
-    # a partial-year figure (1-6月, 截至9月底) is kept in the long table but never enters an annual panel cell
-    partial = out["flags"].fillna("").astype(str).str.contains("partial_year")
+    # a partial-year figure (1-6月, 截至9月底) or one over several years (2022-01..2025-07) is kept in
+    # the long table but never enters an annual panel cell
+    partial = out["flags"].fillna("").astype(str).str.contains("partial_year|multi_year")
     out["usable"] = out["flags"].map(is_valid).astype(bool) & ~partial.astype(bool)
     out["year"] = out["year"].astype("Int64")
     for name in DOCVARS:

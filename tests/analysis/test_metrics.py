@@ -342,3 +342,51 @@ def test_other_object_of_the_same_verb_does_not_inherit_the_segment_subject():
     )  # fmt: skip
     assert rows == []
     assert [r["value"] for r in loose] == [8136, 300]
+
+
+# --- when a figure is for (issue 12) ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [
+        ("全年受理行政复议案件80件,去年同期为45件。", 2022),
+        ("全年受理行政复议案件80件,上年为45件。", 2022),
+        ("全年受理行政复议案件80件,前年为45件。", 2021),
+        ("受理行政复议案件45件。", 2023),  # no relative word: the document's year
+    ],
+    ids=["去年同期为", "上年为", "前年为", "none"],
+)
+def test_prior_year_values_bind_to_their_year(text, year):
+    rows, loose = _sentence(text)
+    assert [r["year"] for r in rows + loose if r["value"] == 45] == [year]
+    assert [r["year"] for r in rows + loose if r["value"] == 80] in ([2023], [])
+
+
+def test_prior_year_count_with_its_own_cue():
+    rows, _ = _sentence("全县受理行政复议案件80件,去年同期受理45件。")
+    assert {(r["metric"], r["value"], r["year"]) for r in rows} == {
+        ("reconsideration_accepted", 80, 2023),
+        ("reconsideration_accepted", 45, 2022),
+    }
+
+
+def test_change_against_last_year_stays_this_years():
+    rows, _ = _sentence("全县信访总量143件次,较去年同期上升9.16%。")
+    assert {r["year"] for r in rows} == {2023}
+
+
+@pytest.mark.parametrize(
+    ("text", "year", "period", "flag"),
+    [
+        ("自2021年3月起至2023年9月底,累计受理行政复议案件120件。", 2021, "2021-03..2023-09", "multi_year"),
+        ("2023年3月以来,累计受理行政复议案件40件。", 2023, "2023-03..12", "partial_year"),
+        ("2023年以来,累计受理行政复议案件40件。", 2023, "", ""),
+        ("截至2023年9月底,受理行政复议案件40件。", 2023, "..2023-09", "partial_year"),
+    ],
+    ids=["span-of-years", "since-march", "since-january", "up-to-september"],
+)
+def test_cumulative_figures_cover_their_span(text, year, period, flag):
+    rows, _ = _sentence(text)
+    (row,) = [r for r in rows if r["metric"] == "reconsideration_accepted"]
+    assert (row["year"], row["period_months"], row["flags"]) == (year, period, flag)

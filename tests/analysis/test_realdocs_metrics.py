@@ -99,3 +99,42 @@ def test_subject_carried_from_earlier_sentence_of_the_segment(scored):
     assert qilihe.loc["litigation_won", "value"] == 9
     assert qilihe.loc["litigation_won", "subject_source"] == "context"
     assert qilihe.loc["litigation_withdrawn", "value"] == 5
+
+
+def test_cumulative_figures_span_from_their_stated_start(scored):
+    m, _, _ = scored
+    reform = m[m.file == "20_xxxian-sifaju_2021-2025_report.txt"].set_index("metric")
+    # 自2022年1月1日起…(next paragraph of the section) 改革实施以来…截至2025年7月底,全县共受理行政复议案件9起
+    assert reform.loc["reconsideration_accepted", "value"] == 9
+    assert reform.loc["reconsideration_accepted", "year"] == 2022
+    # the next sentence (维持原行政行为2件) inherits the cumulative span
+    assert set(reform.period_months) == {"2022-01..2025-07"}
+    assert reform["flags"].str.contains("multi_year").all()
+    assert not reform["flags"].str.contains("partial_year").any()
+
+
+def test_figures_stated_in_words(scored):
+    m, _, _ = scored
+    reform = m[m.file == "20_xxxian-sifaju_2021-2025_report.txt"].set_index("metric")
+    assert reform.loc["reconsideration_closed", "value"] == 9  # 受理…9起,已全部审结
+    assert reform.loc["litigation_after_reconsideration", "value"] == 0  # 未引发后续的行政诉讼
+    nankai = m[m.file == "11_nankai_2014_other.txt"].set_index("metric")
+    assert nankai.loc["litigation_lost", "value"] == 0  # 现其中4案件已审结,全部胜诉
+    for row in (reform.loc["reconsideration_closed"], nankai.loc["litigation_lost"]):
+        assert "derived" in row["flags"]
+
+
+def test_multiples_of_earlier_years_are_this_years_figures(scored):
+    m, _, _ = scored
+    nankai = m[m.file == "11_nankai_2014_other.txt"].set_index("metric")
+    # 案件受理数量是前年的10倍,是去年的6倍
+    multiple = nankai.loc["reconsideration_cases_multiple_prior_year"]
+    assert (multiple["value"], multiple["unit"], multiple["year"]) == (6, "倍", 2014)
+    assert nankai.loc["reconsideration_cases_multiple_two_years_before", "value"] == 10
+
+
+def test_quotes_are_the_source_at_their_offsets(scored):
+    m, _, _ = scored
+    for r in m.itertuples():
+        text = (REALDOCS / r.file).read_text(encoding="utf-8")
+        assert text[r.start : r.end] == r.quote
