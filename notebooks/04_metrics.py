@@ -36,12 +36,15 @@ FIGURES_DIR = "../figures/metrics"  # generated, not committed
 N_UNCLASSIFIED = 30  # rows shown of the numbers that match no definition
 
 # %%
+from pathlib import Path
+
 import matplotlib.pyplot as plt
 import pandas as pd
 
 import analysis as an
 import corpus
 from analysis.metrics import comparison
+from analysis.report import export
 from analysis.report.sections import metrics as metrics_section
 from analysis.report.style import save_figure, use_style
 
@@ -136,6 +139,47 @@ s.figures["metrics_commitments"]
 
 # %%
 s.tables["metrics_unclassified"][["doc_id", "number_text", "kind", "quote"]].head(N_UNCLASSIFIED)
+
+# %% [markdown]
+# ## The county × year panel, for Stata, R and pandas
+#
+# `an.metrics_panel(c)` is the long panel: every figure with its county, province, adcode, year, period,
+# kind, quote and offsets; `usable` is False for flagged values and for figures that cover part of a year
+# (`partial_year`) or several years (`multi_year`) — they stay in the long table but never fill an annual
+# cell. `wide=True` gives one row per county × year and one column per metric (actuals by default), with the
+# documents behind each value (`<metric>_doc`) and how many statements it rests on (`<metric>_n`).
+
+# %%
+long = an.metrics_panel(c, m)
+long[["county", "year", "period", "metric", "value", "unit", "kind", "doc_id", "usable", "quote"]].head(12)
+
+# %%
+wide = an.metrics_panel(c, m, wide=True)
+wide.iloc[:, :10]
+
+# %% [markdown]
+# The report writes both tables as `tables/metrics_panel.*` and `tables/metrics_panel_wide.*` (CSV with a
+# BOM for Excel, XLSX, Parquet and Stata 118 `.dta` with variable labels in the report language). Here the
+# wide panel goes to Stata format next to the figures and is read back with its labels:
+
+# %%
+dta = export.write_stata(wide, Path(FIGURES_DIR) / "metrics_panel_wide.dta", lang=LANG, label="county x year panel")
+with pd.io.stata.StataReader(dta) as reader:
+    panel, labels = reader.read(), reader.variable_labels()
+print(dta, panel.shape)
+pd.Series(labels).head(8)
+
+# %% [markdown]
+# The same file elsewhere (paths relative to the report's output folder):
+#
+# * **Stata** — `use "tables/metrics_panel_wide.dta", clear` then `describe` (labels) and
+#   `xtset` after `encode county, gen(cid)`; the long panel (`metrics_panel.dta`) suits `reshape` by metric.
+# * **R** — `haven::read_dta("tables/metrics_panel_wide.dta")` keeps the labels;
+#   `arrow::read_parquet("tables/metrics_panel.parquet")` reads the long table with its types.
+# * **pandas** — `pd.read_parquet("tables/metrics_panel.parquet")`, or `pd.read_stata(...)` as above.
+#
+# Cite a value with its quote: every row of the long panel has `doc_id`, `start`, `end`, and
+# `c.quote(doc_id, start, end)` returns the sentence it came from.
 
 # %% [markdown]
 # ## Findings

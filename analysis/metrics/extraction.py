@@ -40,7 +40,7 @@ import pandas as pd
 from analysis.metrics import numbers
 from analysis.metrics.definitions import MetricDefs, load_metric_defs
 from analysis.metrics.flags import validate
-from analysis.metrics.matching import mask, match, region
+from analysis.metrics.matching import mask, match, region, respective
 from analysis.metrics.timing import (
     cumulative_in,
     period_for,
@@ -292,8 +292,9 @@ def _extract_sentence(
         quantities = numbers.parse_quantities(clause, defs.units)
         matched: set[int] = set()
         previous: list = []
+        items = respective(clause, quantities)  # 受理、审结…分别为91件、73件: each number with its item
         for i, q in enumerate(quantities):
-            found = match(clause, q, region(clause, quantities, i), carried, ex, counted=counted)
+            found = match(clause, q, items.get(i) or region(clause, quantities, i), carried, ex, counted=counted)
             if (
                 not found
                 and i > 0

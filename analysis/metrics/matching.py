@@ -7,6 +7,7 @@ rate may belong to several metrics listed together. Used by :mod:`analysis.metri
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -26,6 +27,37 @@ def region(clause: str, quantities, i: int) -> tuple[int, int]:
     right = quantities[i + 1].start if i + 1 < len(quantities) else len(clause)
     stop = clause.find("、", q.end, right)
     return left, stop if stop >= 0 else right
+
+
+# A list of items and, after 分别, a list of as many numbers (受理、审结行政复议案件分别为91件、73件):
+# item k goes with number k. Items are split at 、 first, else also at 和/及/与.
+_ITEM_SEPARATORS = ("、", "、和及与")
+_NUMBER_SEPARATORS = ("、", "和", "及", "与", "，", ",")
+
+
+def respective(clause: str, quantities) -> dict[int, tuple[int, int]]:
+    """Quantity index -> span of its item in a 分别 statement; empty when there is none.
+
+    The items stand between the last number before 分别 (or the clause start) and 分别, as many
+    as the numbers listed after it; a quantity's cue is then searched in its item only.
+    """
+    k = clause.find("分别")
+    after = [i for i, q in enumerate(quantities) if q.start > k]
+    if k < 0 or len(after) < 2:
+        return {}
+    if any(clause[quantities[i].end : quantities[j].start] not in _NUMBER_SEPARATORS for i, j in pairwise(after)):
+        return {}
+    left = max((q.end for q in quantities if q.end <= k), default=0)
+    for separators in _ITEM_SEPARATORS:
+        spans, start = [], left
+        for pos in range(left, k):
+            if clause[pos] in separators:
+                spans.append((start, pos))
+                start = pos + 1
+        spans.append((start, k))
+        if len(spans) == len(after) and all(b > a for a, b in spans):
+            return dict(zip(after, spans))
+    return {}
 
 
 def mask(text: str, phrases) -> str:
@@ -69,6 +101,9 @@ def match(clause, q, region, subjects, ex: MetricExtractor, *, counted=frozenset
         if not any(o is not m and o_s[0] <= s[0] and s[1] <= o_s[1] and o_s != s for o, o_s, _ in found)
     ]
     if q.unit != "%" and len(found) > 1:
+        # a part named beside its total (以县政府为被告的行政诉讼案件15件) is the more specific reading
+        parts = {m.part_of for m, _, _ in found}
+        found = [f for f in found if f[0].id not in parts] or found
         found = [min(found, key=lambda f: distance(f[1], q))]
     return [(m, g) for m, _, g in found]
 

@@ -163,19 +163,24 @@ def stata_frame(table: pd.DataFrame, *, lang: str) -> tuple[pd.DataFrame, dict]:
     other text has missing values as ''; integers with missing values are written as doubles; a
     column named by a Stata reserved word gets a trailing underscore.
     """
-    frame = pd.DataFrame(index=table.index)
+    columns = {}  # built first, framed once (a wide panel has hundreds of columns)
     for name in table.columns:
         column = table[name]
         if table.empty:  # Stata cannot write an empty categorical: an empty table keeps its columns as text
-            frame[name] = column.astype(object)
+            columns[name] = column.astype(object)
         elif pd.api.types.is_bool_dtype(column.dtype):
             no, yes = STATA_BOOL[lang]
-            frame[name] = pd.Categorical(column.map({False: no, True: yes}), categories=[no, yes])
+            columns[name] = pd.Series(
+                pd.Categorical(column.map({False: no, True: yes}), categories=[no, yes]), index=table.index
+            )
         elif pd.api.types.is_numeric_dtype(column.dtype):
-            frame[name] = column.astype("float64") if column.isna().any() else column
+            columns[name] = column.astype("float64") if column.isna().any() else column
         else:
             text = column.map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v))
-            frame[name] = pd.Categorical(text) if name in STATA_CATEGORIES else text.astype(object)
+            columns[name] = (
+                pd.Series(pd.Categorical(text), index=table.index) if name in STATA_CATEGORIES else text.astype(object)
+            )
+    frame = pd.DataFrame(columns, index=table.index)
     labels = {name: label[:STATA_LABEL_CHARS] for name, label in zip(table.columns, headers(table.columns, lang))}
     renamed = {name: f"{name}_" for name in table.columns if name in STATA_RESERVED}
     labels.update({name: f"{labels[name]} [{name}]"[:STATA_LABEL_CHARS] for name in renamed})

@@ -390,3 +390,39 @@ def test_cumulative_figures_cover_their_span(text, year, period, flag):
     rows, _ = _sentence(text)
     (row,) = [r for r in rows if r["metric"] == "reconsideration_accepted"]
     assert (row["year"], row["period_months"], row["flags"]) == (year, period, flag)
+
+
+# --- the genre's vocabulary (issue 12): each added metric with a sentence written as reports write it
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "2023年全县受理、审结行政复议案件分别为91件、73件。",
+            {("reconsideration_accepted", 91), ("reconsideration_closed", 73)},
+        ),
+        ("行政诉讼一审收案、结案分别为20件和18件。", {("litigation_first_instance", 20), ("litigation_closed", 18)}),
+        ("行政复议综合化解率达到85.3%。", {("reconsideration_resolution_rate", 85.3)}),
+        (
+            "全年接收行政复议申请120件,其中网上申请31件。",
+            {("reconsideration_received", 120), ("reconsideration_online_applications", 31)},
+        ),
+        ("全县发生集体访12批次,同比下降20%。", {("petition_collective_visits", 12)}),
+        (
+            "以县政府为被告的行政诉讼案件15件,负责人出庭应诉率100%。",
+            {("litigation_against_government", 15), ("leader_appearance_rate", 100)},
+        ),
+        ("行政复议案件量是上年的2.5倍。", {("reconsideration_cases_multiple_prior_year", 2.5)}),
+    ],
+    ids=["respectively-counts", "respectively-和", "综合化解率", "网上申请", "集体访", "政府为被告", "倍"],
+)
+def test_vocabulary_added_for_real_reports(text, expected):
+    rows, _ = _sentence(text)
+    assert {(r["metric"], r["value"]) for r in rows} == expected
+
+
+def test_respectively_items_that_are_not_metrics_stay_unclassified():
+    # items are fields, not metrics: nothing is forced into a metric (no 'nearest cue' guess)
+    rows, loose = _sentence("主要集中在自然资源、政法工作等领域,分别占全县信访总量的15.43%、14.86%。")
+    assert rows == [] and [r["value"] for r in loose] == [15.43, 14.86]
