@@ -69,7 +69,7 @@ def comparison(metrics: pd.DataFrame, counties, *, defs: MetricDefs | None = Non
     """
     defs = defs or load_metric_defs()
     by_id = defs.by_id()
-    order = [m.id for m in defs.metrics if m.id in set(metrics.metric)]
+    order = [m.id for m in defs.metrics if m.id in set(metrics.metric) and not m.by_category]
     rows = []
     for county in counties:
         for metric_id in order:
@@ -95,7 +95,7 @@ def series(metrics: pd.DataFrame, counties, *, defs: MetricDefs | None = None, l
     """
     defs = defs or load_metric_defs()
     by_id = defs.by_id()
-    order = [m.id for m in defs.metrics if m.id in set(metrics.metric)]
+    order = [m.id for m in defs.metrics if m.id in set(metrics.metric) and not m.by_category]
     rows = []
     for county in counties:
         here = metrics[metrics.county == county]

@@ -36,6 +36,8 @@ _KNOWN_FIELDS = set(_REQUIRED_FIELDS) | {
     "change_of",
     "change_cues",
     "carry_over",
+    "by_category",
+    "category_pattern",
 }
 
 
@@ -67,6 +69,8 @@ class MetricDef:
     change_of: str | None = None
     change_cues: tuple = ()
     carry_over: bool = False
+    by_category: bool = False
+    category_pattern: str | None = None
 
     def label(self, lang: str = "zh") -> str:
         """The label in ``lang`` ('zh' or 'en')."""
@@ -222,7 +226,21 @@ def _metric(entry, index, subjects, path) -> MetricDef:
         change_of=entry.get("change_of"),
         change_cues=tuple(entry.get("change_cues") or ()),
         carry_over=_flag(entry.get("carry_over", False), "carry_over", where),
+        by_category=_flag(entry.get("by_category", False), "by_category", where),
+        category_pattern=_category_pattern(entry.get("category_pattern"), where),
     )
+
+
+def _category_pattern(raw, where) -> str | None:
+    if raw is None:
+        return None
+    try:
+        groups = re.compile(str(raw)).groupindex
+    except re.error as exc:
+        raise MetricDefinitionError(f"{where}: category_pattern {raw!r} is not a regular expression: {exc}") from exc
+    if "category" not in groups:
+        raise MetricDefinitionError(f"{where}: category_pattern {raw!r} needs a group named 'category'")
+    return str(raw)
 
 
 def _flag(raw, name, where) -> bool:
@@ -252,6 +270,8 @@ def _check_ids(metrics, required: tuple, funnel: tuple, path) -> None:
     for m in metrics:
         if m.part_of is not None and m.part_of not in ids:
             raise MetricDefinitionError(f"{path}: metric {m.id!r}: part_of {m.part_of!r} is not a metric id")
+        if m.category_pattern and not m.by_category:
+            raise MetricDefinitionError(f"{path}: metric {m.id!r}: category_pattern needs by_category: true")
         if m.qualitative_all and m.part_of is None:
             raise MetricDefinitionError(f"{path}: metric {m.id!r}: qualitative_all needs part_of (the total it equals)")
         if m.change_of is not None and m.change_of not in ids:

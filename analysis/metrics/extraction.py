@@ -68,7 +68,7 @@ METRIC_COLUMNS = [
     "flags",
 ]
 # How the row was read (issue 12); kept apart so tables built from METRIC_COLUMNS stay valid.
-PROVENANCE_COLUMNS = ["subject_source", "period_months"]
+PROVENANCE_COLUMNS = ["subject_source", "period_months", "category"]
 UNCLASSIFIED_COLUMNS = [
     "doc_id",
     "county",
@@ -110,6 +110,7 @@ class MetricExtractor:
         self.by_id_ = defs.by_id()
         self.cue_patterns_ = {m.id: tuple(re.compile(re.escape(cue)) for cue in m.cues) for m in defs.metrics}
         self.change_patterns_ = {m.id: tuple(re.compile(re.escape(cue)) for cue in m.change_cues) for m in defs.metrics}
+        self.category_patterns_ = {m.id: re.compile(m.category_pattern) for m in defs.metrics if m.category_pattern}
 
     @classmethod
     def from_file(cls, path: str | Path | None = None) -> MetricExtractor:
@@ -265,6 +266,7 @@ def _extract_sentence(
     rows, loose, origin = [], [], 0
     carried, how = (set(context_subjects), "context") if context_subjects else (set(heading_subjects), "heading")
     counted: set[str] = set()  # metrics of the latest count matched in the sentence (for 同比 changes)
+    prev_clause = (0, 0)
     for a, b in clauses(text):
         clause = text[a:b]
         own = {s for s, cues in defs.subjects.items() if any(cue in clause for cue in cues)}
@@ -292,9 +294,14 @@ def _extract_sentence(
         quantities = numbers.parse_quantities(clause, defs.units)
         matched: set[int] = set()
         previous: list = []
-        items = respective(clause, quantities)  # 受理、审结…分别为91件、73件: each number with its item
+        items = respective(clause, quantities, text[prev_clause[0] : prev_clause[1]])  # 分别: number k, item k
+        prev_clause = (a, b)
         for i, q in enumerate(quantities):
-            found = match(clause, q, items.get(i) or region(clause, quantities, i), carried, ex, counted=counted)
+            span, item = items.get(i, (None, ""))
+            found = match(clause, q, span or region(clause, quantities, i), carried, ex, counted=counted)
+            category = ""
+            if not found:
+                found, category = _by_category(ex, clause, quantities, i, item, carried)
             if (
                 not found
                 and i > 0
@@ -303,7 +310,7 @@ def _extract_sentence(
             ):
                 found = previous  # 由632人增加至863人: the new level of the same metric
             for metric, sign in found:
-                rows.append(_row(ctx, clause, q, metric, sign))
+                rows.append(_row(ctx, clause, q, metric, sign, category=category))
                 matched.add(i)
             if found and q.unit != "%":  # 来访95件127人次: adjacent counts are one statement
                 adjacent = i > 0 and not clause[quantities[i - 1].end : q.start]
@@ -317,6 +324,27 @@ def _extract_sentence(
     period = periods[-1][1] if periods else context_period
     cumulative = bool(cumulative_in(text)) if periods else context_cumulative
     return rows, loose, (named, period, starts[-1][1] if starts else context_start, cumulative)
+
+
+def _by_category(ex: MetricExtractor, clause, quantities, i, item: str, subjects) -> tuple[list, str]:
+    """(matches, category) of a quantity no named metric takes, for the metrics by category.
+
+    The category is the quantity's item in a 分别 list (its cue then stands between 分别 and the
+    first number: 分别占全县信访总量的15.43%、…), else the ``category_pattern`` of the metric
+    matched before the number in its clause (因不服房屋征收补偿决定被诉的1件).
+    """
+    q = quantities[i]
+    if item:
+        k = clause.find("分别")
+        first = min(p.start for p in quantities if p.start > k)
+        return match(clause, q, (k, first), subjects, ex, by_category=True), item
+    found = match(clause, q, region(clause, quantities, i), subjects, ex, by_category=True)
+    for metric, sign in found:
+        pattern = ex.category_patterns_.get(metric.id)
+        hit = pattern.search(clause[: q.start]) if pattern else None
+        if hit:
+            return [(metric, sign)], hit.group("category")
+    return [], ""
 
 
 def _heading_subjects(segments: pd.DataFrame, defs: MetricDefs) -> dict:
@@ -353,7 +381,7 @@ def _quote(ctx, a: int, b: int) -> tuple[int, int, str]:
     return start, end, source[start:end]
 
 
-def _row(ctx, clause, q, m, sign: int) -> dict:
+def _row(ctx, clause, q, m, sign: int, *, category: str = "") -> dict:
     """One metric row; a metric tied to a carried subject quotes from the subject's clause."""
     a = ctx["clause_start"]
     kind, flag = _kind(ctx, clause)
@@ -378,6 +406,7 @@ def _row(ctx, clause, q, m, sign: int) -> dict:
         "flags": ";".join(flags),
         "subject_source": ctx["subject_source"] if m.subject is not None else "",
         "period_months": period,
+        "category": category,
         "_clause": a,
     }
 

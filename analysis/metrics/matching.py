@@ -7,6 +7,7 @@ rate may belong to several metrics listed together. Used by :mod:`analysis.metri
 
 from __future__ import annotations
 
+import re
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -33,13 +34,17 @@ def region(clause: str, quantities, i: int) -> tuple[int, int]:
 # item k goes with number k. Items are split at 、 first, else also at 和/及/与.
 _ITEM_SEPARATORS = ("、", "、和及与")
 _NUMBER_SEPARATORS = ("、", "和", "及", "与", "，", ",")
+# What introduces the first item and closes the last (主要集中在自然资源、…、市场监管等领域).
+_ITEM_LEAD = re.compile(r"^.*?(?:集中在|集中于|主要是|主要为|主要有|包括|涉及|分布在|依次为|依次是|[：:])")
+_ITEM_TAIL = re.compile(r"等(?:领域|方面|行业|部门|类别|类|问题|事项)?$")
 
 
-def respective(clause: str, quantities) -> dict[int, tuple[int, int]]:
-    """Quantity index -> span of its item in a 分别 statement; empty when there is none.
+def respective(clause: str, quantities, previous: str = "") -> dict[int, tuple[tuple[int, int] | None, str]]:
+    """Quantity index -> (span of its item in ``clause`` or None, item text) in a 分别 statement.
 
     The items stand between the last number before 分别 (or the clause start) and 分别, as many
-    as the numbers listed after it; a quantity's cue is then searched in its item only.
+    as the numbers listed after it; a clause that starts with 分别 takes them from ``previous``,
+    the clause before it (spans are then None). Empty when there is no such statement.
     """
     k = clause.find("分别")
     after = [i for i, q in enumerate(quantities) if q.start > k]
@@ -48,15 +53,21 @@ def respective(clause: str, quantities) -> dict[int, tuple[int, int]]:
     if any(clause[quantities[i].end : quantities[j].start] not in _NUMBER_SEPARATORS for i, j in pairwise(after)):
         return {}
     left = max((q.end for q in quantities if q.end <= k), default=0)
+    text, own = (clause[left:k], True) if clause[left:k].strip() else (previous, False)
     for separators in _ITEM_SEPARATORS:
-        spans, start = [], left
-        for pos in range(left, k):
-            if clause[pos] in separators:
+        spans, start = [], 0
+        for pos, ch in enumerate(text):
+            if ch in separators:
                 spans.append((start, pos))
                 start = pos + 1
-        spans.append((start, k))
+        spans.append((start, len(text)))
         if len(spans) == len(after) and all(b > a for a, b in spans):
-            return dict(zip(after, spans))
+            names = [text[a:b] for a, b in spans]
+            names[0], names[-1] = _ITEM_LEAD.sub("", names[0]), _ITEM_TAIL.sub("", names[-1])
+            return {
+                i: (((a + left, b + left) if own else None), name)
+                for i, (a, b), name in zip(after, spans, names, strict=True)
+            }
     return {}
 
 
@@ -66,16 +77,20 @@ def mask(text: str, phrases) -> str:
     return text
 
 
-def match(clause, q, region, subjects, ex: MetricExtractor, *, counted=frozenset()):
+def match(clause, q, region, subjects, ex: MetricExtractor, *, counted=frozenset(), by_category: bool = False):
     """(metric, sign) pairs for quantity ``q``: one for a count, all listed for a rate.
 
     A change metric (``change_of``) also matches by its ``change_cues`` (同比, 上年同期) when the
     count it is the change of was the latest one stated in the sentence; such a match wins.
+    Metrics by category (shares by field, cases by cause) are matched only with ``by_category``,
+    and then only they: a named metric always wins over a category.
     """
     left, right = region
     found: list = []
     changes: list = []
     for m in ex.defs.metrics:
+        if m.by_category != by_category:
+            continue
         if q.unit not in m.units or (m.subject is not None and m.subject not in subjects):
             continue
         masked = mask(clause, m.exclude)

@@ -52,7 +52,7 @@ LONG_COLUMNS = [
     "flags",
     "usable",
 ]
-OPTIONAL = ("partial_year", "subject_source")  # columns of newer metrics tables, kept when present
+OPTIONAL = ("partial_year", "subject_source", "category")  # columns of newer metrics tables, kept when present
 WIDE_KEYS = ["county", "county_known", "province", "adcode", "year", "doc_ids", "metrics_conflicting"]
 WIDE_KEYS += ["metrics_flagged"]
 DOCVARS = ("province", "adcode")
@@ -136,7 +136,8 @@ def wide_panel(c, long: pd.DataFrame, *, kind: str = "actual", defs: MetricDefs 
         raise ValueError(f"kind={kind!r} not allowed; use one of {KINDS}")
     defs = defs or load_metric_defs()
     sub = long[long["kind"] == kind]
-    metric_ids = [m.id for m in defs.metrics if m.id in set(sub["metric"])]
+    # a metric by category (shares by field) has several values per county-year: long panel only
+    metric_ids = [m.id for m in defs.metrics if m.id in set(sub["metric"]) and not m.by_category]
     latest = _latest_first(c)
     rows = []
     for (county, year), group in sub.groupby(["county", "year"], sort=False, dropna=False):

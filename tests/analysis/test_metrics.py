@@ -9,6 +9,7 @@ import pytest
 
 import corpus
 from analysis.metrics import extraction as metrics
+from analysis.metrics import panel
 from analysis.metrics.extraction import MetricExtractor
 from analysis.metrics.flags import is_valid, validate
 
@@ -423,6 +424,20 @@ def test_vocabulary_added_for_real_reports(text, expected):
 
 
 def test_respectively_items_that_are_not_metrics_stay_unclassified():
-    # items are fields, not metrics: nothing is forced into a metric (no 'nearest cue' guess)
-    rows, loose = _sentence("主要集中在自然资源、政法工作等领域,分别占全县信访总量的15.43%、14.86%。")
-    assert rows == [] and [r["value"] for r in loose] == [15.43, 14.86]
+    # items are fields and no metric by category names them: nothing is bound to the nearest cue
+    rows, loose = _sentence("受理行政复议案件主要涉及公安、自然资源等领域,分别为12件、8件。")
+    assert rows == [] and [r["value"] for r in loose] == [12, 8]
+
+
+def test_metrics_by_category_stay_out_of_the_wide_panel(seed_corpus):
+    text = "主要集中在自然资源、政法工作等领域,分别占全县信访总量的15.43%、14.86%。"
+    rows, _ = _sentence(text)
+    assert [(r["metric"], r["category"]) for r in rows] == [
+        ("petition_share_by_field", "自然资源"),
+        ("petition_share_by_field", "政法工作"),
+    ]
+    doc = seed_corpus.documents.doc_id.iloc[0]
+    table = pd.DataFrame([{**r, "doc_id": doc} for r in rows])
+    long = panel.long_panel(seed_corpus, table)
+    assert set(long.category) == {"自然资源", "政法工作"}
+    assert "petition_share_by_field" not in panel.wide_panel(seed_corpus, long).columns

@@ -138,3 +138,21 @@ def test_quotes_are_the_source_at_their_offsets(scored):
     for r in m.itertuples():
         text = (REALDOCS / r.file).read_text(encoding="utf-8")
         assert text[r.start : r.end] == r.quote
+
+
+def test_shares_by_field_carry_their_field(scored):
+    m, _, _ = scored
+    half = m[(m.file == "21_xxxian_2024H1_other.txt") & (m.metric == "petition_share_by_field")]
+    # 主要集中在自然资源、政法工作、…、市场监管等领域,分别占全县信访总量的15.43%、15.43%、…、2.86%
+    assert len(half) == 9
+    assert half.category.iloc[0] == "自然资源" and half.category.iloc[-1] == "市场监管"
+    assert half.value.tolist()[:3] == [15.43, 15.43, 14.86]
+
+
+def test_lawsuits_by_cause(scored):
+    m, _, _ = scored
+    nankai = m[m.file == "11_nankai_2014_other.txt"]
+    by_cause = nankai[nankai.metric == "litigation_cases_by_cause"]
+    assert dict(zip(by_cause.category, by_cause.value)) == {"房屋征收补偿决定": 1, "政府信息公开答复": 1}
+    # the named metric wins over the category: 因不服行政复议决定被诉的4件
+    assert nankai.set_index("metric").loc["litigation_after_reconsideration", "value"] == 4
