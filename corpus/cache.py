@@ -64,7 +64,7 @@ def read_entry(folder: Path, *, tables: tuple[str, ...], version: str) -> dict |
             out[name] = pd.read_parquet(io.BytesIO(data))
         except CacheDamaged:
             raise
-        except Exception as err:  # noqa: BLE001 - any reading error means the entry is bad
+        except Exception as err:
             raise CacheDamaged(f"{path.name} unreadable ({type(err).__name__})") from None
     return {"tables": out, "problems": meta.get("problems", []), "encoding": meta.get("encoding", "")}
 

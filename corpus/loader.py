@@ -125,7 +125,7 @@ def _work(args):
         result = process_file(path, data, rows, _tokenizer(lexicon, stopwords))
     except SourceError as err:
         return {"error": str(err)}
-    except Exception as err:  # noqa: BLE001 - an unforeseen input must not stop the other files
+    except Exception as err:
         return {"error": f"{path.name}: could not be processed ({type(err).__name__}: {err}); skipped"}
     if target is None:
         return result

@@ -54,8 +54,9 @@ def read_manifest(path: Path) -> tuple[pd.DataFrame, list[str]]:
         if not any(c.strip() for c in cells):
             continue
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
-            problems.append(f"{path.name}: line {line}: {len(cells)} cells for {len(header)} columns; extra cells ignored")
-        row = {name: "" for name in MANIFEST_COLUMNS}
+            extra = f"{len(cells)} cells for {len(header)} columns; extra cells ignored"
+            problems.append(f"{path.name}: line {line}: {extra}")
+        row = dict.fromkeys(MANIFEST_COLUMNS, "")
         row.update({h: c.strip() for h, c in zip(header, cells) if h in MANIFEST_COLUMNS})
         if row["source_file"]:
             rows.append((line, _checked(path, line, row, problems)))

@@ -17,6 +17,7 @@ import pandas as pd
 from . import places
 from .manifest import MANIFEST_COLUMNS, read_manifest  # noqa: F401 (the manifest reader)
 from .paths import COUNTIES_FILE, DOC_TYPES_FILE
+
 # Docvars a manifest row may state; the rest are inferred (corpus/infer.py) or looked up.
 STATED_FIELDS = ("county", "doc_type", "title", "year_start", "year_end", "issue_date", "doc_number", "issuer")
 PLACE_FIELDS = ("place", "level", "county", "province", "prefecture", "adcode")
