@@ -256,7 +256,11 @@ def _read_pdf(path: Path, data: bytes) -> str:
         from pypdf import PdfReader
 
         reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):  # an owner password alone still lets us read
+            raise SourceError(f"{path.name}: PDF is encrypted (password protected); save an unprotected copy")
         pages = [page.extract_text() or "" for page in reader.pages]
+    except SourceError:
+        raise
     except Exception as err:
         raise SourceError(f"{path.name}: not a readable PDF file ({type(err).__name__})") from None
     text = PAGE_SEPARATOR.join(pages)
