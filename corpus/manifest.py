@@ -38,7 +38,7 @@ def read_manifest(path: Path) -> tuple[pd.DataFrame, list[str]]:
     except (OSError, SourceError) as err:
         return empty, [f"{path.name}: cannot read manifest ({err})"]
     problems = list(warnings)
-    if encoding not in ("utf-8", "utf-8-sig"):
+    if encoding not in ("utf-8", "utf-8-sig") and not warnings:
         problems.append(f"{path.name}: read as {encoding}; save it as UTF-8 to be sure")
     records = _records(path, text, problems)
     if not records:
