@@ -21,6 +21,7 @@ the file.
 from __future__ import annotations
 
 import io
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -252,6 +253,7 @@ def _read_docx(path: Path, data: bytes) -> str:
 
 
 def _read_pdf(path: Path, data: bytes) -> str:
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its repair notes are not the user's problem
     try:
         from pypdf import PdfReader
 
