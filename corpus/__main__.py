@@ -15,8 +15,9 @@ import pandas as pd
 
 from . import load
 from .files import DEFAULT_LIMITS, MB, Limits
-from .guard import atomic_write, check_output_file, guarded
+from .guard import UsageError, atomic_write, check_output_file, guarded
 from .paths import documents_dir
+from .tokenize import LexiconError
 
 
 def summary(folder: str | Path | None = None, **options) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -49,7 +50,10 @@ def _summary(args: argparse.Namespace) -> int:
     if args.csv:
         check_output_file(args.csv, corpus_folder=folder)
     limits = Limits(max_file_bytes=int(args.max_file_mb * MB))
-    docs, problems = summary(folder, follow_links=args.follow_links, limits=limits)
+    try:
+        docs, problems = summary(folder, follow_links=args.follow_links, limits=limits)
+    except LexiconError as err:  # a word list the researcher edited: an environment error
+        raise UsageError(str(err)) from None
     with pd.option_context("display.max_columns", None, "display.width", 250, "display.max_colwidth", 40):
         print(docs.to_string(index=False))
     for row in problems.itertuples():
