@@ -6,7 +6,8 @@ import signal
 from pathlib import Path
 
 import pytest
-from faults import GOOD_NAME, GOOD_TEXT
+
+from .faults import GOOD_NAME, GOOD_TEXT
 
 CASE_SECONDS = 120  # no catalogue case may run longer (a FIFO opened by mistake would block forever)
 

@@ -15,12 +15,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from faults import GOOD_TEXT, snapshot
 
 import corpus
 from corpus import cache as cache_store
 from corpus import loader
 from corpus.paths import DATA_DIR
+
+from .faults import GOOD_TEXT, snapshot
 
 
 @pytest.fixture

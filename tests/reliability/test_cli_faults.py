@@ -17,11 +17,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from faults import snapshot
 
 from analysis.report import cli as report_cli
 from corpus import __main__ as corpus_cli
 from corpus.paths import DOCUMENTS_DIR
+
+from .faults import snapshot
 
 
 def _summary(*args: str, cache: Path) -> subprocess.CompletedProcess:

@@ -12,10 +12,11 @@ import subprocess
 import sys
 
 import pandas as pd
-from faults import snapshot
-from test_load_faults import CASES
 
 import corpus
+
+from .faults import snapshot
+from .test_load_faults import CASES
 
 TABLES = ("documents", "segments", "responsibilities", "sentences", "tokens")
 

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from faults import GOOD_NAME, GOOD_TEXT, snapshot
 
 import corpus
 from corpus import files as files_module
+
+from .faults import GOOD_NAME, GOOD_TEXT, snapshot
 
 
 def _docx(text: str) -> bytes:

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from faults import GOOD_NAME, GOOD_TEXT
 
 import corpus
+
+from .faults import GOOD_NAME, GOOD_TEXT
 
 HEADER = "source_file,doc_id,county,year_start,year_end"
 
