@@ -362,8 +362,8 @@ _SUBSTITUTE_TABLE = str.maketrans(
 
 def _full_width_punctuation(chars: list[str]) -> list[str]:
     out = list(chars)
-    before = _previous_non_space(chars)
-    after = _next_non_space(chars)
+    before = _nearest_non_space(chars, after=False)
+    after = _nearest_non_space(chars, after=True)
     for i, ch in enumerate(chars):
         if ch not in HALF_TO_FULL:
             continue
@@ -375,20 +375,12 @@ def _full_width_punctuation(chars: list[str]) -> list[str]:
     return _convert_bracket_pairs(chars, out)
 
 
-def _previous_non_space(chars: list[str]) -> list[str]:
-    """For each position, the nearest character before it that is not a space ('' if none); linear."""
-    out, last = [], ""
-    for ch in chars:
-        out.append(last)
-        if ch != " ":
-            last = ch
-    return out
-
-
-def _next_non_space(chars: list[str]) -> list[str]:
-    """For each position, the nearest character after it that is not a space ('' if none); linear."""
+def _nearest_non_space(chars: list[str], *, after: bool) -> list[str]:
+    """For each position, the nearest character before it (or ``after`` it) that is not a space
+    ('' if none): one pass, so cleaning stays linear in the length of a line."""
     out, last = [""] * len(chars), ""
-    for i in range(len(chars) - 1, -1, -1):
+    order = range(len(chars) - 1, -1, -1) if after else range(len(chars))
+    for i in order:
         out[i] = last
         if chars[i] != " ":
             last = chars[i]
@@ -412,7 +404,7 @@ def _drop_spaces(chars: list[str], pos: list[int]):
     """Delete spaces next to Chinese text, collapse runs, strip the ends."""
     keep_c: list[str] = []
     keep_p: list[int] = []
-    after = _next_non_space(chars)
+    after = _nearest_non_space(chars, after=True)
     for i, ch in enumerate(chars):
         if ch == " ":
             prev = keep_c[-1] if keep_c else ""
