@@ -6,7 +6,8 @@ file. Reading checks all three: a corrupt, truncated or swapped file, an entry c
 another key, one written by another version of the code, or one missing a part raises
 ``CacheDamaged``; the loader then logs one warning, deletes the entry and rebuilds it. A
 cache folder that cannot be written (a file in its place, read-only, disk full) turns
-caching off for the load with one warning; results never depend on the cache.
+caching off for the load with one warning; results never depend on the cache. Temporary
+entries of a process killed while writing are removed after an hour.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import json
 import logging
 import os
 import shutil
+import time
 import uuid
 from pathlib import Path
 
@@ -122,4 +124,16 @@ def usable_root(root: Path | None) -> Path | None:
     except OSError as err:
         LOG.warning("cache folder %s cannot be written (%s); loading without a cache", root, err.strerror or err)
         return None
+    _sweep(root)
     return root
+
+
+def _sweep(root: Path, *, age_seconds: float = 3600) -> None:
+    """Remove temporary entries older than ``age_seconds`` (left by a process killed mid-write)."""
+    cutoff = time.time() - age_seconds
+    for tmp in root.glob("*.tmp*"):
+        try:
+            if tmp.is_dir() and tmp.stat().st_mtime < cutoff:
+                shutil.rmtree(tmp, ignore_errors=True)
+        except OSError:
+            continue

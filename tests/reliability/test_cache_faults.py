@@ -10,7 +10,11 @@ from __future__ import annotations
 import errno
 import json
 import logging
+import os
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -205,3 +209,33 @@ def test_editing_the_lexicon_reprocesses_every_file(two_docs, tmp_path, monkeypa
     c = corpus.load(two_docs, cache=cache, lexicon=lexicon)
     assert sorted(calls) == ["good.txt", "second.txt"]
     assert "依法决策机制" in set(c.tokens.token)
+
+
+def test_a_temporary_entry_left_by_a_killed_process_is_swept(docs, tmp_path):
+    cache = tmp_path / "cache"
+    stale = cache / "0123abcd.tmp999-deadbeef"
+    stale.mkdir(parents=True)
+    (stale / "segments.parquet").write_bytes(b"half")
+    old = time.time() - 7200
+    os.utime(stale, (old, old))
+    fresh = cache / "4567.tmp1-cafe"  # may belong to a process writing right now: kept
+    fresh.mkdir()
+    corpus.load(docs, cache=cache)
+    assert not stale.exists() and fresh.exists()
+
+
+LOAD = "import sys, corpus; c = corpus.load(sys.argv[1], cache=sys.argv[2]); print(len(c.documents), len(c.problems))"
+
+
+def test_two_runs_at_once_share_the_cache_safely(two_docs, tmp_path, caplog):
+    cache = tmp_path / "cache"
+    runs = [
+        subprocess.Popen([sys.executable, "-c", LOAD, str(two_docs), str(cache)], stdout=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    assert [run.communicate(timeout=300)[0].split() for run in runs] == [["2", "0"], ["2", "0"]]
+    with caplog.at_level(logging.WARNING, logger="corpus"):
+        again = corpus.load(two_docs, cache=cache)
+    assert not [r for r in caplog.records if r.name == "corpus"]  # no damaged entry left behind
+    assert len(_entries(cache)) == 2 and not [p for p in cache.iterdir() if ".tmp" in p.name]
+    _same(corpus.load(two_docs, cache=False), again)
