@@ -85,27 +85,31 @@ def discover(folder: Path, *, follow_links: bool = False) -> tuple[list[Path], l
 
 
 def manifest_rows(folder: Path, path: Path) -> tuple[dict, list[str]]:
-    """Manifest rows per file (by resolved path) and problems with the manifest ``path``."""
+    """Manifest rows per file (by ``_entry`` path) and problems with the manifest ``path``.
+
+    Paths are compared without following links (a link loop named in the manifest cannot stop
+    the load); where a link may lead is decided by ``discover``.
+    """
     if not path.exists():
         return {}, []
     table, problems = metadata.read_manifest(path)
     by_file: dict[Path, list[dict]] = {}
-    root = folder.resolve()
+    root = _entry(folder, ".")
     for row in table.to_dict("records"):
-        target = (folder / row["source_file"]).resolve()
+        target = _entry(folder, row["source_file"])
+        label = f"{MANIFEST_NAME}: row {row['doc_id'] or row['source_file']!r}"
         if root not in target.parents:
-            problems.append(
-                f"{MANIFEST_NAME}: row {row['doc_id'] or row['source_file']!r}: path "
-                f"{row['source_file']!r} is outside the corpus folder; row ignored"
-            )
-        elif not target.is_file():
-            problems.append(
-                f"{MANIFEST_NAME}: row {row['doc_id'] or row['source_file']!r}: file "
-                f"{row['source_file']!r} does not exist; row ignored"
-            )
+            problems.append(f"{label}: path {row['source_file']!r} is outside the corpus folder; row ignored")
+        elif not os.path.lexists(target):
+            problems.append(f"{label}: file {row['source_file']!r} does not exist; row ignored")
         else:
             by_file.setdefault(target, []).append(row)
     return by_file, problems
+
+
+def _entry(folder: Path, name: str) -> Path:
+    """``folder/name`` absolute and normalised (``..`` removed) without following links."""
+    return Path(os.path.normpath(folder.absolute() / name))
 
 
 def _cache_key(data: bytes, rows: list[dict], fingerprint: str) -> str:
@@ -181,7 +185,7 @@ def load_tables(
             problems.append((path.name, f"{path.name}: duplicate of {seen[sha].name} (same content); skipped"))
             continue
         seen[sha] = path
-        file_rows = rows.get(path.resolve(), [])
+        file_rows = rows.get(_entry(folder, path.name), [])
         stated = {r["sha256"] for r in file_rows if r.get("sha256")}
         if stated and stated != {sha}:
             problems.append(

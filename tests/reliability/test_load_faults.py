@@ -222,3 +222,21 @@ def test_an_unforeseen_processing_error_names_the_file(docs, monkeypatch):
         "odd.txt: could not be processed (IndexError: list index out of range); skipped"
     ]
     assert [Path(p).name for p in c.documents.source_file] == [GOOD_NAME]
+
+
+def test_a_manifest_row_naming_a_link_loop_costs_nothing_else(docs):
+    """Regression (issue 14): resolving a manifest path through a link loop stopped the load."""
+    (docs / "loop.txt").symlink_to("loop.txt")
+    (docs / "manifest.csv").write_text("source_file,doc_id\ngood.txt,kj\nloop.txt,lp\n", encoding="utf-8")
+    c = corpus.load(docs, cache=False)
+    assert c.documents.doc_id.tolist() == ["kj"]
+    assert c.problems.problem.tolist() == ["loop.txt: symbolic link loop; skipped"]
+
+
+def test_a_manifest_row_applies_to_a_followed_link(docs):
+    outside = docs.parent / "outside.txt"
+    outside.write_text(GOOD_TEXT.replace("开江县", "冠县").replace("2021", "2022"), encoding="utf-8")
+    (docs / "elsewhere.txt").symlink_to(outside)
+    (docs / "manifest.csv").write_text("source_file,doc_id\nelsewhere.txt,gx-linked\n", encoding="utf-8")
+    c = corpus.load(docs, cache=False, follow_links=True)
+    assert "gx-linked" in c.documents.doc_id.tolist() and c.problems.empty
