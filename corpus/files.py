@@ -97,12 +97,30 @@ def discover(folder: Path, *, ignored: frozenset[str] | set[str], follow_links: 
     for path in sorted(folder.iterdir()):
         if path.name in ignored or path.name.startswith("."):
             continue
+        shown = printable_name(path.name)
+        if shown != path.name:
+            notes.append((shown, _name_problem(path.name, shown)))
+            continue
         note = _entry_problem(path, root, folder, follow_links=follow_links)
         if note:
             notes.append((path.name, note))
         else:
             files.append(path)
     return files, notes
+
+
+def printable_name(name: str) -> str:
+    """``name`` with bytes that are not UTF-8 (a file name from a GBK system) shown as ``\\xNN``."""
+    return os.fsencode(name).decode("utf-8", errors="backslashreplace")
+
+
+def _name_problem(name: str, shown: str) -> str:
+    """Why a file whose name is not UTF-8 is skipped, with the name read as GB18030 when it fits."""
+    try:
+        guess = f" (as GBK: {os.fsencode(name).decode('gb18030')})"
+    except UnicodeDecodeError:
+        guess = ""
+    return f"{shown}: file name is not valid UTF-8{guess}; skipped, rename the file"
 
 
 def _entry_problem(path: Path, root: Path, folder: Path, *, follow_links: bool) -> str | None:

@@ -240,3 +240,14 @@ def test_a_manifest_row_applies_to_a_followed_link(docs):
     (docs / "manifest.csv").write_text("source_file,doc_id\nelsewhere.txt,gx-linked\n", encoding="utf-8")
     c = corpus.load(docs, cache=False, follow_links=True)
     assert "gx-linked" in c.documents.doc_id.tolist() and c.problems.empty
+
+
+def test_a_file_name_from_a_gbk_system_is_named_and_skipped(docs):
+    """A zip unpacked from a Chinese Windows system leaves GBK bytes in file names (not UTF-8)."""
+    raw = "冠县计划.txt".encode("gbk")
+    (docs / os.fsdecode(raw)).write_text(GOOD_TEXT.replace("开江县", "冠县"), encoding="utf-8")
+    c = corpus.load(docs, cache=False)
+    shown = raw.decode("utf-8", errors="backslashreplace")
+    problem = f"{shown}: file name is not valid UTF-8 (as GBK: 冠县计划.txt); skipped, rename the file"
+    assert c.problems.to_dict("records") == [{"file": shown, "problem": problem}]
+    assert [Path(p).name for p in c.documents.source_file] == [GOOD_NAME]
