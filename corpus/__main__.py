@@ -1,4 +1,4 @@
-"""Command line: ``python -m corpus summary [--corpus DIR] [--csv FILE] [--follow-links] [--max-file-mb N]``.
+"""Command line: ``python -m corpus summary [--corpus DIR] [--csv FILE] [--follow-links] [--max-text-mb N]``.
 
 Exit codes: 0 the table was produced (problems with single files are notes on stderr, one
 line each); 2 usage or environment error (folder missing, ``--csv`` a folder or inside the
@@ -36,10 +36,16 @@ def _parser() -> argparse.ArgumentParser:
         "--follow-links", action="store_true", help="follow symbolic links leading outside the corpus folder"
     )
     cmd.add_argument(
+        "--max-text-mb",
+        type=float,
+        default=DEFAULT_LIMITS.max_text_bytes / MB,
+        help="largest .txt/.md/.html file read, in MiB (default: %(default)g)",
+    )
+    cmd.add_argument(
         "--max-file-mb",
         type=float,
         default=DEFAULT_LIMITS.max_file_bytes / MB,
-        help="largest source file read, in MiB (default: %(default)g)",
+        help="largest .docx/.pdf file read, in MiB (default: %(default)g)",
     )
     cmd.add_argument("--debug", action="store_true", help="print the full traceback of an error")
     return parser
@@ -49,7 +55,7 @@ def _summary(args: argparse.Namespace) -> int:
     folder = args.corpus or documents_dir()
     if args.csv:
         check_output_file(args.csv, corpus_folder=folder)
-    limits = Limits(max_file_bytes=int(args.max_file_mb * MB))
+    limits = Limits(max_text_bytes=int(args.max_text_mb * MB), max_file_bytes=int(args.max_file_mb * MB))
     try:
         docs, problems = summary(folder, follow_links=args.follow_links, limits=limits)
     except LexiconError as err:  # a word list the researcher edited: an environment error

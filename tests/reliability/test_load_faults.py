@@ -67,6 +67,12 @@ def _device(path: Path) -> dict:
         return {"follow_links": True}
 
 
+def _sparse(path: Path, size: int) -> None:
+    """A file of ``size`` bytes that takes no disk space (and is never read)."""
+    with path.open("wb") as f:
+        f.truncate(size)
+
+
 def _socket(path: Path) -> dict:
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(str(path))
@@ -127,7 +133,20 @@ CASES = [
         "huge.txt",
         _write(GOOD_TEXT.replace("开江县", "冠县").encode() * 20),
         "larger than the limit",
-        options={"limits": corpus.Limits(max_file_bytes=2000)},
+        options={"limits": corpus.Limits(max_text_bytes=2000)},
+    ),
+    Case(
+        "too-big-pdf",
+        "large.pdf",
+        lambda f, p: p.write_bytes(_pdf(encrypt=False)),
+        "(Limits.max_file_bytes / --max-file-mb)",
+        options={"limits": corpus.Limits(max_file_bytes=100)},
+    ),
+    Case(
+        "over-default-text-limit",
+        "sparse.txt",
+        lambda f, p: _sparse(p, 11 * 1024 * 1024),
+        "11.0 MiB, larger than the limit of 10 MiB (Limits.max_text_bytes / --max-text-mb)",
     ),
     Case("corrupt-docx", "broken.docx", _write(b"PK\x03\x04 not really a zip"), "not a readable DOCX"),
     Case(
