@@ -43,13 +43,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .files import DEFAULT_LIMITS, Limits
 from .loader import load_tables
 from .metadata import SUMMARY_COLUMNS, counties, doc_types
 from .model import Corpus
 from .paths import documents_dir
 from .tokenize import Tokenizer
 
-__all__ = ["SUMMARY_COLUMNS", "Corpus", "Tokenizer", "counties", "doc_types", "load"]
+__all__ = ["SUMMARY_COLUMNS", "Corpus", "Limits", "Tokenizer", "counties", "doc_types", "load"]
 
 
 def load(
@@ -60,6 +61,8 @@ def load(
     stopwords: str | Path | None = None,
     cache: str | Path | bool = True,
     jobs: int | None = None,
+    follow_links: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Corpus:
     """Load a folder of documents (default: ``corpus/documents``) into an immutable Corpus.
 
@@ -77,6 +80,12 @@ def load(
         folder; False: no cache.
     jobs : int, optional
         Worker processes when many files need processing (default: number of CPUs).
+    follow_links : bool, default False
+        Follow symbolic links whose target lies outside ``folder`` (links inside it are
+        always followed; loops and dangling links are reported).
+    limits : Limits, optional
+        Largest file and largest inflated DOCX accepted (``corpus.Limits``; defaults in
+        ``docs/reliability.md``).
 
     Returns
     -------
@@ -92,5 +101,7 @@ def load(
         stopwords=Path(stopwords) if stopwords else None,
         cache=cache,
         jobs=jobs,
+        follow_links=follow_links,
+        limits=limits,
     )
     return Corpus(problems=problems, tokenizer=tokenizer, folder=folder, files=files, **tables)

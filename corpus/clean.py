@@ -330,9 +330,8 @@ def _clean_line(chars: list[str], pos: list[int], simplify: bool):
         for m in pattern.finditer(probe):
             for i in range(m.start(), m.end()):
                 keep[i] = False
-    chars = [_substitute(ch) for ch, k in zip(chars, keep) if k]
-    if simplify:
-        chars = [T2S.get(ch, ch) for ch in chars]
+    kept = "".join(ch for ch, k in zip(chars, keep) if k).translate(_SUBSTITUTE_TABLE)
+    chars = list(kept.translate(_T2S_TABLE) if simplify else kept)  # both one to one: offsets hold
     pos = [p for p, k in zip(pos, keep) if k]
     chars = _full_width_punctuation(chars)
     chars, pos = _drop_spaces(chars, pos)
@@ -349,18 +348,43 @@ def _substitute(ch: str) -> str:
     return ch
 
 
+_SUBSTITUTE_TABLE = str.maketrans(
+    {
+        **dict.fromkeys(SPACES, " "),
+        **{
+            chr(o): chr(o - 0xFEE0)
+            for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
+            for o in range(r[0], r[1] + 1)
+        },
+    }
+)  # ``_substitute`` as a translation table, for whole lines
+
+
 def _full_width_punctuation(chars: list[str]) -> list[str]:
     out = list(chars)
+    before = _nearest_non_space(chars, after=False)
+    after = _nearest_non_space(chars, after=True)
     for i, ch in enumerate(chars):
         if ch not in HALF_TO_FULL:
             continue
-        prev = next((c for c in reversed(chars[:i]) if c != " "), "")
-        nxt = next((c for c in chars[i + 1 :] if c != " "), "")
+        prev, nxt = before[i], after[i]
         if (prev and is_cjk(prev) and not prev.isdigit()) or (nxt and is_cjk(nxt)):
             if ch == ":" and prev.isdigit() and nxt.isdigit():
                 continue
             out[i] = HALF_TO_FULL[ch]
     return _convert_bracket_pairs(chars, out)
+
+
+def _nearest_non_space(chars: list[str], *, after: bool) -> list[str]:
+    """For each position, the nearest character before it (or ``after`` it) that is not a space
+    ('' if none): one pass, so cleaning stays linear in the length of a line."""
+    out, last = [""] * len(chars), ""
+    order = range(len(chars) - 1, -1, -1) if after else range(len(chars))
+    for i in order:
+        out[i] = last
+        if chars[i] != " ":
+            last = chars[i]
+    return out
 
 
 def _convert_bracket_pairs(chars: list[str], out: list[str]) -> list[str]:
@@ -380,10 +404,11 @@ def _drop_spaces(chars: list[str], pos: list[int]):
     """Delete spaces next to Chinese text, collapse runs, strip the ends."""
     keep_c: list[str] = []
     keep_p: list[int] = []
+    after = _nearest_non_space(chars, after=True)
     for i, ch in enumerate(chars):
         if ch == " ":
             prev = keep_c[-1] if keep_c else ""
-            nxt = next((c for c in chars[i + 1 :] if c != " "), "")
+            nxt = after[i]
             if not prev or not nxt or prev == " " or is_cjk(prev) or is_cjk(nxt):
                 continue
         keep_c.append(ch)

@@ -1,9 +1,12 @@
 """Load a folder of documents into a ``Corpus``: discovery, manifest, cache, parallel work.
 
 Per-file results are cached as Parquet under ``cache_dir()/<key>/`` where the key hashes
-the file's bytes, its manifest rows, the tokeniser fingerprint and ``CODE_VERSION``; adding
-one document processes one file. Files are processed in worker processes when more than
-``PARALLEL_THRESHOLD`` need work. Deleting the cache loses nothing.
+the file's bytes, its manifest rows, the tokeniser fingerprint (lexicon and stopwords) and
+``CODE_VERSION`` (this package's code and every data file it reads); adding one document
+processes one file. Files are processed in worker processes when more than
+``PARALLEL_THRESHOLD`` need work. Deleting the cache loses nothing; a damaged entry is
+rebuilt (``corpus.cache``). A bad file never stops the load: it becomes a row of the
+problems table naming the file (``corpus.files`` for links, special files and limits).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from importlib import metadata as importlib_metadata
@@ -19,7 +22,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import cache as cache_store
+from . import files as safe_files
 from . import metadata
+from .files import DEFAULT_LIMITS, FileProblem, Limits
 from .paths import (
     COUNTIES_FILE,
     DATA_DIR,
@@ -33,7 +39,7 @@ from .paths import (
     display_path,
 )
 from .process import process_file
-from .read import DOCUMENT_SUFFIXES, SourceError
+from .read import SourceError
 from .tokenize import Tokenizer
 
 # Every data file per-document results depend on (the gazetteer's sidecar files are matched by name).
@@ -73,43 +79,37 @@ EMPTY_COLUMNS = {
 IGNORED = {MANIFEST_NAME, "README.md", ".gitkeep"}
 
 
-def discover(folder: Path) -> tuple[list[Path], list[str]]:
-    """Document files directly in ``folder`` (sorted) and notes on files skipped."""
-    files, notes = [], []
-    for path in sorted(folder.iterdir()):
-        if path.name in IGNORED or path.name.startswith("."):
-            continue
-        if path.is_dir():
-            notes.append(f"{path.name}: folder skipped (documents must be directly in {folder.name}/)")
-        elif path.suffix.lower() in DOCUMENT_SUFFIXES:
-            files.append(path)
-        else:
-            notes.append(f"{path.name}: skipped, not a document type ({', '.join(sorted(DOCUMENT_SUFFIXES))})")
-    return files, notes
+def discover(folder: Path, *, follow_links: bool = False) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Document files directly in ``folder`` (sorted) and (file, note) for entries skipped."""
+    return safe_files.discover(folder, ignored=IGNORED, follow_links=follow_links)
 
 
 def manifest_rows(folder: Path, path: Path) -> tuple[dict, list[str]]:
-    """Manifest rows per file (by resolved path) and problems with the manifest ``path``."""
+    """Manifest rows per file (by ``_entry`` path) and problems with the manifest ``path``.
+
+    Paths are compared without following links (a link loop named in the manifest cannot stop
+    the load); where a link may lead is decided by ``discover``.
+    """
     if not path.exists():
         return {}, []
     table, problems = metadata.read_manifest(path)
     by_file: dict[Path, list[dict]] = {}
-    root = folder.resolve()
+    root = _entry(folder, ".")
     for row in table.to_dict("records"):
-        target = (folder / row["source_file"]).resolve()
+        target = _entry(folder, row["source_file"])
+        label = f"{MANIFEST_NAME}: row {row['doc_id'] or row['source_file']!r}"
         if root not in target.parents:
-            problems.append(
-                f"{MANIFEST_NAME}: row {row['doc_id'] or row['source_file']!r}: path "
-                f"{row['source_file']!r} is outside the corpus folder; row ignored"
-            )
-        elif not target.is_file():
-            problems.append(
-                f"{MANIFEST_NAME}: row {row['doc_id'] or row['source_file']!r}: file "
-                f"{row['source_file']!r} does not exist; row ignored"
-            )
+            problems.append(f"{label}: path {row['source_file']!r} is outside the corpus folder; row ignored")
+        elif not os.path.lexists(target):
+            problems.append(f"{label}: file {row['source_file']!r} does not exist; row ignored")
         else:
             by_file.setdefault(target, []).append(row)
     return by_file, problems
+
+
+def _entry(folder: Path, name: str) -> Path:
+    """``folder/name`` absolute and normalised (``..`` removed) without following links."""
+    return Path(os.path.normpath(folder.absolute() / name))
 
 
 def _cache_key(data: bytes, rows: list[dict], fingerprint: str) -> str:
@@ -119,40 +119,24 @@ def _cache_key(data: bytes, rows: list[dict], fingerprint: str) -> str:
     return digest.hexdigest()[:32]
 
 
-def _read_cache(folder: Path):
-    if not (folder / "done").exists():
-        return None
-    tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLES}
-    extra = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-    return {"tables": tables, **extra}
-
-
-def _write_cache(folder: Path, result: dict) -> None:
-    tmp = folder.with_name(folder.name + f".tmp{os.getpid()}")
-    tmp.mkdir(parents=True, exist_ok=True)
-    for name in TABLES:
-        result["tables"][name].to_parquet(tmp / f"{name}.parquet", index=False)
-    extra = {"problems": result["problems"], "encoding": result["encoding"]}
-    (tmp / "meta.json").write_text(json.dumps(extra, ensure_ascii=False), encoding="utf-8")
-    (tmp / "done").write_text("ok")
-    if folder.exists():
-        shutil.rmtree(folder, ignore_errors=True)
-    try:
-        os.replace(tmp, folder)
-    except OSError:  # another process won the race; its copy is identical
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
 def _work(args):
-    """Process one file; with a cache folder the worker writes the tables there itself."""
+    """Process one file; with a cache folder the worker writes the tables there itself.
+
+    Any error becomes ``{"error": message naming the file}``: one file never stops the load.
+    """
     path, data, rows, lexicon, stopwords, target = args
     try:
         result = process_file(path, data, rows, _tokenizer(lexicon, stopwords))
     except SourceError as err:
         return {"error": str(err)}
+    except Exception as err:
+        return {"error": f"{path.name}: could not be processed ({type(err).__name__}: {err}); skipped"}
     if target is None:
         return result
-    _write_cache(target, result)
+    try:
+        cache_store.write_entry(target, result, tables=TABLES, version=CODE_VERSION)
+    except OSError as err:
+        return {**result, "cache_error": f"cannot write the cache ({err.strerror or err})"}
     return {"cached": str(target), "text": result["text"]}
 
 
@@ -174,26 +158,34 @@ def load_tables(
     stopwords: Path | None = None,
     cache: Path | str | bool = True,
     jobs: int | None = None,
+    follow_links: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
 ):
     """Load every document of ``folder``; returns (tables, texts, problems, tokenizer)."""
     if not folder.is_dir():
         raise FileNotFoundError(f"corpus folder {folder} does not exist")
     tokenizer = _tokenizer(lexicon or LEXICON_FILE, stopwords or STOPWORDS_FILE)
-    files, notes = discover(folder)
+    files, notes = discover(folder, follow_links=follow_links)
     rows, manifest_problems = manifest_rows(folder, manifest or folder / MANIFEST_NAME)
-    problems = [(MANIFEST_NAME, p) for p in manifest_problems] + [(n.split(":")[0], n) for n in notes]
-    cache_root = None if cache is False else cache_dir() if cache is True else Path(cache)
+    problems = [(MANIFEST_NAME, p) for p in manifest_problems] + notes
+    cache_root = _cache_root(cache, folder)
     results: dict = {}
     pending: list = []
     seen: dict[str, Path] = {}
     for path in files:
-        data = path.read_bytes()
+        try:
+            data = safe_files.read_bytes(path, limits=limits)
+            if path.suffix.lower() == ".docx":
+                safe_files.check_docx(path, data, limits=limits)
+        except FileProblem as err:
+            problems.append((path.name, str(err)))
+            continue
         sha = hashlib.sha256(data).hexdigest()
         if sha in seen:
             problems.append((path.name, f"{path.name}: duplicate of {seen[sha].name} (same content); skipped"))
             continue
         seen[sha] = path
-        file_rows = rows.get(path.resolve(), [])
+        file_rows = rows.get(_entry(folder, path.name), [])
         stated = {r["sha256"] for r in file_rows if r.get("sha256")}
         if stated and stated != {sha}:
             problems.append(
@@ -204,7 +196,7 @@ def load_tables(
                 )
             )
         key = _cache_key(data, file_rows, tokenizer.fingerprint)
-        cached = _read_cache(cache_root / key) if cache_root else None
+        cached = _cached(cache_root / key, path) if cache_root else None
         if cached:
             results[path] = (sha, cached)
         else:
@@ -213,17 +205,60 @@ def load_tables(
     return _assemble(files, results, problems, folder, tokenizer)
 
 
+def _cache_root(cache: Path | str | bool, folder: Path) -> Path | None:
+    """The cache folder to use, or None: caching off, not writable, or inside the corpus folder."""
+    root = None if cache is False else cache_dir() if cache is True else Path(cache)
+    if root is not None and folder.resolve() in [root.resolve(), *root.resolve().parents]:
+        cache_store.LOG.warning("cache folder %s is inside the corpus folder; loading without a cache", root)
+        return None
+    return cache_store.usable_root(root)
+
+
+def _cached(entry: Path, path: Path) -> dict | None:
+    """The cached result for ``path``; a damaged entry is deleted (and rebuilt) with a warning."""
+    try:
+        return cache_store.read_entry(entry, tables=TABLES, version=CODE_VERSION)
+    except cache_store.CacheDamaged as err:
+        cache_store.discard(entry, str(err), path.name)
+        return None
+
+
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the main process, which stops them (no orphaned workers)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _parallel(work: list, jobs: int) -> list:
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_sigint)
+    try:
+        outputs = list(pool.map(_work, work, chunksize=max(1, len(work) // (4 * jobs))))
+    except BaseException:  # Ctrl-C, SIGTERM turned into an exception, a broken pool: stop every worker
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(timeout=5)
+        raise
+    pool.shutdown()
+    return outputs
+
+
 def _run(pending, results, cache_root, jobs) -> None:
     jobs = jobs or min(os.cpu_count() or 1, 8)
     work = [(*p[3], cache_root / p[2] if cache_root else None) for p in pending]
     if len(pending) > PARALLEL_THRESHOLD and jobs > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            outputs = list(pool.map(_work, work, chunksize=max(1, len(work) // (4 * jobs))))
+        outputs = _parallel(work, jobs)
     else:
         outputs = [_work(w) for w in work]
-    for (path, sha, _, _), output in zip(pending, outputs):
+    cache_failed = False
+    for (path, sha, _, args), output in zip(pending, outputs):
         if "cached" in output:  # read back, so a fresh load and a cached one give identical dtypes
-            output = {**_read_cache(Path(output["cached"])), "text": output["text"]}
+            back = _cached(Path(output["cached"]), path)
+            output = {**back, "text": output["text"]} if back else _work((*args, None))
+        if "cache_error" in output and not cache_failed:
+            cache_store.LOG.warning("%s: %s; continuing without caching", path.name, output["cache_error"])
+            cache_failed = True
         results[path] = (sha, output)
 
 

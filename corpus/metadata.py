@@ -11,17 +11,13 @@ inference from the text is :mod:`corpus.infer`; every docvar has a ``<name>_sour
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 
 import pandas as pd
 
 from . import places
+from .manifest import MANIFEST_COLUMNS, read_manifest  # noqa: F401 (the manifest reader)
 from .paths import COUNTIES_FILE, DOC_TYPES_FILE
 
-MANIFEST_COLUMNS = (
-    "source_file", "doc_id", "begins_at", "county", "doc_type", "title",
-    "year_start", "year_end", "issue_date", "doc_number", "issuer", "sha256",
-)  # fmt: skip
 # Docvars a manifest row may state; the rest are inferred (corpus/infer.py) or looked up.
 STATED_FIELDS = ("county", "doc_type", "title", "year_start", "year_end", "issue_date", "doc_number", "issuer")
 PLACE_FIELDS = ("place", "level", "county", "province", "prefecture", "adcode")
@@ -65,24 +61,6 @@ def doc_types() -> pd.DataFrame:
         doc_type, label_zh, label_en, title_endings ('|'-separated words a title of the type ends with)
     """
     return pd.read_csv(DOC_TYPES_FILE, dtype=str, keep_default_na=False)
-
-
-def read_manifest(path: Path) -> tuple[pd.DataFrame, list[str]]:
-    """Read a manifest, returning rows and problems (unknown columns, missing ``source_file``)."""
-    problems = []
-    try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except Exception as err:
-        return pd.DataFrame(columns=MANIFEST_COLUMNS), [f"{path.name}: cannot read manifest ({err})"]
-    unknown = sorted(set(table.columns) - set(MANIFEST_COLUMNS))
-    if unknown:
-        problems.append(f"{path.name}: unknown column(s) {unknown} ignored (allowed: {list(MANIFEST_COLUMNS)})")
-    if "source_file" not in table.columns:
-        return pd.DataFrame(columns=MANIFEST_COLUMNS), problems + [f"{path.name}: no source_file column"]
-    for column in MANIFEST_COLUMNS:
-        if column not in table.columns:
-            table[column] = ""
-    return table[list(MANIFEST_COLUMNS)], problems
 
 
 def merge(row: dict, inferred: dict) -> tuple[dict, list[str]]:

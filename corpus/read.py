@@ -21,6 +21,7 @@ the file.
 from __future__ import annotations
 
 import io
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,7 @@ DOCUMENT_SUFFIXES = TEXT_SUFFIXES | BINARY_SUFFIXES
 PAGE_SEPARATOR = "\n\f\n"  # between the pages of a PDF; corpus.clean joins sentences across it
 ENCODING_MIN_MARGIN = 0.25
 ENCODING_MIN_SCORE = 0.8
+MAX_INVALID_UTF8_SHARE = 0.01  # of the characters; GB18030 or Big5 bytes read as UTF-8 are mostly invalid
 CHINESE_PUNCTUATION = frozenset("，。、；：？！“”‘’（）《》〈〉【】〔〕「」『』…—·")
 
 
@@ -98,12 +100,42 @@ def decode_bytes(path: Path, data: bytes) -> tuple[str, str, tuple[str, ...]]:
     utf8 = _decoded(data, ("utf-8",))
     if utf8:
         return (*utf8, ())
+    damaged = _damaged_utf8(path, data)
+    if damaged:
+        return damaged
     candidates = [c for c in (_decoded(data, ("gb18030",)), _decoded(data, ("big5", "cp950"))) if c]
     if not candidates:
         raise SourceError(f"{path.name}: cannot decode as UTF-8, UTF-16, GB18030/GBK or Big5")
     if len(candidates) == 1:
         return (*candidates[0], ())
     return _gb_or_big5(path, *candidates)
+
+
+def _damaged_utf8(path: Path, data: bytes) -> tuple[str, str, tuple[str, ...]] | None:
+    """UTF-8 text cut inside its last character (a truncated download) or with a few invalid
+    bytes (at most ``MAX_INVALID_UTF8_SHARE`` of the characters, replaced by U+FFFD), with a
+    warning naming the file; None when the bytes are not UTF-8 text.
+    """
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        if err.reason == "unexpected end of data" and err.start >= len(data) - 3:
+            try:
+                text = data[: err.start].decode("utf-8")
+            except UnicodeDecodeError:
+                text = None
+            if text is not None and _mostly_text(text):
+                warning = (
+                    f"{path.name}: ends inside a character (truncated?); last {len(data) - err.start} byte(s) dropped"
+                )
+                return text, "utf-8", (warning,)
+        first = err.start
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    if bad > MAX_INVALID_UTF8_SHARE * len(text) or not _mostly_text(text) or chinese_score(text) < ENCODING_MIN_SCORE:
+        return None
+    warning = f"{path.name}: {bad} invalid UTF-8 byte sequence(s), first at byte {first}; replaced by U+FFFD"
+    return text, "utf-8", (warning,)
 
 
 def _decoded(data: bytes, encodings: tuple[str, ...]) -> tuple[str, str] | None:
@@ -221,11 +253,16 @@ def _read_docx(path: Path, data: bytes) -> str:
 
 
 def _read_pdf(path: Path, data: bytes) -> str:
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its repair notes are not the user's problem
     try:
         from pypdf import PdfReader
 
         reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):  # an owner password alone still lets us read
+            raise SourceError(f"{path.name}: PDF is encrypted (password protected); save an unprotected copy")
         pages = [page.extract_text() or "" for page in reader.pages]
+    except SourceError:
+        raise
     except Exception as err:
         raise SourceError(f"{path.name}: not a readable PDF file ({type(err).__name__})") from None
     text = PAGE_SEPARATOR.join(pages)

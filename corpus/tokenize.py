@@ -39,7 +39,10 @@ def read_word_list(path: Path) -> list[tuple[str, int | None, str | None]]:
 
     A BOM, surrounding whitespace, blank lines and ``#`` comments are removed.
     """
-    text = Path(path).read_bytes().decode("utf-8-sig", errors="strict")
+    try:
+        text = Path(path).read_bytes().decode("utf-8-sig", errors="strict")
+    except UnicodeDecodeError as err:
+        raise LexiconError(f"{Path(path).name}: not UTF-8 (byte {err.start}); save it as UTF-8") from None
     entries = []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.replace("\ufeff", "").strip()

@@ -395,7 +395,7 @@ def _row(ctx, clause, q, m, sign: int, *, category: str = "") -> dict:
         "county": ctx["county"],
         "year": year,
         "metric": m.id,
-        "value": q.value * sign,
+        "value": q.value if q.value < 0 else q.value * sign,  # a written minus (下降-8%) stays negative
         "value_max": q.value_max,
         "unit": q.unit,
         "kind": kind,

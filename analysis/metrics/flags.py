@@ -24,17 +24,21 @@ def validate(metrics: pd.DataFrame, defs: MetricDefs) -> pd.DataFrame:
     """Add validation flags: implausible values and parts exceeding their totals.
 
     Rates above 100 get ``rate_over_100``, other values outside a definition's bounds
-    ``out_of_bounds``. Within one document, year and kind, a count larger than its total
-    (受理 > 接收) gets ``part_exceeds_total``; exclusive parts whose sum exceeds the total
-    (受理 + 不予受理 > 接收) get ``parts_sum_exceeds_total``. Returns a copy.
+    ``out_of_bounds``, as do negative values of metrics that are not changes (a count of -3).
+    Within one document, year and kind, a count larger than its total (受理 > 接收) gets
+    ``part_exceeds_total``; exclusive parts whose sum exceeds the total (受理 + 不予受理 > 接收)
+    get ``parts_sum_exceeds_total``. Returns a copy.
     """
     out = metrics.copy()
     by_id = defs.by_id()
     flags = [[f for f in str(v).split(";") if f] for v in out["flags"]]
     for i, row in enumerate(out.itertuples(index=False)):
-        bounds = by_id[row.metric].bounds
+        definition = by_id[row.metric]
+        bounds = definition.bounds
         if bounds and not bounds[0] <= row.value <= bounds[1]:
             flags[i].append("rate_over_100" if row.unit == "%" and row.value > 100 else "out_of_bounds")
+        elif row.value < 0 and not (definition.sign_positive or definition.sign_negative):
+            flags[i].append("out_of_bounds")  # only a change can be negative, never a count or a rate
     for _, group in out.groupby(["doc_id", "year", "kind"], sort=False):
         first: dict = {}
         for idx, row in group.iterrows():

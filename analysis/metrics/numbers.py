@@ -3,8 +3,9 @@
 ``parse_quantities(text)`` finds every number that carries a unit or a percent sign:
 Arabic digits (half- or full-width, decimals, ``1,200``), Chinese numerals (``两次``,
 ``二十``, ``一百零五``, ``百分之九十五``), ``万``/``亿`` multipliers, ranges (``5—8名``,
-``5-8名``), comparators before the number (``不低于``, ``不少于``, ``至少``, ``力争达到``,
-``达到``, ``不超过`` …) or after it (``以上``, ``以内``, ``左右``, ``余``/``多``).
+``5-8名``), an explicit minus sign (``下降-8%`` is -8), comparators before the number (``不低于``,
+``不少于``, ``至少``, ``力争达到``, ``达到``, ``不超过`` …) or after it (``以上``, ``以内``, ``左右``,
+``余``/``多``).
 ``qualitative_totals(text, phrases)`` turns phrases such as ``全覆盖`` into a derived 100 %.
 
 Not quantities: years (``2023年``), dates (``4月13日`` — 月/日 are not units), ordinals
@@ -58,6 +59,7 @@ ADJACENT_COMPARATORS = (
 SUFFIX_COMPARATORS = (("及以上", ">="), ("以上", ">="), ("以下", "<="), ("以内", "<="), ("左右", "~"))
 CLAUSE_DELIMITERS = "，,；;。：:！？!?\n"
 RANGE_SEPARATORS = "—–-~～至到"
+MINUS_SIGNS = "-－−"  # hyphen-minus, full-width and Unicode minus directly before digits
 QUOTE_PAIRS = (("“", "”"), ("‘", "’"), ("《", "》"), ("〔", "〕"), ("【", "】"), ("「", "」"), ('"', '"'))
 
 _FULLWIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "％": "%"})
@@ -182,6 +184,9 @@ def _read_quantity(t: str, m: re.Match, units: tuple[str, ...]) -> Quantity | No
     value, numeral = _value(token)
     if value is None:
         return None
+    start = m.start()
+    if numeral == "arabic" and start and t[start - 1] in MINUS_SIGNS and not t[start - 2 : start - 1].isdigit():
+        value, start = -value, start - 1  # an explicit minus (下降-8%), not a range (5-8)
     pos = m.end()
     if numeral == "arabic" and pos < len(t) and t[pos] in CN_BIG:
         value *= CN_BIG[t[pos]]
@@ -205,7 +210,7 @@ def _read_quantity(t: str, m: re.Match, units: tuple[str, ...]) -> Quantity | No
     end = pos + len(unit)
     if unit in ("万元", "亿元"):
         value, unit = value * CN_BIG[unit[0]], "元"
-    return _finish(t, m.start(), end, value, value_max, unit, numeral, more)
+    return _finish(t, start, end, value, value_max, unit, numeral, more)
 
 
 def _read_range(t: str, pos: int, numeral: str, fallback: int) -> tuple[float | None, int]:

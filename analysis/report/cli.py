@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-import traceback
 from pathlib import Path
 
 import matplotlib
 
-from analysis.report.pipeline import ReportError, run
+from analysis.report.pipeline import REPO_ROOT, ReportError, run
+from corpus.guard import check_output_folder, guarded, remove_temporaries
+from corpus.paths import documents_dir
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,13 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     cmd.add_argument("--debug", action="store_true", help="print the full traceback when a step fails")
     args = parser.parse_args(argv)
     matplotlib.use("Agg")  # the command line draws to files; library code never picks a backend
-    try:
-        result = run(args.corpus, args.out, lang=args.lang)
-    except (ReportError, FileNotFoundError, ValueError) as err:
-        print(f"report failed: {err}", file=sys.stderr)
-        if args.debug:
-            traceback.print_exc()
-        return 1
+    result, code = _guarded_run(args)
+    if result is None:
+        return code
     for row in result["problems"].itertuples():
         print(f"note: {row.problem}", file=sys.stderr)
     print(
@@ -38,3 +35,23 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(result['figures'])} figures, {len(result['findings'])} findings"
     )
     return 0
+
+
+def _guarded_run(args: argparse.Namespace) -> tuple[dict | None, int]:
+    """Run the report with exit codes: 1 nothing produced (``ReportError``), 2 usage or
+    environment error (output folder a file, inside the corpus, not writable; disk full),
+    130 interrupted (Ctrl-C, SIGTERM; temporary files removed). See ``corpus.guard``.
+    """
+    out = args.out or REPO_ROOT / "figures"
+
+    def work() -> dict:
+        check_output_folder(out, corpus_folder=args.corpus or documents_dir())
+        return run(args.corpus, out, lang=args.lang)
+
+    return guarded(
+        work,
+        prog="python -m analysis report",
+        debug=args.debug,
+        failures=(ReportError, ValueError),
+        cleanup=lambda: remove_temporaries(out),
+    )

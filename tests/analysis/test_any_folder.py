@@ -511,9 +511,11 @@ def test_command_line_on_a_one_document_folder(tmp_path, seed_dir):
 
 
 def test_empty_folder_is_refused_with_a_clear_message(tmp_path):
-    (tmp_path / "notes.tsv").write_text("a\tb\n", encoding="utf-8")
+    folder = tmp_path / "docs"  # the output folder may not lie inside the corpus folder (issue 14)
+    folder.mkdir()
+    (folder / "notes.tsv").write_text("a\tb\n", encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "analysis", "report", "--corpus", str(tmp_path), "--out", str(tmp_path / "out")],
+        [sys.executable, "-m", "analysis", "report", "--corpus", str(folder), "--out", str(tmp_path / "out")],
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert result.returncode == 1

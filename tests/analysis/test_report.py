@@ -181,8 +181,8 @@ def test_report_on_another_folder_and_a_clear_failure(tmp_path, seed_dir):
     received = metrics[metrics.metric == "reconsideration_received"]
     assert received.value.tolist() == [91]
     missing = _report(tmp_path / "out2", "--corpus", str(tmp_path / "nowhere"))
-    assert missing.returncode == 1
-    assert "report failed" in missing.stderr and "nowhere" in missing.stderr
+    assert missing.returncode == 2  # a usage error (issue 14: exit codes)
+    assert "does not exist" in missing.stderr and "nowhere" in missing.stderr
 
 
 def test_every_report_column_is_described_in_the_column_dictionary(en_run):
