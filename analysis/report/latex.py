@@ -1,0 +1,195 @@
+r"""LaTeX tables that compile when ``\input`` into a paper (xelatex with ``ctex``).
+
+A table of at most ``FLOAT_ROWS`` rows is a ``table`` float; a longer one is a ``longtable`` that
+breaks across pages (header repeated, "continued" notes). Both use booktabs rules and wrapped
+``p{}`` columns that add up to ``\linewidth``: each column is at least as wide as its longest
+unbreakable part (a number, an identifier segment) and shares the rest of the line by its typical
+display width (a CJK character counting double); text may break after ``-``, ``/`` and ``_``.
+Every cell and caption is escaped. What the LaTeX copy leaves out is said in its caption: rows
+beyond ``MAX_ROWS``, text cut at ``MAX_CELL_CHARS``, columns that hold one value in every row
+(given with that value), and the label column of the other language. The CSV holds everything.
+
+The paper's preamble needs::
+
+    \documentclass{ctexart}   % or \usepackage{ctex}
+    \usepackage{booktabs, longtable, array}
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from analysis.report.cells import WIDE, cell_text, column_kind, typical_width
+
+MAX_ROWS = 200  # rows written to LaTeX; the caption says how many the table has
+MAX_CELL_CHARS = 120  # longer text is cut with '…'
+FLOAT_ROWS = 25  # longer tables are longtables
+MIN_WIDTH, MAX_WIDTH = 4, 40  # a text column's share of the line, in display characters
+# Display characters (a CJK character counts 2) across a ctexart text line at each font size, and the
+# gap between columns; a header's longest unbreakable word counts up to HEADER_TOKEN.
+LINE_WIDTH = {r"\small": 76, r"\footnotesize": 91, r"\scriptsize": 105}  # \linewidth 345pt
+COLUMN_GAP = 2  # 2 \tabcolsep = 6pt (TABCOLSEP)
+TABCOLSEP = r"\setlength{\tabcolsep}{3pt}"
+HEADER_TOKEN = 8
+SHORT_TEXT = 8  # a column whose typical cell is this short (display characters) is not wrapped
+BREAKS = re.compile(r"\s+|(?<=[-/_.])")
+SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+SPECIAL["/"] = r"/\allowbreak{}"  # paths and identifiers may break after / and _
+SPECIAL["_"] = r"\_\allowbreak{}"
+SPECIAL_RE = re.compile("[" + re.escape("".join(SPECIAL)) + "]")
+TRANSPOSE_COLUMNS, TRANSPOSE_ROWS = 12, 12  # a table this wide and this short is printed transposed
+WORDS = {
+    "zh": {"continued": "（续）", "next": "续下页", "empty": "（无数据）", "field": "字段"},
+    "en": {"continued": "(continued)", "next": "continued on next page", "empty": "(no rows)", "field": "Field"},
+}
+
+
+def escape(text: str) -> str:
+    r"""``text`` with LaTeX's special characters escaped (``_`` -> ``\_``, ``%`` -> ``\%``, …)."""
+    return SPECIAL_RE.sub(lambda m: SPECIAL[m.group()], text)
+
+
+def _notes(table: pd.DataFrame, n_rows: int, constant: list, cut: bool, headers: dict, lang: str) -> list[str]:
+    """What the LaTeX copy leaves out, in ``lang``."""
+    zh = lang == "zh"
+    notes = []
+    if n_rows < len(table):
+        notes.append(f"仅列前{n_rows}行，共{len(table)}行" if zh else f"first {n_rows} of {len(table)} rows shown")
+    if constant:
+        first = {c: cell_text(table[c].iloc[0], kind=column_kind(table[c]), lang=lang) for c in constant}
+        if zh:
+            notes.append("各行相同：" + "；".join(f"{headers[c]}为{first[c]}" for c in constant))
+        else:
+            notes.append("the same in every row: " + "; ".join(f"{headers[c]} {first[c]}" for c in constant))
+    if cut:
+        notes.append(f"长文本截至{MAX_CELL_CHARS}字" if zh else f"text cut at {MAX_CELL_CHARS} characters")
+    return notes
+
+
+def _shown_columns(table: pd.DataFrame, lang: str) -> tuple[list, list]:
+    """(columns printed, columns left out because they hold one value in every row).
+
+    The other language's label columns (``*_en`` in a Chinese report) are never printed.
+    """
+    other = "_en" if lang == "zh" else "_zh"
+    keep = [c for c in table.columns if not str(c).endswith(other)]
+    if len(table) < 2:
+        return keep, []
+    varying = [c for c in keep if table[c].astype(str).nunique(dropna=False) > 1]
+    if not varying:
+        return keep[:1], keep[1:]
+    return varying, [c for c in keep if c not in varying]
+
+
+def _token_width(text: str) -> int:
+    """Display width of the longest part of ``text`` that cannot break (breaks: spaces, after - / _ .,
+    and around every CJK character)."""
+    parts = BREAKS.split(WIDE.sub(" ", text))
+    return max(max((len(p) for p in parts), default=0), 2 if WIDE.search(text) else 0)
+
+
+def _spec(columns: list[list[str]], numeric: list[bool], headers: list[str], size: str) -> str:
+    """``p{}`` columns that add up to the line: each column gets at least its longest unbreakable
+    part (a number, an identifier segment), then the rest of the line is shared by how much wider
+    its typical (90th percentile) content is; numbers are right-aligned, text ragged-right."""
+    line = LINE_WIDTH[size]
+    least, want = [], []
+    for cells, head in zip(columns, headers):
+        tokens = max([_token_width(c) for c in cells] + [min(_token_width(head), HEADER_TOKEN)])
+        shortest = max(float(tokens), min(typical_width(cells, quantile=0.9), SHORT_TEXT))  # short text never wraps
+        least.append(shortest + COLUMN_GAP)
+        want.append(max(min(typical_width(cells, quantile=0.9), MAX_WIDTH), shortest) + COLUMN_GAP)
+    spare = max(line - sum(least), 0)
+    extra = [w - m for w, m in zip(want, least)]
+    if sum(want) <= line:  # everything fits on one line per cell: share the spare width evenly by want
+        widths = [w * line / sum(want) for w in want]
+    else:
+        widths = [m + spare * e / (sum(extra) or 1) for m, e in zip(least, extra)]
+    total = max(sum(widths), line)
+    align = {True: r"\raggedleft", False: r"\raggedright"}
+    return "".join(
+        rf">{{{align[n]}\arraybackslash}}p{{\dimexpr {w / total:.3f}\linewidth-2\tabcolsep\relax}}"
+        for w, n in zip(widths, numeric)
+    )
+
+
+def _size(n_columns: int) -> str:
+    return r"\small" if n_columns <= 5 else r"\footnotesize" if n_columns <= 9 else r"\scriptsize"
+
+
+def _cells(table: pd.DataFrame, columns: list, dtypes: dict, lang: str) -> tuple[list[list[str]], bool]:
+    """Escaped display text of ``columns`` (a list per column); True when some text was cut."""
+    out, cut = [], False
+    for column in columns:
+        kind = column_kind(table[column], dtypes.get(column, ""))
+        text = [cell_text(v, kind=kind, lang=lang) for v in table[column].tolist()]
+        if any(len(t) > MAX_CELL_CHARS for t in text):
+            cut = True
+            text = [t if len(t) <= MAX_CELL_CHARS else t[: MAX_CELL_CHARS - 1] + "…" for t in text]
+        out.append([escape(t) for t in text])
+    return out, cut
+
+
+def _rows(columns: list[list[str]]) -> str:
+    """Body rows: the cells of each row joined by ' & '."""
+    return "".join(" & ".join(row) + " \\\\\n" for row in zip(*columns))
+
+
+def to_latex(table: pd.DataFrame, *, caption: str, label: str, headers: dict, dtypes: dict, lang: str) -> str:
+    """The LaTeX source of ``table`` (see the module docstring for what is printed).
+
+    Parameters
+    ----------
+    caption : str
+        Caption text (plain, not escaped); notes on what is left out are appended.
+    label : str
+        ``\\label`` key, e.g. ``tab:reuse``.
+    headers, dtypes : dict
+        Column name -> display header in ``lang``, and -> dtype of the column dictionary.
+    """
+    columns, constant = _shown_columns(table, lang)
+    head = table.iloc[:MAX_ROWS]
+    cells, cut = _cells(head, columns, dtypes, lang)
+    header_cells = [escape(headers.get(c, str(c))) for c in columns]
+    numeric = [column_kind(table[c], dtypes.get(c, "")) in ("integer", "number") for c in columns]
+    if len(columns) > TRANSPOSE_COLUMNS and 0 < len(head) <= TRANSPOSE_ROWS:
+        # one row per column, one column per table row (headed by the row's first cell)
+        fields = header_cells[1:]
+        header_cells = [WORDS[lang]["field"], *cells[0]]
+        cells = [fields, *(list(row) for row in zip(*cells[1:]))]
+        numeric = [False] * len(cells)
+    notes = _notes(table, len(head), constant, cut, headers, lang)
+    full = (
+        caption + ("（" + "；".join(notes) + "）" if lang == "zh" else " (" + "; ".join(notes) + ")")
+        if notes
+        else caption
+    )
+    cap = rf"\caption[{escape(caption)}]{{{escape(full)}}}\label{{{label}}}"
+    size = _size(len(header_cells))
+    spec = _spec(cells, numeric, header_cells, size)
+    header = " & ".join(rf"\textbf{{{h}}}" for h in header_cells) + r" \\"
+    body = _rows(cells) or rf"\multicolumn{{{len(header_cells)}}}{{l}}{{{WORDS[lang]['empty']}}} \\" + "\n"
+    if (len(cells[0]) if cells else 0) <= FLOAT_ROWS:
+        lines = [r"\begin{table}[htbp]", r"\centering", size, TABCOLSEP, cap, rf"\begin{{tabular}}{{{spec}}}"]
+        lines += [r"\toprule", header, r"\midrule", body + r"\bottomrule", r"\end{tabular}", r"\end{table}"]
+        return "\n".join(lines) + "\n"
+    n, words = len(header_cells), WORDS[lang]
+    lines = [r"\begingroup", size, TABCOLSEP, rf"\begin{{longtable}}{{{spec}}}", cap + r" \\", r"\toprule"]
+    lines += [header, r"\midrule"]
+    lines += [r"\endfirsthead", rf"\multicolumn{{{n}}}{{l}}{{{words['continued']}}} \\", r"\toprule", header]
+    lines += [r"\midrule", r"\endhead", r"\midrule", rf"\multicolumn{{{n}}}{{r}}{{{words['next']}}} \\", r"\endfoot"]
+    lines += [r"\bottomrule", r"\endlastfoot", body + r"\end{longtable}", r"\endgroup"]
+    return "\n".join(lines) + "\n"

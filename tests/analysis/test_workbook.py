@@ -1,0 +1,67 @@
+"""The XLSX workbook reads: contents sheet first, sheet names and headers in the report language,
+frozen header, autofilter, fitted widths, numbers as numbers with % formats (issue 15)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from analysis.report import export, workbook
+
+SHARES = pd.DataFrame(
+    {
+        "doc_a": ["suixi-2021-2025-scheme", "puyang-2022-2025-scheme"],
+        "doc_b": ["puyang-2022-2025-scheme", "suixi-2021-2025-scheme"],
+        "share_pct": [28.5, 17.0],
+        "n_passages": [51, 51],
+        "text": ["=加大重点领域执法力度", None],
+    }
+)
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory, seed_corpus):
+    tables = {"documents": seed_corpus.summary(), "reuse_share": SHARES}
+    out = tmp_path_factory.mktemp("xlsx")
+    return {
+        lang: load_workbook(export.write_workbook(tables, out / f"{lang}.xlsx", lang=lang)) for lang in ("zh", "en")
+    }
+
+
+def test_contents_sheet_first_then_a_sheet_per_table_in_the_report_language(books):
+    assert books["zh"].sheetnames == ["说明", "文件一览", "共享文本覆盖率"]
+    assert books["en"].sheetnames == ["Contents", "Documents", "Shared-passage coverage"]
+    rows = list(books["en"]["Contents"].values)
+    guide = [dict(zip(rows[0], values)) for values in rows[1:]]
+    row = next(r for r in guide if r["Column"] == "share_pct")
+    assert row["Sheet"] == "Shared-passage coverage" and row["CSV file"] == "tables/reuse_share.csv"
+    assert row["Unit"] == "%" and row["Rows"] == "2" and row["Field"] == "Share (%)"
+    assert len(guide) == len(SHARES.columns) + len(books["en"]["Documents"][1])
+
+
+def test_every_sheet_has_a_frozen_bold_header_and_a_filter(books):
+    for ws in books["zh"].worksheets:
+        assert ws.freeze_panes == "A2", ws.title
+        assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}", ws.title
+        assert ws.cell(1, 1).font.b, ws.title
+
+
+def test_headers_numbers_and_formats(books):
+    ws = books["zh"]["共享文本覆盖率"]
+    assert [c.value for c in ws[1]][:3] == export.headers(["doc_a", "doc_b", "share_pct"], "zh")
+    share = ws["C2"]
+    assert share.value == 28.5 and share.number_format == '0.0"%"'  # the value itself is unchanged
+    assert ws["D2"].value == 51 and isinstance(ws["D2"].value, int)
+    assert ws["E2"].value == "=加大重点领域执法力度" and ws["E2"].data_type == "s"  # text, not a formula
+    assert ws["E3"].value is None
+
+
+def test_widths_fit_the_content_counting_cjk_double(books):
+    ws = books["zh"]["文件一览"]
+    headers = [c.value for c in ws[1]]
+    title = ws.column_dimensions[ws.cell(1, headers.index("标题") + 1).column_letter].width
+    doc_id = ws.column_dimensions["A"].width
+    # 冠县2022年法治政府建设工作计划 and its longer siblings (about 20 to 28 characters, CJK double)
+    assert 40 <= title <= workbook.MAX_WIDTH
+    assert len("puyang-2022-integration-scheme") <= doc_id <= len("puyang-2022-integration-scheme") + 4
