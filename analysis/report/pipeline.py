@@ -25,7 +25,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 
 import corpus
-from analysis.paths import CODEBOOK_FILE, COLUMNS_FILE, METRICS_FILE
+from analysis.paths import CODEBOOK_FILE, COLUMNS_FILE, METRICS_FILE, TABLES_FILE
 from analysis.report import export, findings
 from analysis.report.notebooks import execute as execute_notebook
 from analysis.report.notebooks import notebook_paths, to_html
@@ -44,7 +44,7 @@ from corpus.paths import (
 # Every data file that affects a result, hashed into run.json.
 DATA_FILES = (
     CODEBOOK_FILE, METRICS_FILE, COLUMNS_FILE, COUNTIES_FILE, DOC_TYPES_FILE, PATTERNS_FILE, METADATA_FILE,
-    GAZETTEER_FILE,
+    GAZETTEER_FILE, TABLES_FILE,
 )  # fmt: skip
 # Every library that computes a result or reads or writes a file.
 PACKAGES = (
