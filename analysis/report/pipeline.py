@@ -133,7 +133,8 @@ def run(
         written += save_figure(fig, out, name)
         if not keep_figures:
             plt.close(fig)
-    text = findings.render(found, c.documents, lang=lang)
+    found = findings.usable(found, tables)  # nothing is said about a part that could not be computed
+    text = findings.render(found, c.documents, lang=lang, validity=findings.validity_notes(tables, lang=lang))
     written.append(export.atomic_write(out / "findings.md", lambda tmp: tmp.write_text(text, encoding="utf-8")))
     steps.update()
     notes = _write_notebooks(c, out, lang, written, steps) if notebooks else []
