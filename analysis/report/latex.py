@@ -193,3 +193,23 @@ def to_latex(table: pd.DataFrame, *, caption: str, label: str, headers: dict, dt
     lines += [r"\midrule", r"\endhead", r"\midrule", rf"\multicolumn{{{n}}}{{r}}{{{words['next']}}} \\", r"\endfoot"]
     lines += [r"\bottomrule", r"\endlastfoot", body + r"\end{longtable}", r"\endgroup"]
     return "\n".join(lines) + "\n"
+
+
+PREAMBLE = "\\documentclass{ctexart}\n\\usepackage{booktabs,longtable,array}\n\\begin{document}\n"
+
+
+def compile_tables(paths, workdir, *, xelatex: str = "xelatex", timeout_s: int = 900):
+    """``\\input`` every ``.tex`` of ``paths`` into one minimal ctexart document in ``workdir`` and run
+    xelatex on it (``paper.tex`` -> ``paper.pdf``); returns the finished process (check ``returncode``)."""
+    import subprocess
+    from pathlib import Path
+
+    body = "".join(f"\\input{{{Path(p).resolve().as_posix()}}}\n\\clearpage\n" for p in paths)
+    (Path(workdir) / "paper.tex").write_text(PREAMBLE + body + "\\end{document}\n", encoding="utf-8")
+    return subprocess.run(
+        [xelatex, "-interaction=nonstopmode", "-halt-on-error", "paper.tex"],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=timeout_s,
+    )

@@ -10,6 +10,7 @@ backend: every figure a cell returns is an ``image/png`` output, embedded in the
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 from corpus.paths import REPO_ROOT
@@ -82,7 +83,9 @@ def execute(
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
     )
-    client.execute(env=kernel_env)
+    # The kernel's own log (e.g. its transport warning) is not the report's output: cell errors still
+    # arrive as error outputs and raise CellExecutionError.
+    client.execute(env=kernel_env, stderr=subprocess.DEVNULL)
     return nb
 
 

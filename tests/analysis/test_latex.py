@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -17,20 +15,6 @@ import pytest
 from analysis.report import export, latex
 
 XELATEX = shutil.which("xelatex")
-PREAMBLE = "\\documentclass{ctexart}\n\\usepackage{booktabs,longtable,array}\n\\begin{document}\n"
-
-
-def compile_tex(tables: list[Path], workdir: Path) -> subprocess.CompletedProcess:
-    """``\\input`` every file into one minimal ctexart document and run xelatex on it."""
-    body = "".join(f"\\input{{{p.resolve().as_posix()}}}\n\\clearpage\n" for p in tables)
-    (workdir / "paper.tex").write_text(PREAMBLE + body + "\\end{document}\n", encoding="utf-8")
-    return subprocess.run(
-        [XELATEX, "-interaction=nonstopmode", "-halt-on-error", "paper.tex"],
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
 
 
 def require_xelatex():
@@ -98,6 +82,6 @@ def test_written_tables_compile_with_xelatex(tmp_path, seed_corpus):
     tables = {"documents": seed_corpus.summary(), **metrics.section(seed_corpus, lang="zh").tables}
     tables["nasty"] = NASTY
     paths = [p for p in export.write_tables(tables, tmp_path / "out", lang="zh") if p.suffix == ".tex"]
-    result = compile_tex(paths, tmp_path)
+    result = latex.compile_tables(paths, tmp_path, xelatex=XELATEX)
     assert result.returncode == 0, result.stdout[-3000:]
     assert (tmp_path / "paper.pdf").stat().st_size > 10_000

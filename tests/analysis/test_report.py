@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -85,6 +86,22 @@ def test_the_run_ends_with_a_summary_of_what_it_wrote(zh_out):
     summary = (zh_out.parent / f"{zh_out.name}.stdout").read_text(encoding="utf-8")
     assert re.match(rf"report written to {re.escape(str(zh_out))}: \d+ tables, \d+ figures, \d+ findings", summary)
     assert "tables/" in summary and "findings.md" not in summary.splitlines()[0]
+
+
+@pytest.mark.latex
+def test_every_tex_table_the_report_writes_compiles(zh_out, tmp_path):
+    """Issue 15: every .tex compiles as \\input into a minimal ctexart document with xelatex."""
+    from analysis.report import latex
+
+    xelatex = shutil.which("xelatex")
+    if xelatex is None:
+        if os.environ.get("CI"):
+            pytest.fail("xelatex is missing in CI: .ci/run installs texlive-xetex, texlive-lang-chinese")
+        pytest.skip("xelatex is not installed (.ci/run installs it)")
+    tables = sorted((zh_out / "tables").glob("*.tex"))
+    assert len(tables) >= len(CONTRACT_TABLES)
+    result = latex.compile_tables(tables, tmp_path, xelatex=xelatex)
+    assert result.returncode == 0, result.stdout[-3000:]
 
 
 def test_documents_table_has_the_summary_columns(zh_out):
