@@ -29,7 +29,8 @@ FLOAT_ROWS = 25  # longer tables are longtables
 MIN_WIDTH, MAX_WIDTH = 4, 40  # a text column's share of the line, in display characters
 # Display characters (a CJK character counts 2) across a ctexart text line at each font size, and the
 # gap between columns; a header's longest unbreakable word counts up to HEADER_TOKEN.
-LINE_WIDTH = {r"\small": 76, r"\footnotesize": 91, r"\scriptsize": 105}  # \linewidth 345pt
+LINE_WIDTH = {r"\small": 76, r"\footnotesize": 91, r"\scriptsize": 105, r"\tiny": 140}  # \linewidth 345pt
+SIZES = list(LINE_WIDTH)
 COLUMN_GAP = 2  # 2 \tabcolsep = 6pt (TABCOLSEP)
 TABCOLSEP = r"\setlength{\tabcolsep}{3pt}"
 HEADER_TOKEN = 8
@@ -101,17 +102,21 @@ def _token_width(text: str) -> int:
     return max(max((len(p) for p in parts), default=0), 2 if WIDE.search(text) else 0)
 
 
-def _spec(columns: list[list[str]], numeric: list[bool], headers: list[str], size: str) -> str:
-    """``p{}`` columns that add up to the line: each column gets at least its longest unbreakable
-    part (a number, an identifier segment), then the rest of the line is shared by how much wider
-    its typical (90th percentile) content is; numbers are right-aligned, text ragged-right."""
-    line = LINE_WIDTH[size]
+def _spec(columns: list[list[str]], numeric: list[bool], headers: list[str]) -> tuple[str, str]:
+    """(column spec, font size): ``p{}`` columns that add up to the line. Each column gets at least
+    its longest unbreakable part (a number, an identifier segment), then the rest of the line is
+    shared by how much wider its typical (90th percentile) content is; numbers are right-aligned,
+    text ragged-right. The font is the largest (for the number of columns) at which every column
+    gets its least width."""
     least, want = [], []
     for cells, head in zip(columns, headers):
         tokens = max([_token_width(c) for c in cells] + [min(_token_width(head), HEADER_TOKEN)])
         shortest = max(float(tokens), min(typical_width(cells, quantile=0.9), SHORT_TEXT))  # short text never wraps
         least.append(shortest + COLUMN_GAP)
         want.append(max(min(typical_width(cells, quantile=0.9), MAX_WIDTH), shortest) + COLUMN_GAP)
+    sizes = SIZES[SIZES.index(_size(len(columns))) :]
+    size = next((size for size in sizes if sum(least) <= LINE_WIDTH[size]), sizes[-1])
+    line = LINE_WIDTH[size]
     spare = max(line - sum(least), 0)
     extra = [w - m for w, m in zip(want, least)]
     if sum(want) <= line:  # everything fits on one line per cell: share the spare width evenly by want
@@ -120,10 +125,11 @@ def _spec(columns: list[list[str]], numeric: list[bool], headers: list[str], siz
         widths = [m + spare * e / (sum(extra) or 1) for m, e in zip(least, extra)]
     total = max(sum(widths), line)
     align = {True: r"\raggedleft", False: r"\raggedright"}
-    return "".join(
+    spec = "".join(
         rf">{{{align[n]}\arraybackslash}}p{{\dimexpr {w / total:.3f}\linewidth-2\tabcolsep\relax}}"
         for w, n in zip(widths, numeric)
     )
+    return spec, size
 
 
 def _size(n_columns: int) -> str:
@@ -178,8 +184,7 @@ def to_latex(table: pd.DataFrame, *, caption: str, label: str, headers: dict, dt
         else caption
     )
     cap = rf"\caption[{escape(caption)}]{{{escape(full)}}}\label{{{label}}}"
-    size = _size(len(header_cells))
-    spec = _spec(cells, numeric, header_cells, size)
+    spec, size = _spec(cells, numeric, header_cells)
     header = " & ".join(rf"\textbf{{{h}}}" for h in header_cells) + r" \\"
     body = _rows(cells) or rf"\multicolumn{{{len(header_cells)}}}{{l}}{{{WORDS[lang]['empty']}}} \\" + "\n"
     if (len(cells[0]) if cells else 0) <= FLOAT_ROWS:
