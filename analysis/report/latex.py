@@ -26,7 +26,7 @@ from analysis.report.cells import WIDE, cell_text, column_kind, typical_width
 MAX_ROWS = 200  # rows written to LaTeX; the caption says how many the table has
 MAX_CELL_CHARS = 120  # longer text is cut with '…'
 FLOAT_ROWS = 25  # longer tables are longtables
-MIN_WIDTH, MAX_WIDTH = 4, 40  # a text column's share of the line, in display characters
+MAX_WIDTH = 40  # a column wider than this (display characters) asks for no more of the line
 # Display characters (a CJK character counts 2) across a ctexart text line at each font size, and the
 # gap between columns; a header's longest unbreakable word counts up to HEADER_TOKEN.
 LINE_WIDTH = {r"\small": 76, r"\footnotesize": 91, r"\scriptsize": 105, r"\tiny": 140}  # \linewidth 345pt
