@@ -3,6 +3,8 @@ frozen header, autofilter, fitted widths, numbers as numbers with % formats (iss
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
@@ -65,3 +67,32 @@ def test_widths_fit_the_content_counting_cjk_double(books):
     # 冠县2022年法治政府建设工作计划 and its longer siblings (about 20 to 28 characters, CJK double)
     assert 40 <= title <= workbook.MAX_WIDTH
     assert len("puyang-2022-integration-scheme") <= doc_id <= len("puyang-2022-integration-scheme") + 4
+
+
+def test_the_table_dictionary_validates():
+    data = export.table_dictionary()
+    assert set(data["sections"]) == {"corpus", "coverage", "similarity", "metrics"}
+    assert data["tables"]["reuse_share"]["zh"] == "共享文本覆盖率"
+    assert export.caption("reuse_share", "en") == "Similarity and text reuse: Shared-passage coverage"
+    assert export.caption("not_listed", "zh") == "not_listed"
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        ("{section: coverage, zh: 表, en: T, row: r}", "needs exactly the keys section, zh, en, sheet_en, row"),
+        ("{section: nowhere, zh: 表, en: T, sheet_en: T, row: r}", "section 'nowhere' is not one of"),
+        ("{section: coverage, zh: 表, en: T, sheet_en: 'a/b', row: r}", "sheet name 'a/b' must have at most 31"),
+    ],
+    ids=["missing-key", "unknown-section", "bad-sheet-name"],
+)
+def test_a_malformed_table_entry_is_refused(tmp_path, monkeypatch, entry, expected):
+    bad = tmp_path / "tables.yaml"
+    bad.write_text(f"sections:\n  coverage: {{zh: 主题覆盖, en: Topic coverage}}\ntables:\n  t: {entry}\n", "utf-8")
+    monkeypatch.setattr(export, "TABLES_FILE", bad)
+    export.table_dictionary.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=f"tables.yaml: table 't'.*{re.escape(expected)}"):
+            export.table_dictionary()
+    finally:
+        export.table_dictionary.cache_clear()
