@@ -6,10 +6,11 @@ columns as wide as their content (a CJK character counts as two). Numbers are st
 a column whose unit is ``%`` (0–100) shows a % sign (``0.0"%"``: the stored value is unchanged),
 proportions show three decimals.
 
-The sheets are streamed (openpyxl's write-only mode): a row costs one append, and only cells that
-need a format or a guard are built as cell objects, so a table of a hundred thousand rows writes in
-seconds. Text longer than Excel's 32,767 characters per cell is cut; a table longer than Excel's
-1,048,575 data rows keeps its first rows, and the contents sheet says so.
+openpyxl writes each sheet's frame (header, widths, pane, filter, styles); the data rows are
+built column by column by :mod:`analysis.report.sheetxml` (no Python call per cell), so a table of
+a hundred thousand rows writes in seconds. Text longer than Excel's 32,767 characters per cell is
+cut; a table longer than Excel's 1,048,575 data rows keeps its first rows, and the contents sheet
+says so.
 """
 
 from __future__ import annotations
@@ -17,14 +18,13 @@ from __future__ import annotations
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from analysis.report import sheetxml
 from analysis.report.cells import WIDTH_SAMPLE, display_width, typical_width
 
 MAX_ROWS = 1_048_575  # Excel's rows per sheet, less the header
-MAX_CELL_CHARS = 32_767
 MIN_WIDTH, MAX_WIDTH = 6, 60  # column width in Excel's character units
 FORMATS = {"%": '0.0"%"', "percentage points": "0.0", "proportion": "0.000"}
 CONTENTS: dict[str, dict] = {
@@ -56,19 +56,6 @@ def sheet_names(names, *, lang: str, titles: dict) -> dict:
     return out
 
 
-def _values(table: pd.DataFrame) -> pd.DataFrame:
-    """Cell values Excel takes: no NaN (None), text without control characters and cut to Excel's limit."""
-    frame = table.astype(object).where(table.notna(), None)
-    for column in table.columns:
-        if _is_text(table[column]):
-            text = frame[column]
-            is_text = text.map(lambda v: isinstance(v, str)).astype(bool)
-            if is_text.any():
-                cleaned = text[is_text].str.replace(ILLEGAL_CHARACTERS_RE.pattern, "", regex=True)
-                frame.loc[is_text, column] = cleaned.str.slice(0, MAX_CELL_CHARS)
-    return frame
-
-
 def _widths(table: pd.DataFrame, header: list[str]) -> list[float]:
     """Column widths in Excel's units: the 95th percentile display width of the first ``WIDTH_SAMPLE``
     rows (CJK counting double) or the header's, plus a margin, bounded."""
@@ -80,26 +67,9 @@ def _widths(table: pd.DataFrame, header: list[str]) -> list[float]:
     return widths
 
 
-def _cell_factory(ws, fmt: str | None):
-    """A function value -> what to append: the value itself, or a cell when it needs a format or is
-    text starting with '=' (which openpyxl would write as a formula)."""
-
-    def make(value):
-        if isinstance(value, str) and value.startswith("="):
-            cell = WriteOnlyCell(ws, value=value)
-            cell.data_type = "s"
-            return cell
-        if fmt is not None and value is not None:
-            cell = WriteOnlyCell(ws, value=value)
-            cell.number_format = fmt
-            return cell
-        return value
-
-    return make
-
-
-def write_sheet(wb: Workbook, title: str, table: pd.DataFrame, *, header: list[str], units: list[str]) -> None:
-    """Append one table as a sheet: bold frozen header, autofilter, fitted widths, unit formats."""
+def write_sheet(wb: Workbook, title: str, table: pd.DataFrame, *, header: list[str], units: list[str]) -> pd.DataFrame:
+    """Add one table's sheet frame: bold frozen header, autofilter, fitted widths, and a placeholder row
+    whose cells carry the unit formats; returns the rows :func:`sheetxml.fill` puts in its place."""
     ws = wb.create_sheet(title)
     shown = table.iloc[:MAX_ROWS]
     for i, width in enumerate(_widths(shown, header), start=1):
@@ -112,29 +82,16 @@ def write_sheet(wb: Workbook, title: str, table: pd.DataFrame, *, header: list[s
     for text in header:
         cell = WriteOnlyCell(ws, value=text)
         cell.font = bold
-        cell.alignment = Alignment(wrap_text=False)
         head_cells.append(cell)
     ws.append(head_cells)
-    values = _values(shown)
-    guarded = [
-        i
-        for i, column in enumerate(shown.columns)
-        if FORMATS.get(units[i]) or (_is_text(shown[column]) and values[column].map(_formula_like).any())
-    ]
-    rows = values.to_numpy().tolist()
-    if guarded:
-        makers = {i: _cell_factory(ws, FORMATS.get(units[i])) for i in guarded}
-        for row in rows:
-            for i, make in makers.items():
-                row[i] = make(row[i])
-            ws.append(row)
-    else:
-        for row in rows:
-            ws.append(row)
-
-
-def _formula_like(value) -> bool:
-    return isinstance(value, str) and value.startswith("=")
+    placeholder = []
+    for unit in units or [""]:
+        cell = WriteOnlyCell(ws, value=0)
+        if FORMATS.get(unit):
+            cell.number_format = FORMATS[unit]
+        placeholder.append(cell)
+    ws.append(placeholder)
+    return shown
 
 
 def contents(tables: dict, sheets: dict, *, lang: str, titles: dict, columns: dict, captions: dict) -> pd.DataFrame:
@@ -159,16 +116,12 @@ def write_workbook(tables: dict, path, *, lang: str, titles: dict, columns: dict
     wb = Workbook(write_only=True)
     sheets = sheet_names(tables, lang=lang, titles=titles)
     guide = contents(tables, sheets, lang=lang, titles=titles, columns=columns, captions=captions)
-    write_sheet(wb, CONTENTS[lang]["sheet"], guide, header=list(guide.columns), units=[""] * guide.shape[1])
+    rows = [write_sheet(wb, CONTENTS[lang]["sheet"], guide, header=list(guide.columns), units=[""] * guide.shape[1])]
     for name, table in tables.items():
         described = [columns.get(c, {}) for c in table.columns]
         header = [d.get(lang, str(c)) for d, c in zip(described, table.columns)]
-        write_sheet(wb, sheets[name], table, header=header, units=[d.get("unit", "") for d in described])
+        rows.append(write_sheet(wb, sheets[name], table, header=header, units=[d.get("unit", "") for d in described]))
     wb.properties.created = created
     wb.properties.modified = created
     wb.save(path)
-
-
-def _is_text(column: pd.Series) -> bool:
-    """True for a column of text (object or pandas string dtype)."""
-    return column.dtype == object or pd.api.types.is_string_dtype(column.dtype)
+    sheetxml.fill(path, rows)
