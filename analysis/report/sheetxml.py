@@ -18,6 +18,7 @@ import zipfile
 
 import numpy as np
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
 MAX_CELL_CHARS = 32_767
 CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"  # not allowed in XML 1.0
@@ -38,46 +39,47 @@ def _numbers(column: pd.Series) -> pd.Series | None:
     return None
 
 
-def _number_cells(values: pd.Series, style: str, integer: bool) -> pd.Series:
+def _number_cells(values: pd.Series, opening: pd.Series, integer: bool) -> pd.Series:
     finite = np.isfinite(values.to_numpy())
     if integer:
         text = values.where(finite, 0).round().astype("int64").astype(str)
     else:
         text = values.astype(str)
-    return pd.Series(np.where(finite, "<c" + style + "><v>" + text + "</v></c>", ""), index=values.index)
+    return pd.Series(np.where(finite, opening + "><v>" + text + "</v></c>", ""), index=values.index)
 
 
-def _text_cells(column: pd.Series, style: str) -> pd.Series:
+def _text_cells(column: pd.Series, opening: pd.Series) -> pd.Series:
     text = column.astype(object).where(column.notna(), None)
     present = text.notna()
     strings = text[present].map(str).str.replace(CONTROL, "", regex=True).str.slice(0, MAX_CELL_CHARS)
     strings = strings.str.replace("&", "&amp;").str.replace("<", "&lt;").str.replace(">", "&gt;")
     cells = pd.Series("", index=column.index, dtype=object)
-    cells[present] = '<c t="inlineStr"' + style + '><is><t xml:space="preserve">' + strings + "</t></is></c>"
+    cells[present] = opening[present] + ' t="inlineStr"><is><t xml:space="preserve">' + strings + "</t></is></c>"
     return cells
 
 
-def column_cells(column: pd.Series, style_id: str | None = None) -> pd.Series:
-    """One ``<c>`` element per value (an empty string for a missing value), in the given style."""
-    style = f' s="{style_id}"' if style_id else ""
+def column_cells(column: pd.Series, refs: pd.Series, style_id: str | None = None) -> pd.Series:
+    """One ``<c>`` element per value at its cell reference (``refs``: 'B2', 'B3', …), in the given
+    style; an empty string for a missing value."""
+    opening = '<c r="' + refs + '"' + (f' s="{style_id}"' if style_id else "")
     if pd.api.types.is_bool_dtype(column.dtype):
         flags = column.map({True: "1", False: "0"})
-        return ('<c t="b"' + style + "><v>" + flags + "</v></c>").where(column.notna(), "").astype(object)
+        return (opening + ' t="b"><v>' + flags + "</v></c>").where(column.notna(), "").astype(object)
     numbers = _numbers(column)
     if numbers is not None:
         whole = bool(((numbers.dropna() % 1) == 0).all()) and pd.api.types.is_integer_dtype(column.dtype)
-        return _number_cells(numbers, style, whole)
-    return _text_cells(column, style)
+        return _number_cells(numbers, opening, whole)
+    return _text_cells(column, opening)
 
 
 def rows_xml(table: pd.DataFrame, styles: dict, *, first_row: int = 2) -> str:
     """``<row>`` elements of ``table`` numbered from ``first_row``; ``styles``: column position -> style id."""
     if table.empty:
         return ""
-    joined = pd.Series('<row r="', index=table.index, dtype=object)
-    joined = joined + pd.Series(np.arange(first_row, first_row + len(table)), index=table.index).astype(str) + '">'
+    numbers = pd.Series(np.arange(first_row, first_row + len(table)), index=table.index).astype(str).astype(object)
+    joined = '<row r="' + numbers + '">'
     for position, name in enumerate(table.columns):
-        joined = joined + column_cells(table[name], styles.get(position))
+        joined = joined + column_cells(table[name], get_column_letter(position + 1) + numbers, styles.get(position))
     return "".join(joined + "</row>")
 
 

@@ -96,3 +96,25 @@ def test_a_malformed_table_entry_is_refused(tmp_path, monkeypatch, entry, expect
             export.table_dictionary()
     finally:
         export.table_dictionary.cache_clear()
+
+
+def test_rows_are_escaped_typed_and_linear(tmp_path):
+    from analysis.report import sheetxml
+
+    table = pd.DataFrame(
+        {
+            "text": ["a<b & c>d", "bell\x07", None],
+            "flag": [True, False, True],
+            "year": pd.Series([2023, None, 2021], dtype=object),  # numbers in an object column stay numbers
+            "share_pct": [28.5, float("nan"), 0.1],
+        }
+    )
+    xml = sheetxml.rows_xml(table, {3: "7"})
+    assert '<t xml:space="preserve">a&lt;b &amp; c&gt;d</t>' in xml and "bell</t>" in xml
+    assert '<c r="B2" t="b"><v>1</v></c>' in xml and '<c r="C2"><v>2023.0</v></c>' in xml
+    assert '<c r="D2" s="7"><v>28.5</v></c>' in xml and xml.count("<row ") == 3 and '<row r="4">' in xml
+    assert '<row r="4"><c r="B4"' in xml  # a missing value leaves its cell out, the next keeps its column
+    path = export.write_workbook({"reuse_share": table}, tmp_path / "t.xlsx", lang="en")
+    ws = load_workbook(path)["Shared-passage coverage"]
+    assert [c.value for c in ws[2]] == ["a<b & c>d", True, 2023, 28.5]
+    assert [c.value for c in ws[4]] == [None, True, 2021, 0.1]
