@@ -137,7 +137,7 @@ def _size(n_columns: int) -> str:
 
 
 def _cells(table: pd.DataFrame, columns: list, dtypes: dict, lang: str) -> tuple[list[list[str]], bool]:
-    """Escaped display text of ``columns`` (a list per column); True when some text was cut."""
+    """Display text of ``columns`` (a list per column, not yet escaped); True when some text was cut."""
     out, cut = [], False
     for column in columns:
         kind = column_kind(table[column], dtypes.get(column, ""))
@@ -145,7 +145,7 @@ def _cells(table: pd.DataFrame, columns: list, dtypes: dict, lang: str) -> tuple
         if any(len(t) > MAX_CELL_CHARS for t in text):
             cut = True
             text = [t if len(t) <= MAX_CELL_CHARS else t[: MAX_CELL_CHARS - 1] + "…" for t in text]
-        out.append([escape(t) for t in text])
+        out.append(text)
     return out, cut
 
 
@@ -169,7 +169,7 @@ def to_latex(table: pd.DataFrame, *, caption: str, label: str, headers: dict, dt
     columns, constant = _shown_columns(table, lang)
     head = table.iloc[:MAX_ROWS]
     cells, cut = _cells(head, columns, dtypes, lang)
-    header_cells = [escape(headers.get(c, str(c))) for c in columns]
+    header_cells = [headers.get(c, str(c)) for c in columns]
     numeric = [column_kind(table[c], dtypes.get(c, "")) in ("integer", "number") for c in columns]
     if len(columns) > TRANSPOSE_COLUMNS and 0 < len(head) <= TRANSPOSE_ROWS:
         # one row per column, one column per table row (headed by the row's first cell)
@@ -184,9 +184,10 @@ def to_latex(table: pd.DataFrame, *, caption: str, label: str, headers: dict, dt
         else caption
     )
     cap = rf"\caption[{escape(caption)}]{{{escape(full)}}}\label{{{label}}}"
-    spec, size = _spec(cells, numeric, header_cells)
-    header = " & ".join(rf"\textbf{{{h}}}" for h in header_cells) + r" \\"
-    body = _rows(cells) or rf"\multicolumn{{{len(header_cells)}}}{{l}}{{{WORDS[lang]['empty']}}} \\" + "\n"
+    spec, size = _spec(cells, numeric, header_cells)  # widths measured on the text as printed
+    header = " & ".join(rf"\textbf{{{escape(h)}}}" for h in header_cells) + r" \\"
+    empty = rf"\multicolumn{{{len(header_cells)}}}{{l}}{{{WORDS[lang]['empty']}}} \\" + "\n"
+    body = _rows([[escape(t) for t in column] for column in cells]) or empty
     if (len(cells[0]) if cells else 0) <= FLOAT_ROWS:
         lines = [r"\begin{table}[htbp]", r"\centering", size, TABCOLSEP, cap, rf"\begin{{tabular}}{{{spec}}}"]
         lines += [r"\toprule", header, r"\midrule", body + r"\bottomrule", r"\end{tabular}", r"\end{table}"]
