@@ -79,9 +79,12 @@ def test_written_tables_compile_with_xelatex(tmp_path, seed_corpus):
     require_xelatex()
     from analysis.report.sections import metrics
 
-    tables = {"documents": seed_corpus.summary(), **metrics.section(seed_corpus, lang="zh").tables}
-    tables["nasty"] = NASTY
-    paths = [p for p in export.write_tables(tables, tmp_path / "out", lang="zh") if p.suffix == ".tex"]
+    paths = []
+    for lang in ("zh", "en"):
+        tables = {"documents": seed_corpus.summary(), **metrics.section(seed_corpus, lang=lang).tables}
+        tables["nasty"] = NASTY
+        written = export.write_tables(tables, tmp_path / lang, lang=lang)
+        paths += [p for p in written if p.suffix == ".tex"]
     result = latex.compile_tables(paths, tmp_path, xelatex=XELATEX)
     assert result.returncode == 0, result.stdout[-3000:]
     assert (tmp_path / "paper.pdf").stat().st_size > 10_000
