@@ -1,4 +1,8 @@
-"""Command line: ``python -m analysis report [--corpus DIR] [--out DIR] [--lang zh|en]``."""
+"""Command line: ``python -m analysis report [--corpus DIR] [--out DIR] [--lang zh|en] [--quiet] [--no-notebooks]``.
+
+On a terminal each stage shows a progress bar (none with ``--quiet`` or when output goes to a log);
+the run ends with a short summary of what it wrote.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +27,10 @@ def main(argv: list[str] | None = None) -> int:
     cmd.add_argument("--out", type=Path, default=None, help="output folder (default: figures/)")
     cmd.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of labels and headers")
     cmd.add_argument("--debug", action="store_true", help="print the full traceback when a step fails")
+    cmd.add_argument("--quiet", action="store_true", help="no progress bars and no summary (errors still shown)")
+    cmd.add_argument(
+        "--no-notebooks", action="store_true", help="do not execute the notebooks into OUT/notebooks/*.html"
+    )
     args = parser.parse_args(argv)
     matplotlib.use("Agg")  # the command line draws to files; library code never picks a backend
     result, code = _guarded_run(args)
@@ -30,10 +38,10 @@ def main(argv: list[str] | None = None) -> int:
         return code
     for row in result["problems"].itertuples():
         print(f"note: {row.problem}", file=sys.stderr)
-    print(
-        f"report written to {result['out']}: {len(result['tables'])} tables, "
-        f"{len(result['figures'])} figures, {len(result['findings'])} findings"
-    )
+    for note in result["notes"]:
+        print(f"note: {note}", file=sys.stderr)
+    if not args.quiet:
+        print(summary(result))
     return 0
 
 
@@ -46,7 +54,9 @@ def _guarded_run(args: argparse.Namespace) -> tuple[dict | None, int]:
 
     def work() -> dict:
         check_output_folder(out, corpus_folder=args.corpus or documents_dir())
-        return run(args.corpus, out, lang=args.lang)
+        return run(
+            args.corpus, out, lang=args.lang, progress=False if args.quiet else None, notebooks=not args.no_notebooks
+        )
 
     return guarded(
         work,
@@ -55,3 +65,22 @@ def _guarded_run(args: argparse.Namespace) -> tuple[dict | None, int]:
         failures=(ReportError, ValueError),
         cleanup=lambda: remove_temporaries(out),
     )
+
+
+def summary(result: dict) -> str:
+    """A few lines saying what the report wrote and where (paths relative to the output folder)."""
+    out = Path(result["out"])
+    by_kind: dict = {}
+    for path in result["written"]:
+        rel = path.relative_to(out)
+        kind = rel.parts[0] + "/" if len(rel.parts) > 1 else rel.suffix.lstrip(".")
+        by_kind.setdefault(kind, []).append(rel)
+    notes = [f for f in result["findings"] if not f.computed]
+    lines = [
+        f"report written to {out}: {len(result['tables'])} tables, {len(result['figures'])} figures, "
+        f"{len(result['findings']) - len(notes)} findings ({len(notes)} notes of what could not be computed)"
+    ]
+    for kind, paths in sorted(by_kind.items()):
+        example = ", ".join(p.name for p in paths[:3]) + (", …" if len(paths) > 3 else "")
+        lines.append(f"  {kind:<11} {len(paths):>3} files  ({example})")
+    return "\n".join(lines)

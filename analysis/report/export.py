@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import os
 from pathlib import Path
 
 import pandas as pd
@@ -25,7 +24,9 @@ import yaml
 from pandas.io.stata import StataParser
 
 from analysis.metrics import panel
-from analysis.paths import COLUMNS_FILE
+from analysis.paths import COLUMNS_FILE, TABLES_FILE
+from analysis.report import latex, workbook
+from corpus.guard import atomic_write  # re-exported: the one atomic write of the project
 
 FIXED_TIME = dt.datetime(2000, 1, 1)
 PANEL_TABLES = ("metrics_panel", "metrics_panel_wide")  # also written as .parquet and .dta
@@ -103,23 +104,61 @@ def column_dictionary() -> dict:
     return {**data, **generated}
 
 
+TABLE_KEYS = ("section", "zh", "en", "sheet_en", "row")
+SHEET_CHARS = 31  # Excel's limit on a sheet name
+SHEET_FORBIDDEN = frozenset("[]:*?/\\")
+
+
+@functools.lru_cache(maxsize=1)
+def table_dictionary() -> dict:
+    """{'sections': section -> {zh, en}, 'tables': table name -> {section, zh, en, sheet_en, row}}.
+
+    Read from ``analysis/data/tables.yaml`` and checked: every table entry has exactly the keys
+    section, zh, en, sheet_en and row (non-empty strings), names a listed section, and its sheet
+    names (zh, sheet_en) fit Excel (at most 31 characters, none of ``[]:*?/\\``).
+
+    Raises
+    ------
+    ValueError
+        On invalid YAML or a bad entry; the message names the file, the table and what is allowed.
+    """
+    where = TABLES_FILE.name
+    try:
+        data = yaml.safe_load(TABLES_FILE.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as err:
+        raise ValueError(f"{where}: not valid YAML ({err})") from err
+    sections, tables = data.get("sections") or {}, data.get("tables") or {}
+    for name, entry in tables.items():
+        if not isinstance(entry, dict) or sorted(entry) != sorted(TABLE_KEYS):
+            raise ValueError(f"{where}: table {name!r} needs exactly the keys {', '.join(TABLE_KEYS)}")
+        bad = [key for key in TABLE_KEYS if not isinstance(entry[key], str) or not entry[key].strip()]
+        if bad:
+            raise ValueError(f"{where}: table {name!r}: {', '.join(bad)} must be non-empty strings")
+        if entry["section"] not in sections:
+            raise ValueError(f"{where}: table {name!r}: section {entry['section']!r} is not one of {sorted(sections)}")
+        for sheet in (entry["zh"], entry["sheet_en"]):
+            if len(sheet) > SHEET_CHARS or SHEET_FORBIDDEN & set(sheet):
+                raise ValueError(
+                    f"{where}: table {name!r}: sheet name {sheet!r} must have at most {SHEET_CHARS} characters "
+                    "and none of []:*?/\\"
+                )
+    return {"sections": sections, "tables": tables}
+
+
+def caption(name: str, lang: str) -> str:
+    """'主题覆盖：各文件各议题的正文占比' / 'Topic coverage: Share of body text per document and topic';
+    a table missing from the table dictionary is captioned by its name."""
+    entry = table_dictionary()["tables"].get(name)
+    if entry is None:
+        return name
+    section = table_dictionary()["sections"][entry["section"]][lang]
+    return f"{section}：{entry[lang]}" if lang == "zh" else f"{section}: {entry[lang]}"
+
+
 def headers(columns, lang: str) -> list[str]:
     """Display headers for ``columns`` in ``lang`` ('zh' or 'en'); unknown names are kept."""
     table = column_dictionary()
     return [table.get(c, {}).get(lang, c) for c in columns]
-
-
-def atomic_write(path: Path, write) -> Path:
-    """Call ``write(tmp_path)`` then move the file into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return path
 
 
 def write_csv(table: pd.DataFrame, path: Path) -> Path:
@@ -127,28 +166,31 @@ def write_csv(table: pd.DataFrame, path: Path) -> Path:
 
 
 def write_latex(table: pd.DataFrame, path: Path, *, lang: str, caption: str) -> Path:
-    """A booktabs table (``\\toprule``/``\\midrule``/``\\bottomrule``); needs xeCJK for Chinese."""
-    shown = table.copy()
-    shown.columns = headers(table.columns, lang)
-    styler = shown.style.hide(axis="index").format(precision=2, na_rep="—", escape="latex")
-    styler = styler.format_index(escape="latex", axis=1)
-    latex = styler.to_latex(hrules=True, caption=caption, label=f"tab:{path.stem}", position="htbp")
-    return atomic_write(path, lambda tmp: tmp.write_text(latex, encoding="utf-8"))
+    """A booktabs table or longtable that compiles as ``\\input`` with xelatex and ctex (see
+    :mod:`analysis.report.latex`): escaped cells, headers in ``lang``, ``caption`` plus what is left out."""
+    described = column_dictionary()
+    text = latex.to_latex(
+        table,
+        caption=caption,
+        label=f"tab:{path.stem}",
+        headers=dict(zip(table.columns, headers(table.columns, lang))),
+        dtypes={c: described[c]["dtype"] for c in table.columns if c in described},
+        lang=lang,
+    )
+    return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def write_workbook(tables: dict, path: Path, *, lang: str) -> Path:
-    """All tables in one XLSX workbook, one sheet each, display headers in ``lang``."""
-
-    def write(tmp):
-        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-            for name, table in tables.items():
-                shown = table.copy()
-                shown.columns = headers(table.columns, lang)
-                shown.to_excel(writer, sheet_name=name[:31], index=False)
-            writer.book.properties.created = FIXED_TIME
-            writer.book.properties.modified = FIXED_TIME
-
-    return atomic_write(path, write)
+    """All tables in one XLSX workbook (see :mod:`analysis.report.workbook`): a contents sheet, then one
+    sheet per table, sheet names and headers in ``lang``."""
+    titles = table_dictionary()["tables"]
+    captions = {name: caption(name, lang) for name in tables}
+    return atomic_write(
+        path,
+        lambda tmp: workbook.write_workbook(
+            tables, tmp, lang=lang, titles=titles, columns=column_dictionary(), captions=captions, created=FIXED_TIME
+        ),
+    )
 
 
 def write_parquet(table: pd.DataFrame, path: Path) -> Path:
@@ -222,7 +264,7 @@ def write_tables(tables: dict, out: Path, *, lang: str) -> list[Path]:
     written = []
     for name, table in tables.items():
         written.append(write_csv(table, folder / f"{name}.csv"))
-        written.append(write_latex(table, folder / f"{name}.tex", lang=lang, caption=name))
+        written.append(write_latex(table, folder / f"{name}.tex", lang=lang, caption=caption(name, lang)))
         if name in PANEL_TABLES:
             written.append(write_parquet(table, folder / f"{name}.parquet"))
             written.append(write_stata(table, folder / f"{name}.dta", lang=lang, label=name))

@@ -9,10 +9,13 @@ its place, its title or its source file, and a missing type or year is left out 
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 
 import corpus
 from analysis.groups import county_keys, present
+from analysis.paths import TITLE_QUALIFIERS_FILE
 
 LANGS = ("zh", "en")
 UNKNOWN_COUNTY = {"zh": "县未识别", "en": "county unknown"}
@@ -62,24 +65,70 @@ def _short(text: str) -> str:
     return text if len(text) <= MAX_TITLE_CHARS else text[: MAX_TITLE_CHARS - 1] + "…"
 
 
+@functools.lru_cache(maxsize=1)
+def title_qualifiers() -> pd.DataFrame:
+    """term, label_zh, label_en: title words that tell apart documents of one county and type
+    (``analysis/data/title_qualifiers.csv``, in order of preference).
+
+    Raises
+    ------
+    ValueError
+        When the file lacks a column or has an empty cell; the message names the file and row.
+    """
+    table = pd.read_csv(TITLE_QUALIFIERS_FILE, comment="#", dtype=str, keep_default_na=False)
+    missing = {"term", "label_zh", "label_en"} - set(table.columns)
+    if missing:
+        raise ValueError(f"{TITLE_QUALIFIERS_FILE.name}: missing column(s) {sorted(missing)}")
+    empty = table[(table[["term", "label_zh", "label_en"]] == "").any(axis=1)]
+    if len(empty):
+        raise ValueError(f"{TITLE_QUALIFIERS_FILE.name}: row {empty.index[0] + 1} has an empty cell")
+    return table
+
+
+def _qualifiers(documents: pd.DataFrame, keys: pd.DataFrame, lang: str) -> dict:
+    """doc_id -> a title word (in ``lang``) for documents sharing county and type with another document."""
+    words = title_qualifiers()
+    frame = documents[["doc_id", "doc_type", "title"]].assign(
+        county_key=keys.loc[documents["doc_id"], "county_key"].to_numpy()
+    )
+    out = {}
+    for _, group in frame.groupby(["county_key", "doc_type"], dropna=False):
+        if len(group) < 2:
+            continue
+        titles = group["title"].fillna("").astype(str)
+        shared = [t for t in words["term"] if titles.str.contains(t, regex=False).all()]
+        for doc_id, title in zip(group["doc_id"], titles):
+            hit = words[[t in title and t not in shared for t in words["term"]]]
+            if len(hit):
+                out[doc_id] = hit.iloc[0][f"label_{lang}"]
+    return out
+
+
 def doc_labels(documents: pd.DataFrame, *, lang: str = "zh") -> dict:
     """doc_id -> short label such as '濮阳县 方案 2022–2025' / 'Puyang County scheme 2022–2025'.
 
     The place part is the county (in ``lang``) or, for a document of unknown county, its county
     key: place, title (cut to ``MAX_TITLE_CHARS``) or source-file stem. Type and years are added
-    when known. Labels are unique: a repeated label gets （2）, （3）… (`` (2)`` in English).
+    when known. Documents of one county and type are told apart by a word of their titles
+    (:func:`title_qualifiers`): '濮阳县 一体建设方案 2022–2024' / 'Puyang County integrated scheme
+    2022–2024'. Labels are unique: a repeated label gets （2）, （3）… (`` (2)`` in English).
     """
     check_lang(lang)
     types = corpus.doc_types().set_index("doc_type")[f"label_{lang}"].to_dict()
     names = _english_names() if lang == "en" else {}
     keys = county_keys(documents).set_index("doc_id")
+    qualifiers = _qualifiers(documents, keys, lang)
     labels: dict = {}
     seen: dict = {}
     for doc in documents.to_dict("records"):
         key = keys.loc[doc["doc_id"]]
         place = names.get(key.county_key, key.county_key) if key.county_known else _short(key.county_key)
         doc_type = doc.get("doc_type")
-        parts = [place, types.get(doc_type, doc_type) if present(doc_type) else "", key.period]
+        kind = types.get(doc_type, doc_type) if present(doc_type) else ""
+        word = qualifiers.get(doc["doc_id"], "")
+        if word:
+            kind = f"{word}{kind}" if lang == "zh" else f"{word} {kind}".strip()
+        parts = [place, kind, key.period]
         label = " ".join(p for p in parts if p)
         seen[label] = seen.get(label, 0) + 1
         if seen[label] > 1:

@@ -7,6 +7,8 @@ Writes under OUT (default ``figures/``):
   reuse, keyness, metrics, metric_comparison and the supporting tables of each analysis;
 - ``<figure>.png`` (300 dpi) and ``<figure>.pdf`` (CJK font embedded as TrueType), named by content;
 - ``findings.md``: findings with numbers, quotes and GB/T 7714 references;
+- ``notebooks/<notebook>.html`` (with ``notebooks=True``, as the command line does): each notebook
+  executed on the same corpus in the same language, charts embedded;
 - ``run.json``: package versions, data-file hashes, corpus hashes, parameters, git commit.
 """
 
@@ -23,8 +25,10 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 
 import corpus
-from analysis.paths import CODEBOOK_FILE, COLUMNS_FILE, METRICS_FILE
+from analysis.paths import CODEBOOK_FILE, COLUMNS_FILE, METRICS_FILE, TABLES_FILE
 from analysis.report import export, findings
+from analysis.report.notebooks import execute as execute_notebook
+from analysis.report.notebooks import notebook_paths, to_html
 from analysis.report.sections import SECTIONS
 from analysis.report.style import save_figure, use_style
 from corpus.paths import (
@@ -40,7 +44,7 @@ from corpus.paths import (
 # Every data file that affects a result, hashed into run.json.
 DATA_FILES = (
     CODEBOOK_FILE, METRICS_FILE, COLUMNS_FILE, COUNTIES_FILE, DOC_TYPES_FILE, PATTERNS_FILE, METADATA_FILE,
-    GAZETTEER_FILE,
+    GAZETTEER_FILE, TABLES_FILE,
 )  # fmt: skip
 # Every library that computes a result or reads or writes a file.
 PACKAGES = (
@@ -61,6 +65,8 @@ PACKAGES = (
     "justmytype-intl-cjk",
     "tqdm",
     "opencc",
+    "nbconvert",
+    "nbclient",
 )
 
 
@@ -71,6 +77,7 @@ def run(
     lang: str = "zh",
     progress: bool | None = None,
     keep_figures: bool = False,
+    notebooks: bool = False,
 ) -> dict:
     """Run every analysis and write the report.
 
@@ -80,16 +87,27 @@ def run(
         A loaded corpus, or a folder of documents to load (default: ``corpus/documents``).
     out : path, optional
         Output folder (default: ``figures/``).
+    progress : bool, optional
+        None: a progress bar on a terminal only (not in CI logs); False: never; True: always.
+    notebooks : bool
+        Also execute the notebooks on this corpus and write them as HTML under ``out/notebooks``.
 
     Returns a dict with 'tables' (name -> DataFrame), 'figures' (names), 'findings',
-    'out' and 'problems'; with ``keep_figures`` also 'figures_open' (name -> Figure).
+    'out', 'problems', 'written' (paths) and 'notes' (notebooks that failed, each with its error);
+    with ``keep_figures`` also 'figures_open' (name -> Figure).
     """
     from tqdm import tqdm
 
     out = Path(out) if out else REPO_ROOT / "figures"
     use_style()
     # progress=None: shown on a terminal only (tqdm's disable=None); False: never.
-    steps = tqdm(total=len(SECTIONS) + 3, desc="report", file=sys.stderr, disable=True if progress is False else None)
+    n_notebooks = len(notebook_paths()) if notebooks else 0
+    steps = tqdm(
+        total=len(SECTIONS) + 3 + n_notebooks,
+        desc="report",
+        file=sys.stderr,
+        disable=None if progress is None else not progress,
+    )
     steps.set_postfix_str("corpus")
     c = source if isinstance(source, corpus.Corpus) else corpus.load(source)
     if c.documents.empty:
@@ -115,9 +133,11 @@ def run(
         written += save_figure(fig, out, name)
         if not keep_figures:
             plt.close(fig)
-    text = findings.render(found, c.documents, lang=lang)
+    found = findings.usable(found, tables)  # nothing is said about a part that could not be computed
+    text = findings.render(found, c.documents, lang=lang, validity=findings.validity_notes(tables, lang=lang))
     written.append(export.atomic_write(out / "findings.md", lambda tmp: tmp.write_text(text, encoding="utf-8")))
     steps.update()
+    notes = _write_notebooks(c, out, lang, written, steps) if notebooks else []
     provenance = run_record(c, out, lang, written)
     written.append(
         export.atomic_write(
@@ -127,10 +147,38 @@ def run(
     )
     steps.update()
     steps.close()
-    result = {"tables": tables, "figures": sorted(figures), "findings": found, "out": out, "problems": c.problems}
+    result = {
+        "tables": tables,
+        "figures": sorted(figures),
+        "findings": found,
+        "out": out,
+        "problems": c.problems,
+        "written": written,
+        "notes": notes,
+    }
     if keep_figures:
         result["figures_open"] = figures
     return result
+
+
+def _write_notebooks(c: corpus.Corpus, out: Path, lang: str, written: list[Path], steps) -> list[str]:
+    """Execute every notebook on ``c``'s folder and write it as HTML; return one note per failure."""
+    import tempfile
+
+    from nbclient.exceptions import CellExecutionError
+
+    failed = []
+    with tempfile.TemporaryDirectory(prefix="report-notebook-figures-") as scratch:
+        for path in notebook_paths():
+            steps.set_postfix_str(path.stem)
+            try:
+                nb = execute_notebook(path, lang=lang, corpus_dir=c.folder, figures_dir=scratch)
+            except (CellExecutionError, TimeoutError, RuntimeError) as err:
+                failed.append(f"notebook {path.name} failed: {str(err).strip().splitlines()[-1]}")
+            else:
+                written.append(to_html(nb, out / "notebooks" / f"{path.stem}.html"))
+            steps.update()
+    return failed
 
 
 class ReportError(RuntimeError):

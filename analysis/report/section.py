@@ -30,6 +30,9 @@ class Finding:
     number the sentence states, each of which must appear in one of the section's tables
     (``table`` names it). ``quotes`` are the passages behind the sentence.
 
+    ``doc_ids`` names the documents the finding rests on when it is not the whole corpus (its base,
+    stated in ``findings.md``); empty means every document of the corpus.
+
     A finding with a ``reason`` is a note that something could not be computed on this corpus
     (build it with :func:`not_computed`): ``reason`` is a short code (``too_few_segments``,
     ``no_target_stated``, …), ``text`` says what was not computed and why, ``table`` is '' and
@@ -42,6 +45,7 @@ class Finding:
     numbers: tuple = ()
     quotes: tuple = ()
     reason: str = ""
+    doc_ids: tuple = ()
 
     @property
     def computed(self) -> bool:

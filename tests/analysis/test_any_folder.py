@@ -498,7 +498,7 @@ def test_command_line_on_a_one_document_folder(tmp_path, seed_dir):
     folder = _layout(tmp_path / "docs", LAYOUTS["kaijiang_plan_alone"], seed_dir)
     out = tmp_path / "out"
     result = subprocess.run(
-        [sys.executable, "-m", "analysis", "report", "--corpus", str(folder), "--out", str(out)],
+        [sys.executable, "-m", "analysis", "report", "--corpus", str(folder), "--out", str(out), "--no-notebooks"],
         capture_output=True,
         text=True,
         timeout=900,

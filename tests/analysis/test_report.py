@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ import pandas as pd
 import pytest
 
 import corpus
+from analysis.report import export
 from analysis.report import pipeline as report
 
 pytestmark = pytest.mark.slow
@@ -35,8 +37,9 @@ CONTRACT_TABLES = (
 
 
 def _report(out: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    # The notebooks' HTML copies are tested in tests/test_notebooks.py (same functions), not run again here.
     return subprocess.run(
-        [sys.executable, "-m", "analysis", "report", "--out", str(out), *extra],
+        [sys.executable, "-m", "analysis", "report", "--out", str(out), "--no-notebooks", *extra],
         capture_output=True,
         text=True,
         env={**os.environ, **(env or {})},
@@ -49,6 +52,8 @@ def zh_out(tmp_path_factory, seed_dir, seed_cache):
     out = tmp_path_factory.mktemp("report-zh")
     result = _report(out, "--corpus", str(seed_dir), env={"FAZHI_CACHE_DIR": str(seed_cache)})
     assert result.returncode == 0, result.stderr
+    (out.parent / f"{out.name}.stdout").write_text(result.stdout, encoding="utf-8")
+    assert "\r" not in result.stderr  # no progress bar when the output is not a terminal (CI logs)
     return out
 
 
@@ -64,7 +69,39 @@ def test_every_contract_table_is_written_three_ways(zh_out):
         assert csv.read_bytes().startswith(b"\xef\xbb\xbf"), name  # Excel reads UTF-8 with BOM
         assert "\\toprule" in (zh_out / "tables" / f"{name}.tex").read_text(encoding="utf-8")
     sheets = pd.read_excel(zh_out / "tables" / "tables.xlsx", sheet_name=None)
-    assert set(CONTRACT_TABLES) <= set(sheets)
+    titles = export.table_dictionary()["tables"]
+    assert next(iter(sheets)) == "说明"
+    assert {titles[name]["zh"] for name in CONTRACT_TABLES} <= set(sheets)
+
+
+def test_every_table_has_a_caption_and_a_sheet_name(zh_out):
+    """Each table the report writes is in analysis/data/tables.yaml (caption, section, sheet names)."""
+    written = {p.stem for p in (zh_out / "tables").glob("*.csv")}
+    assert written <= set(export.table_dictionary()["tables"]), sorted(
+        written - set(export.table_dictionary()["tables"])
+    )
+
+
+def test_the_run_ends_with_a_summary_of_what_it_wrote(zh_out):
+    summary = (zh_out.parent / f"{zh_out.name}.stdout").read_text(encoding="utf-8")
+    assert re.match(rf"report written to {re.escape(str(zh_out))}: \d+ tables, \d+ figures, \d+ findings", summary)
+    assert "tables/" in summary and "findings.md" not in summary.splitlines()[0]
+
+
+@pytest.mark.latex
+def test_every_tex_table_the_report_writes_compiles(zh_out, tmp_path):
+    """Issue 15: every .tex compiles as \\input into a minimal ctexart document with xelatex."""
+    from analysis.report import latex
+
+    xelatex = shutil.which("xelatex")
+    if xelatex is None:
+        if os.environ.get("CI"):
+            pytest.fail("xelatex is missing in CI: .ci/run installs texlive-xetex, texlive-lang-chinese")
+        pytest.skip("xelatex is not installed (.ci/run installs it)")
+    tables = sorted((zh_out / "tables").glob("*.tex"))
+    assert len(tables) >= len(CONTRACT_TABLES)
+    result = latex.compile_tables(tables, tmp_path, xelatex=xelatex)
+    assert result.returncode == 0, result.stdout[-3000:]
 
 
 def test_documents_table_has_the_summary_columns(zh_out):
@@ -155,6 +192,7 @@ def test_english_report_has_no_chinese_in_figure_labels_or_headers(en_run):
             assert not CJK.search(fig._suptitle.get_text()), name
     sheets = pd.read_excel(en_run["out"] / "tables" / "tables.xlsx", sheet_name=None)
     for name, sheet in sheets.items():
+        assert not CJK.search(name), name
         assert not any(CJK.search(str(c)) for c in sheet.columns), name
 
 

@@ -24,6 +24,7 @@ TEXT = {
         "addressed": "涉及",
         "missing": "未涉及",
         "topic": "议题",
+        "overlap": "注：一句话可同时涉及多个领域，故同一县各领域占比之和可超过100%。",
     },
     "en": {
         "heatmap": "Share of body text per area (%)",
@@ -35,6 +36,7 @@ TEXT = {
         "addressed": "addressed",
         "missing": "not addressed",
         "topic": "Topic",
+        "overlap": "Note: a sentence can address several areas, so a county's shares can add up to more than 100%.",
     },
 }
 
@@ -82,6 +84,8 @@ def coverage_heatmap(profiles: pd.DataFrame, *, lang: str = "zh"):
     ax.set_title(t["heatmap"])
     ax.spines[:].set_visible(False)
     fig.colorbar(im, ax=ax, label=t["share"], shrink=0.8)
+    ax.set_title(t["heatmap"], pad=16)
+    ax.text(0.5, 1.01, t["overlap"], transform=ax.transAxes, ha="center", va="bottom", fontsize=7, color="0.3")
     return fig
 
 

@@ -81,7 +81,9 @@ def funnel_bars(funnel: pd.DataFrame, stage_labels: dict, *, lang: str = "zh"):
     ax.set_xticks(range(len(counties)), counties)
     ax.set_ylabel(t["cases"])
     ax.set_title(t["funnel"])
-    ax.legend(fontsize=8, frameon=False, ncol=2)
+    ax.set_ylim(0, ax.get_ylim()[1] * 1.08)  # room for the value above the tallest bar
+    # Below the axes, never over the bars (English stage names are long).
+    ax.legend(fontsize=8, frameon=False, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.1))
     return fig
 
 

@@ -13,6 +13,9 @@ from scipy.cluster import hierarchy
 
 from analysis.report.style import CATEGORICAL, HATCHES, SEQUENTIAL, mark_source_text
 
+DIAGONAL = "#EEEEEE"  # masked cells (a document with itself)
+Z_SIGNIFICANT = 1.96  # two-sided 5% level of the keyness z-score
+
 TEXT = {
     "zh": {
         "tfidf_word": "词语 TF-IDF 余弦相似度",
@@ -22,6 +25,9 @@ TEXT = {
         "keyness": "各县特色词 (加权对数优势比 z 值)",
         "z": "z 值",
         "share": "覆盖率 (%)",
+        "cosine": "余弦（对角线为文件自身，已略去）",
+        "significant": "仅列 z > {z} 的词（p < 0.05）",
+        "none": "无 z > {z} 的词",
     },
     "en": {
         "tfidf_word": "Word TF-IDF cosine similarity",
@@ -31,6 +37,9 @@ TEXT = {
         "keyness": "Distinctive terms by county (weighted log-odds z-score)",
         "z": "z-score",
         "share": "share (%)",
+        "cosine": "cosine (diagonal: a document with itself, left out)",
+        "significant": "terms with z > {z} only (p < 0.05)",
+        "none": "no term with z > {z}",
     },
 }
 
@@ -64,23 +73,26 @@ def similarity_heatmap(
     ax_d.set_xticks([])
     ax_d.spines["bottom"].set_visible(False)
     order = [matrix.index[i] for i in tree["leaves"]]
-    values = matrix.loc[order, order].to_numpy()
-    image = ax_h.imshow(values, cmap=SEQUENTIAL, vmin=0, vmax=1, aspect="auto")
+    values = matrix.loc[order, order].to_numpy(dtype=float)
+    # The diagonal (a document with itself, always 1) is masked: the colour scale spans the pairs only.
+    off = values.copy()
+    np.fill_diagonal(off, np.nan)
+    finite = off[np.isfinite(off)]
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    if high <= low:
+        low, high = max(low - 0.05, 0.0), high + 0.05
+    cmap = plt.get_cmap(SEQUENTIAL).with_extremes(bad=DIAGONAL)
+    image = ax_h.imshow(np.ma.masked_invalid(off), cmap=cmap, vmin=low, vmax=high, aspect="auto")
     names = [labels.get(d, d) for d in order]
     ax_h.set_xticks(range(len(order)), names, rotation=45, ha="right")
     ax_h.set_yticks(range(len(order)), names)
+    middle = (low + high) / 2
     for i in range(len(order)):
         for j in range(len(order)):
-            ax_h.text(
-                j,
-                i,
-                f"{values[i, j]:.2f}",
-                ha="center",
-                va="center",
-                fontsize=7,
-                color="black" if values[i, j] > 0.6 else "white",
-            )
-    fig.colorbar(image, cax=ax_c)
+            text = "—" if i == j else f"{values[i, j]:.2f}"
+            colour = "0.45" if i == j else ("black" if values[i, j] > middle else "white")
+            ax_h.text(j, i, text, ha="center", va="center", fontsize=7, color=colour)
+    fig.colorbar(image, cax=ax_c, label=t["cosine"])
     ax_d.set_title(t[method])
     return fig
 
@@ -117,17 +129,26 @@ def reuse_heatmap(shares: pd.DataFrame, *, labels: dict | None = None, order: li
 
 
 def keyness_bars(
-    keyness: pd.DataFrame, *, n: int = 10, group: str = "county", labels: dict | None = None, lang: str = "zh"
+    keyness: pd.DataFrame,
+    *,
+    n: int = 10,
+    group: str = "county",
+    labels: dict | None = None,
+    lang: str = "zh",
+    min_z: float = Z_SIGNIFICANT,
 ):
-    """Top-``n`` terms per group as horizontal bars of their z-score, one panel per group."""
+    """Top-``n`` terms per group with z-score above ``min_z`` as horizontal bars, one panel per group,
+    all panels on one shared z scale; a group without such a term says so in its panel."""
     t = _text(lang)
     labels = labels or {}
     groups = list(dict.fromkeys(keyness[group]))
+    shown = keyness[keyness["score"] > min_z]
     cols = min(len(groups), 2) or 1
     rows = int(np.ceil(len(groups) / cols)) or 1
-    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 0.32 * n * rows + 1.2), squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 0.32 * n * rows + 1.4), squeeze=False, sharex=True)
+    top = float(shown["score"].max()) if len(shown) else min_z + 1
     for k, (ax, name) in enumerate(zip(axes.ravel(), groups)):
-        part = keyness[keyness[group] == name].nlargest(n, "score").iloc[::-1]
+        part = shown[shown[group] == name].nlargest(n, "score").iloc[::-1]
         ax.barh(
             part.term,
             part.score,
@@ -135,11 +156,21 @@ def keyness_bars(
             hatch=HATCHES[k % len(HATCHES)],
             edgecolor="white",
         )
+        ax.set_ylim(len(part) - n - 0.5, len(part) - 0.5)  # n slots, filled from the top: one bar height
+        ax.set_xlim(0, top * 1.05)
+        ax.axvline(min_z, color="0.6", linewidth=0.6, linestyle="--")
+        if part.empty:
+            ax.text(
+                0.5, 0.5, t["none"].format(z=min_z), transform=ax.transAxes, ha="center", color="0.35",
+                bbox={"facecolor": "white", "edgecolor": "none"},
+            )  # fmt: skip
+            ax.set_yticks([])
         ax.set_title(labels.get(name, name))
         ax.set_xlabel(t["z"])
+        ax.tick_params(axis="x", labelbottom=True)
         mark_source_text(ax, "y")  # the terms are quoted source text, shown as written
     for ax in axes.ravel()[len(groups) :]:
         ax.set_visible(False)
-    fig.suptitle(t["keyness"])
+    fig.suptitle(f"{t['keyness']}\n{t['significant'].format(z=min_z)}", fontsize=10)
     fig.tight_layout()
     return fig
