@@ -1,0 +1,160 @@
+"""Validity that holds out of sample: leave-one-county-out scoring on heading-labelled segments.
+
+Labels are the areas the documents' own headings name (:func:`analysis.coverage.validity.heading_labels`);
+the text scored is the segment WITHOUT its own heading, so the label cannot leak into the prediction.
+For every county (county keys of :mod:`analysis.groups`: a document of unknown county is its own
+"county"), the learned model is fitted on the labelled segments of all OTHER counties (plus the
+codebook's pseudo-documents) and scores the held-out county's segments; the predictions of all
+folds are pooled and compared with the labels. Three coders are scored side by side:
+
+``dictionary``        the cue lists alone (fitted on nothing in the corpus, but written while
+                      reading the seeds: on the seeds their score is in-sample);
+``model``             the learned model alone;
+``dictionary+model``  the combination the coverage tables use (:func:`analysis.coverage.model.combine`).
+
+Tables
+------
+predictions  doc_id, seg_id, county, area_id (label), method, predicted, score
+agreement    scheme ('loco' | 'in_sample'), method, area_id, label_zh, label_en, precision, recall,
+             kappa, n_segments, n_predicted  (one ``macro`` row per scheme × method)
+folds        county, n_labelled, n_train, accuracy_dictionary, accuracy_model, accuracy_combined
+
+Cost: one model fit per county (a fraction of a second each for a few hundred segments).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.coverage.coder import TopicCoder
+from analysis.coverage.coding import body_text
+from analysis.coverage.model import combine, fit_model
+from analysis.coverage.validity import agreement, heading_labels
+from analysis.groups import county_keys
+
+METHODS = ("dictionary", "model", "dictionary+model")
+PREDICTION_COLUMNS = ["doc_id", "seg_id", "county", "area_id", "method", "predicted", "score"]
+AGREEMENT_COLUMNS = [
+    "scheme",
+    "method",
+    "area_id",
+    "label_zh",
+    "label_en",
+    "precision",
+    "recall",
+    "kappa",
+    "n_segments",
+    "n_predicted",
+]
+FOLD_COLUMNS = ["county", "n_labelled", "n_train", "accuracy_dictionary", "accuracy_model", "accuracy_combined"]
+
+
+def labelled_texts(c, *, coder: TopicCoder) -> pd.DataFrame:
+    """Heading-labelled body segments with the text that is coded (own heading removed) and county.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns: doc_id, seg_id, area_id (label), label_heading, county (county key), text.
+    """
+    labels = heading_labels(c, coder=coder)
+    segs = c.body().segments.set_index("seg_id")
+    keys = county_keys(c.documents).set_index("doc_id")["county_key"]
+    out = labels[["doc_id", "seg_id", "area_id", "label_heading"]].copy()
+    out["county"] = out["doc_id"].map(keys)
+    out["text"] = [body_text(segs.at[s, "text"] or "", segs.at[s, "heading"] or "") for s in out["seg_id"]]
+    return out.reset_index(drop=True)
+
+
+def _predict(test: pd.DataFrame, *, coder: TopicCoder, model) -> pd.DataFrame:
+    """Predictions of the three methods for ``test`` (model None: the model rows are empty)."""
+    frames = []
+    runs = (("dictionary", None), ("model", model), ("dictionary+model", model))
+    for method, m in runs:
+        if method != "dictionary" and m is None:
+            pred = pd.DataFrame({"seg_id": test["seg_id"], "predicted": "", "score": 0.0})
+        else:
+            weight = 0.0 if method == "model" else None
+            kw = {} if weight is None else {"dictionary_weight": weight}
+            pred = combine(test, coder=coder, model=m, **kw)[["seg_id", "predicted", "score"]]
+        frames.append(test[["doc_id", "seg_id", "county", "area_id"]].merge(pred, on="seg_id").assign(method=method))
+    return pd.concat(frames, ignore_index=True)[PREDICTION_COLUMNS]
+
+
+def loco_predictions(c, *, coder: TopicCoder, labelled: pd.DataFrame | None = None) -> tuple:
+    """Leave-one-county-out predictions of every labelled segment, by each method.
+
+    Returns
+    -------
+    tuple
+        (predictions, folds): see the module's table list.
+    """
+    labelled = labelled_texts(c, coder=coder) if labelled is None else labelled
+    frames, folds = [], []
+    for county, test in labelled.groupby("county", sort=False):
+        train = labelled[labelled["county"] != county]
+        model = fit_model(train["text"], train["area_id"], coder=coder)
+        pred = _predict(test, coder=coder, model=model)
+        frames.append(pred)
+        acc = pred.assign(ok=pred["predicted"] == pred["area_id"]).groupby("method")["ok"].mean()
+        folds.append(
+            (county, len(test), len(train), acc.get("dictionary"), acc.get("model"), acc.get("dictionary+model"))
+        )
+    preds = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=PREDICTION_COLUMNS)
+    return preds, pd.DataFrame(folds, columns=FOLD_COLUMNS)
+
+
+def in_sample_predictions(c, *, coder: TopicCoder, labelled: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Predictions of a model fitted on ALL labelled segments, scored on the same segments."""
+    labelled = labelled_texts(c, coder=coder) if labelled is None else labelled
+    model = fit_model(labelled["text"], labelled["area_id"], coder=coder)
+    return _predict(labelled, coder=coder, model=model)
+
+
+def agreement_table(predictions: pd.DataFrame, *, coder: TopicCoder, scheme: str) -> pd.DataFrame:
+    """Per-area precision, recall and kappa of each method (:func:`validity.agreement`), stacked.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns: scheme, method, area_id, label_zh, label_en, precision, recall, kappa, n_segments,
+        n_predicted.
+    """
+    frames = []
+    for method in METHODS:
+        sub = predictions[predictions["method"] == method]
+        if sub.empty or ((sub["predicted"] == "").all() and method != "dictionary"):
+            continue
+        pred = sub.set_index("seg_id")["predicted"].replace("", None).dropna()
+        table = agreement(sub[["seg_id", "area_id"]], pred, coder=coder)
+        frames.append(table.assign(scheme=scheme, method=method))
+    if not frames:
+        return pd.DataFrame(columns=AGREEMENT_COLUMNS)
+    return pd.concat(frames, ignore_index=True)[AGREEMENT_COLUMNS]
+
+
+def out_of_sample_tables(c, *, coder: TopicCoder) -> dict:
+    """The out-of-sample validity tables of the report.
+
+    Returns
+    -------
+    dict
+        ``coverage_validity_loco`` (:func:`agreement_table`, schemes 'loco' and 'in_sample'),
+        ``coverage_validity_folds`` (one row per held-out county).
+    """
+    labelled = labelled_texts(c, coder=coder)
+    if labelled["county"].nunique() < 2:
+        return {
+            "coverage_validity_loco": pd.DataFrame(columns=AGREEMENT_COLUMNS),
+            "coverage_validity_folds": pd.DataFrame(columns=FOLD_COLUMNS),
+        }
+    loco, folds = loco_predictions(c, coder=coder, labelled=labelled)
+    inside = in_sample_predictions(c, coder=coder, labelled=labelled)
+    table = pd.concat(
+        [
+            agreement_table(loco, coder=coder, scheme="loco"),
+            agreement_table(inside, coder=coder, scheme="in_sample"),
+        ],
+        ignore_index=True,
+    )
+    return {"coverage_validity_loco": table, "coverage_validity_folds": folds}
