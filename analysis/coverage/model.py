@@ -111,12 +111,13 @@ class SegmentModel:
         return self.classifier_.predict_proba(self.transform(texts) if x is None else x)
 
     def evidence(self, row, area_id: str, *, n: int = N_EVIDENCE) -> list[str]:
-        """The n-grams of one TF-IDF ``row`` (:meth:`transform`) that weigh most for ``area_id``."""
+        """The n-grams (two or more characters) of one TF-IDF ``row`` (:meth:`transform`) that weigh
+        most for ``area_id``."""
         hits = np.flatnonzero(self.classes_ == area_id)
         if not len(hits):
             return []
-        idx = row.indices
-        weight = row.data * self.coef_[int(hits[0]), idx]
+        idx = row.indices[self.lengths_[row.indices] >= 2]  # one character explains little to a reader
+        weight = row[0, idx].toarray().ravel() * self.coef_[int(hits[0]), idx]
         order = np.lexsort((-self.lengths_[idx], -weight))
         return [str(self.features_[idx[i]]) for i in order[:n] if weight[i] > 0]
 

@@ -16,7 +16,8 @@ Tables
 ------
 predictions  doc_id, seg_id, county, area_id (label), method, predicted, score
 agreement    scheme ('loco' | 'in_sample'), method, area_id, label_zh, label_en, precision, recall,
-             kappa, n_segments, n_predicted  (one ``macro`` row per scheme × method)
+             kappa, n_segments, n_predicted  (one ``macro`` row per scheme × method: the mean over
+             areas with at least ``MIN_MACRO_SEGMENTS`` labelled segments; every area has its row)
 folds        county, n_labelled, n_train, accuracy_dictionary, accuracy_model, accuracy_combined
 
 Cost: one model fit per county (a fraction of a second each for a few hundred segments).
@@ -46,6 +47,7 @@ AGREEMENT_COLUMNS = [
     "n_segments",
     "n_predicted",
 ]
+MIN_MACRO_SEGMENTS = 5  # areas with fewer labelled segments are reported but left out of the macro average
 FOLD_COLUMNS = ["county", "n_labelled", "n_train", "accuracy_dictionary", "accuracy_model", "accuracy_combined"]
 
 
@@ -55,12 +57,13 @@ def labelled_texts(c, *, coder: TopicCoder) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns: doc_id, seg_id, area_id (label), label_heading, county (county key), text.
+        Columns: doc_id, seg_id, area_id (label), label_seg_id, label_heading, county (county key),
+        text.
     """
     labels = heading_labels(c, coder=coder)
     segs = c.body().segments.set_index("seg_id")
     keys = county_keys(c.documents).set_index("doc_id")["county_key"]
-    out = labels[["doc_id", "seg_id", "area_id", "label_heading"]].copy()
+    out = labels[["doc_id", "seg_id", "area_id", "label_seg_id", "label_heading"]].copy()
     out["county"] = out["doc_id"].map(keys)
     out["text"] = [body_text(segs.at[s, "text"] or "", segs.at[s, "heading"] or "") for s in out["seg_id"]]
     return out.reset_index(drop=True)
@@ -127,10 +130,24 @@ def agreement_table(predictions: pd.DataFrame, *, coder: TopicCoder, scheme: str
             continue
         pred = sub.set_index("seg_id")["predicted"].replace("", None).dropna()
         table = agreement(sub[["seg_id", "area_id"]], pred, coder=coder)
-        frames.append(table.assign(scheme=scheme, method=method))
+        frames.append(_macro_of_measurable(table).assign(scheme=scheme, method=method))
     if not frames:
         return pd.DataFrame(columns=AGREEMENT_COLUMNS)
     return pd.concat(frames, ignore_index=True)[AGREEMENT_COLUMNS]
+
+
+def _macro_of_measurable(table: pd.DataFrame) -> pd.DataFrame:
+    """The macro row averaged over areas with >= ``MIN_MACRO_SEGMENTS`` labelled segments (a kappa
+    on one or two labelled segments is all or nothing, and would swing the average)."""
+    areas = table["area_id"] != "macro"
+    measurable = areas & (table["n_segments"] >= MIN_MACRO_SEGMENTS)
+    if not measurable.any():
+        return table
+    out = table.copy()
+    macro = out.index[~areas]
+    for col in ("precision", "recall", "kappa"):
+        out.loc[macro, col] = round(float(out.loc[measurable, col].mean()), 3)
+    return out
 
 
 def out_of_sample_tables(c, *, coder: TopicCoder) -> dict:
