@@ -104,13 +104,17 @@ def loco_predictions(c, *, coder: TopicCoder, labelled: pd.DataFrame | None = No
             (county, len(test), len(train), acc.get("dictionary"), acc.get("model"), acc.get("dictionary+model"))
         )
     preds = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=PREDICTION_COLUMNS)
-    return preds, pd.DataFrame(folds, columns=FOLD_COLUMNS)
+    folds_table = pd.DataFrame(folds, columns=FOLD_COLUMNS)
+    accuracy = ["accuracy_dictionary", "accuracy_model", "accuracy_combined"]
+    folds_table[accuracy] = folds_table[accuracy].astype(float).round(3)
+    return preds, folds_table
 
 
-def in_sample_predictions(c, *, coder: TopicCoder, labelled: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Predictions of a model fitted on ALL labelled segments, scored on the same segments."""
+def in_sample_predictions(c, *, coder: TopicCoder, labelled: pd.DataFrame | None = None, model=None) -> pd.DataFrame:
+    """Predictions of a model fitted on ALL labelled segments (``model``, when already fitted so),
+    scored on the same segments."""
     labelled = labelled_texts(c, coder=coder) if labelled is None else labelled
-    model = fit_model(labelled["text"], labelled["area_id"], coder=coder)
+    model = fit_model(labelled["text"], labelled["area_id"], coder=coder) if model is None else model
     return _predict(labelled, coder=coder, model=model)
 
 
@@ -150,8 +154,9 @@ def _macro_of_measurable(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def out_of_sample_tables(c, *, coder: TopicCoder) -> dict:
-    """The out-of-sample validity tables of the report.
+def out_of_sample_tables(c, *, coder: TopicCoder, model=None) -> dict:
+    """The out-of-sample validity tables of the report (``model``: the one fitted on all of ``c``'s
+    labelled segments, when already built, for the in-sample rows).
 
     Returns
     -------
@@ -166,7 +171,7 @@ def out_of_sample_tables(c, *, coder: TopicCoder) -> dict:
             "coverage_validity_folds": pd.DataFrame(columns=FOLD_COLUMNS),
         }
     loco, folds = loco_predictions(c, coder=coder, labelled=labelled)
-    inside = in_sample_predictions(c, coder=coder, labelled=labelled)
+    inside = in_sample_predictions(c, coder=coder, labelled=labelled, model=model)
     table = pd.concat(
         [
             agreement_table(loco, coder=coder, scheme="loco"),
