@@ -20,7 +20,8 @@ agreement    scheme ('loco' | 'in_sample'), method, area_id, label_zh, label_en,
              areas with at least ``MIN_MACRO_SEGMENTS`` labelled segments; every area has its row)
 folds        county, n_labelled, n_train, accuracy_dictionary, accuracy_model, accuracy_combined
 
-Cost: one model fit per county (a fraction of a second each for a few hundred segments).
+Cost: one model fit per county (about a second each for a few hundred segments); beyond
+``MAX_FOLDS`` counties, one fit per group of counties (:func:`loco_predictions`).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ AGREEMENT_COLUMNS = [
     "n_segments",
     "n_predicted",
 ]
+MAX_FOLDS = 30  # more counties than this: counties are held out in this many groups
 MIN_MACRO_SEGMENTS = 5  # areas with fewer labelled segments are reported but left out of the macro average
 FOLD_COLUMNS = ["county", "n_labelled", "n_train", "accuracy_dictionary", "accuracy_model", "accuracy_combined"]
 
@@ -84,25 +86,34 @@ def _predict(test: pd.DataFrame, *, coder: TopicCoder, model) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)[PREDICTION_COLUMNS]
 
 
-def loco_predictions(c, *, coder: TopicCoder, labelled: pd.DataFrame | None = None) -> tuple:
+def loco_predictions(
+    c, *, coder: TopicCoder, labelled: pd.DataFrame | None = None, max_folds: int = MAX_FOLDS
+) -> tuple:
     """Leave-one-county-out predictions of every labelled segment, by each method.
+
+    With more than ``max_folds`` counties, counties are dealt round-robin (in corpus order) into
+    ``max_folds`` groups and each group is held out at once: still no county is scored by a model
+    that saw it, and the cost stays ``max_folds`` fits for a national corpus.
 
     Returns
     -------
     tuple
-        (predictions, folds): see the module's table list.
+        (predictions, folds): see the module's table list (a fold's ``county`` lists its counties,
+        '; '-joined, when it holds several).
     """
     labelled = labelled_texts(c, coder=coder) if labelled is None else labelled
+    counties = list(dict.fromkeys(labelled["county"]))
+    fold_of = {county: i % max(max_folds, 1) for i, county in enumerate(counties)}
+    fold = labelled["county"].map(fold_of)
     frames, folds = [], []
-    for county, test in labelled.groupby("county", sort=False):
-        train = labelled[labelled["county"] != county]
+    for k in sorted(set(fold)):
+        test, train = labelled[fold == k], labelled[fold != k]
         model = fit_model(train["text"], train["area_id"], coder=coder)
         pred = _predict(test, coder=coder, model=model)
         frames.append(pred)
         acc = pred.assign(ok=pred["predicted"] == pred["area_id"]).groupby("method")["ok"].mean()
-        folds.append(
-            (county, len(test), len(train), acc.get("dictionary"), acc.get("model"), acc.get("dictionary+model"))
-        )
+        name = "; ".join(dict.fromkeys(test["county"]))
+        folds.append((name, len(test), len(train), *(acc.get(method) for method in METHODS)))
     preds = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=PREDICTION_COLUMNS)
     folds_table = pd.DataFrame(folds, columns=FOLD_COLUMNS)
     accuracy = ["accuracy_dictionary", "accuracy_model", "accuracy_combined"]

@@ -175,3 +175,15 @@ def test_clause_units_keep_source_offsets_w5(seed_corpus, coder):
         by_clause.drop_duplicates(["sent_id", "area_id"])["n_chars"].sum()
         < by_sentence.drop_duplicates(["sent_id", "area_id"])["n_chars"].sum()
     )
+
+
+def test_many_counties_are_held_out_in_groups(loco, both, coder):
+    """Beyond max_folds counties, groups of counties are held out together: no county is ever scored
+    by a model that saw it, and the number of fits stays bounded."""
+    labelled, _, _ = loco
+    preds, folds = oos.loco_predictions(both, coder=coder, labelled=labelled, max_folds=3)
+    assert len(folds) == 3 and folds["n_labelled"].sum() == len(labelled)
+    for fold in folds.itertuples():
+        held_out = set(fold.county.split("; "))
+        assert fold.n_train == (~labelled["county"].isin(held_out)).sum()
+    assert set(preds["seg_id"]) == set(labelled["seg_id"])
