@@ -13,7 +13,11 @@ Tables
 ------
 coverage_segments  doc_id, seg_id, start, end (the segment's span in the source file), heading,
                    predicted (area id, '' when none), score (0–1), evidence, method
-                   ('dictionary' | 'model' | 'dictionary+model' | 'human' | '')
+                   ('dictionary' | 'model' | 'dictionary+model' | 'heading' | 'human' | '')
+
+A segment whose text reaches no area takes the area its own or nearest ancestor heading names
+(method ``heading``); this fallback never enters the validity figures, whose labels come from
+those headings.
 """
 
 from __future__ import annotations
@@ -46,7 +50,12 @@ def fit_corpus_model(c, *, coder: TopicCoder, labels: pd.DataFrame | None = None
 
 
 def coverage_segments(
-    c, *, coder: TopicCoder, model: SegmentModel | None = None, human: pd.DataFrame | None = None
+    c,
+    *,
+    coder: TopicCoder,
+    model: SegmentModel | None = None,
+    human: pd.DataFrame | None = None,
+    learn: bool = True,
 ) -> pd.DataFrame:
     """Every body segment with its predicted area, score, evidence and method.
 
@@ -59,6 +68,8 @@ def coverage_segments(
     human : pandas.DataFrame, optional, keyword-only
         Human codes (columns seg_id, human_area; :func:`analysis.coverage.sheet.read_sheet`); they
         override the machine's.
+    learn : bool, keyword-only
+        False: the dictionary alone (no model is fitted or used).
 
     Returns
     -------
@@ -68,9 +79,12 @@ def coverage_segments(
     body = c.body().segments
     if body.empty:
         return pd.DataFrame(columns=SEGMENT_COLUMNS)
-    model = fit_corpus_model(c, coder=coder) if model is None else model
+    if not learn:
+        model = None
+    elif model is None:
+        model = fit_corpus_model(c, coder=coder)
     texts = body[["doc_id", "seg_id", "text"]].assign(text=body["text"].fillna(""))
-    pred = combine(texts, coder=coder, model=model)
+    pred = _heading_fallback(body, combine(texts, coder=coder, model=model), coder)
     out = body[["doc_id", "seg_id", "start", "end", "heading"]].merge(pred, on="seg_id", how="left")
     out["heading"] = out["heading"].fillna("")
     if human is not None and len(human):
@@ -82,6 +96,27 @@ def coverage_segments(
         out.loc[hit, "evidence"] = "human coder"
         out.loc[hit, "method"] = HUMAN
     return out[SEGMENT_COLUMNS].reset_index(drop=True)
+
+
+def _heading_fallback(body: pd.DataFrame, pred: pd.DataFrame, coder: TopicCoder) -> pd.DataFrame:
+    """Segments the text codes to no area take the area their own or nearest ancestor heading names
+    (method ``heading``, evidence ``heading: …``): a paragraph under "（三）加强行政复议工作" without a
+    cue of its own belongs to that area as a reader sees it."""
+    missing = pred["predicted"] == ""
+    if not missing.any():
+        return pred
+    parent = body.set_index("seg_id")["parent"]
+    heading = body.set_index("seg_id")["heading"].fillna("")
+    out = pred.copy()
+    for i in out.index[missing]:
+        node = out.at[i, "seg_id"]
+        while isinstance(node, str) and node in heading.index:
+            area = coder.heading_area(heading[node])
+            if area:
+                out.loc[i, ["predicted", "evidence", "method"]] = [area, f"heading: {heading[node]}", "heading"]
+                break
+            node = parent[node]
+    return out
 
 
 def apply_human(coded: pd.DataFrame, units: pd.DataFrame, human: pd.DataFrame) -> pd.DataFrame:

@@ -19,6 +19,7 @@ from analysis.coverage.model import combine
 from analysis.coverage.segments import coverage_segments, fit_corpus_model
 from analysis.coverage.units import body_units, clause_cuts
 from analysis.coverage.validity import agreement, heading_labels, predictions
+from corpus import Corpus
 
 REALDOCS = Path(__file__).resolve().parents[1] / "data" / "realdocs"
 OUTLINE = Path(__file__).resolve().parent / "data" / "gangyao_outline.md"
@@ -115,7 +116,7 @@ def test_reconsideration_statistics_code_as_disputes(coder):
 
 
 def test_realdoc_reconsideration_reports_are_disputes(both, coder):
-    segs = coverage_segments(both.subset(["qilihe-other", "nankai-2014-other"]), coder=coder, model=None)
+    segs = coverage_segments(both.subset(["qilihe-other", "nankai-2014-other"]), coder=coder)
     coded = segs[segs["predicted"] != ""]
     assert (coded["predicted"] == "disputes").sum() >= 5
     assert not (coded["predicted"] == "enforcement").any()
@@ -141,7 +142,12 @@ def test_coverage_segments_offsets_and_evidence(both, coder):
         if r.heading:
             assert NOT_TEXT.sub("", r.heading) in source, r.seg_id
     coded = segs[segs["predicted"] != ""]
-    assert (coded["evidence"] != "").all() and set(coded["method"]) <= {"dictionary", "model", "dictionary+model"}
+    assert (coded["evidence"] != "").all() and set(coded["method"]) <= {
+        "dictionary",
+        "model",
+        "dictionary+model",
+        "heading",
+    }
     row = segs.set_index("seg_id").loc["suixi-2021-2025-scheme:0050"]
     assert row["predicted"] == "digital" and "政务数据" in row["evidence"] and row["method"] == "dictionary+model"
 
@@ -187,3 +193,19 @@ def test_many_counties_are_held_out_in_groups(loco, both, coder):
         held_out = set(fold.county.split("; "))
         assert fold.n_train == (~labelled["county"].isin(held_out)).sum()
     assert set(preds["seg_id"]) == set(labelled["seg_id"])
+
+
+def test_segment_without_cues_takes_its_heading_area(coder):
+    cols = ["doc_id", "seg_id", "parent", "kind", "heading", "text", "in_body", "start", "end"]
+    rows = [
+        ("d", "d:1", None, "part", "加强行政复议工作", "加强行政复议工作", True, 0, 8),
+        ("d", "d:2", "d:1", "paragraph", "", "各单位要按时报送有关材料。", True, 9, 22),
+        ("d", "d:3", None, "part", "工作步骤", "工作步骤", True, 23, 27),
+        ("d", "d:4", "d:3", "paragraph", "", "各单位要按时报送有关材料。", True, 28, 41),
+    ]
+    c = Corpus.from_tables(segments=pd.DataFrame(rows, columns=cols))
+    out = coverage_segments(c, coder=coder, learn=False).set_index("seg_id")
+    expected = ["disputes", "heading", "heading: 加强行政复议工作"]
+    assert out.loc["d:2", ["predicted", "method", "evidence"]].tolist() == expected
+    assert out.loc["d:4", "predicted"] == ""  # 工作步骤 names no area: nothing to fall back on
+    assert out.loc["d:1", "method"] == "dictionary"  # its own text carries the cue
