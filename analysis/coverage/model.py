@@ -31,6 +31,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
 from analysis.coverage.coder import TopicCoder
+from corpus.patterns import HAS_HAN
 
 SEED = 20210801
 DICTIONARY_WEIGHT = 0.7  # weight of the cue-hit share against the model's probability
@@ -98,6 +99,10 @@ class SegmentModel:
         self.coef_ = np.mean([cc.estimator.coef_ for cc in self.classifier_.calibrated_classifiers_], axis=0)
         self.features_ = np.asarray(self.vectorizer_.get_feature_names_out())
         self.lengths_ = np.fromiter((len(f) for f in self.features_), dtype=int, count=len(self.features_))
+        # evidence a reader can use: two or more characters, at least one of them Han
+        self.readable_ = np.fromiter(
+            (len(f) >= 2 and bool(HAS_HAN.search(f)) for f in self.features_), dtype=bool, count=len(self.features_)
+        )
         self.n_train_ = int(keep.sum())
         return self
 
@@ -111,12 +116,12 @@ class SegmentModel:
         return self.classifier_.predict_proba(self.transform(texts) if x is None else x)
 
     def evidence(self, row, area_id: str, *, n: int = N_EVIDENCE) -> list[str]:
-        """The n-grams (two or more characters) of one TF-IDF ``row`` (:meth:`transform`) that weigh
-        most for ``area_id``."""
+        """The n-grams (two or more characters, one of them Han) of one TF-IDF ``row``
+        (:meth:`transform`) that weigh most for ``area_id``."""
         hits = np.flatnonzero(self.classes_ == area_id)
         if not len(hits):
             return []
-        idx = row.indices[self.lengths_[row.indices] >= 2]  # one character explains little to a reader
+        idx = row.indices[self.readable_[row.indices]]
         weight = row[0, idx].toarray().ravel() * self.coef_[int(hits[0]), idx]
         order = np.lexsort((-self.lengths_[idx], -weight))
         return [str(self.features_[idx[i]]) for i in order[:n] if weight[i] > 0]

@@ -17,7 +17,7 @@ from analysis.coverage.coding import (
     relative_emphasis,
 )
 from analysis.coverage.kwic import kwic
-from analysis.coverage.outofsample import out_of_sample_tables
+from analysis.coverage.outofsample import MIN_MACRO_SEGMENTS, out_of_sample_tables
 from analysis.coverage.segments import coverage_segments, fit_corpus_model
 from analysis.groups import keyed
 from analysis.report.labels import check_lang, county_mark, doc_labels, doc_type_label, localise
@@ -188,10 +188,10 @@ def _validity_finding(v: pd.DataFrame, loco: pd.DataFrame) -> list:
             zh += f"；词典与学习模型结合（逐段编码）为{k:.3f}"
             en += f"; combined with the learned model (one area per segment) {k:.3f}"
             numbers += (k,)
-        zh += f"；样本内（线索词即据这些文件编写）为{m.kappa:.3f}"
-        en += f"; in sample (the cue lists were written reading these documents) {m.kappa:.3f}"
-        numbers += (float(m.kappa),)
         areas = loco[(loco["scheme"] == "loco") & (loco["method"] == "dictionary") & (loco["area_id"] != "macro")]
+        areas = areas[areas["n_segments"] >= MIN_MACRO_SEGMENTS]  # the areas the macro averages
+        zh += f"（宏平均取标注段落不少于{MIN_MACRO_SEGMENTS}个的{len(areas)}个领域）"
+        en += f" (macro over the {len(areas)} areas with at least {MIN_MACRO_SEGMENTS} labelled segments)"
     else:
         zh = (
             f"以文件自身标题为独立标签（{int(m.n_segments)}个段落），词典编码的样本内宏平均kappa为{m.kappa:.3f}"
