@@ -5,6 +5,7 @@
 
     c = corpus.load()
     an.coverage(c)              # document × topic shares of body text
+    an.coverage_segments(c)     # one area per segment, with evidence (dictionary + learned model)
     an.similarity(c)            # TF-IDF cosine, sparse top-k
     an.metrics(c)               # every figure with its quote and offsets
     an.metrics_panel(c)         # county × year panel (wide=True: one row per county × year)
@@ -17,13 +18,18 @@ findings, CLI: ``python -m analysis report``).
 
 from analysis.api import (
     align,
+    coding_agreement,
+    coding_sheet,
     compare_metrics,
     coverage,
+    coverage_segments,
     coverage_validity,
+    coverage_validity_oos,
     keyness,
     kwic,
     metrics,
     metrics_panel,
+    read_coding_sheet,
     report,
     reuse,
     similarity,
@@ -35,13 +41,18 @@ __all__ = [
     "MetricExtractor",
     "TopicCoder",
     "align",
+    "coding_agreement",
+    "coding_sheet",
     "compare_metrics",
     "coverage",
+    "coverage_segments",
     "coverage_validity",
+    "coverage_validity_oos",
     "keyness",
     "kwic",
     "metrics",
     "metrics_panel",
+    "read_coding_sheet",
     "report",
     "reuse",
     "similarity",

@@ -19,8 +19,13 @@ import pandas as pd
 import corpus
 from analysis import groups
 from analysis.coverage import coding
+from analysis.coverage import segments as _segments
+from analysis.coverage import sheet as _sheet
 from analysis.coverage.coder import TopicCoder
 from analysis.coverage.kwic import kwic as _kwic
+from analysis.coverage.model import SegmentModel
+from analysis.coverage.outofsample import out_of_sample_tables
+from analysis.coverage.units import body_units
 from analysis.coverage.validity import validity_tables
 from analysis.metrics import comparison, panel
 from analysis.metrics.extraction import MetricExtractor
@@ -29,7 +34,9 @@ from analysis.similarity import keyness as _keyness
 from analysis.similarity import reuse as _reuse
 
 
-def coverage(c: corpus.Corpus, *, by: str = "topic", coder: TopicCoder | None = None) -> pd.DataFrame:
+def coverage(
+    c: corpus.Corpus, *, by: str = "topic", coder: TopicCoder | None = None, human: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Topic coverage of every document: the share of its body text coded to each topic or area.
 
     Parameters
@@ -42,6 +49,9 @@ def coverage(c: corpus.Corpus, *, by: str = "topic", coder: TopicCoder | None = 
         title or file name (``county_known`` False).
     coder : TopicCoder, optional, keyword-only
         Default: the project codebook, compiled.
+    human : pandas.DataFrame, optional, keyword-only
+        Human segment codes (columns seg_id, human_area; :func:`read_coding_sheet`): a coded
+        segment's clauses count for the human area only (``none``: for no area).
 
     Returns
     -------
@@ -55,14 +65,17 @@ def coverage(c: corpus.Corpus, *, by: str = "topic", coder: TopicCoder | None = 
         n_docs, doc_ids, cues.
     """
     coder = coder or coding.default_coder()
+    coded = coding.code_sentences(c, coder=coder)
+    if human is not None and len(human):
+        coded = _segments.apply_human(coded, body_units(c), human)
     if by == "topic":
-        return coding.coverage(c, coder=coder)
+        return coding.coverage(c, coder=coder, coded=coded)
     if by == "area":
-        return coding.area_coverage(c, coder=coder)
+        return coding.area_coverage(c, coder=coder, coded=coded)
     if by in ("county", "county_topic"):
-        return coding.county_profiles(c, coder=coder, level="area" if by == "county" else "topic")
+        return coding.county_profiles(c, coder=coder, coded=coded, level="area" if by == "county" else "topic")
     if by == "county_year":
-        return coding.county_year_profiles(c, coder=coder)
+        return coding.county_year_profiles(c, coder=coder, coded=coded)
     raise ValueError(f"by={by!r} not allowed; use 'topic', 'area', 'county', 'county_topic' or 'county_year'")
 
 
@@ -75,6 +88,88 @@ def coverage_validity(c: corpus.Corpus, *, coder: TopicCoder | None = None) -> p
         area_id, label_zh, label_en, precision, recall, kappa, n_segments, n_predicted.
     """
     return validity_tables(c, coder=coder or coding.default_coder())["coverage_validity"]
+
+
+def coverage_validity_oos(c: corpus.Corpus, *, coder: TopicCoder | None = None) -> pd.DataFrame:
+    """Out-of-sample validity: leave-one-county-out (and, beside it, in-sample) agreement with the
+    documents' own headings, per method (dictionary, model, dictionary+model) and area.
+
+    Returns
+    -------
+    pandas.DataFrame
+        scheme, method, area_id, label_zh, label_en, precision, recall, kappa, n_segments, n_predicted.
+    """
+    return out_of_sample_tables(c, coder=coder or coding.default_coder())["coverage_validity_loco"]
+
+
+def coverage_segments(
+    c: corpus.Corpus,
+    *,
+    coder: TopicCoder | None = None,
+    model: SegmentModel | None = None,
+    human: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One area per body segment (dictionary + a model learned from the corpus's headings), with evidence.
+
+    Parameters
+    ----------
+    model : SegmentModel, optional, keyword-only
+        Default: fitted on ``c`` (:func:`analysis.coverage.segments.fit_corpus_model`).
+    human : pandas.DataFrame, optional, keyword-only
+        Human codes (seg_id, human_area) that override the machine's.
+
+    Returns
+    -------
+    pandas.DataFrame
+        doc_id, seg_id, start, end, heading, predicted, score, evidence, method.
+    """
+    return _segments.coverage_segments(c, coder=coder or coding.default_coder(), model=model, human=human)
+
+
+def coding_sheet(
+    c: corpus.Corpus,
+    path: str | Path,
+    *,
+    segments: pd.DataFrame | None = None,
+    n_per_area: int = 5,
+    coder: TopicCoder | None = None,
+    seed: int = _sheet.SEED,
+    lang: str = "zh",
+) -> Path:
+    """Export a stratified sample of coded segments to an XLSX coding sheet (drop-down of areas).
+
+    ``segments``: :func:`coverage_segments` output, if already computed. Returns the path written.
+    """
+    coder = coder or coding.default_coder()
+    segments = coverage_segments(c, coder=coder) if segments is None else segments
+    sample = _sheet.sample_segments(c, segments, n_per_area=n_per_area, seed=seed)
+    return _sheet.export_sheet(sample, path, coder=coder, lang=lang)
+
+
+def read_coding_sheet(path: str | Path, *, coder: TopicCoder | None = None) -> pd.DataFrame:
+    """A filled coding sheet: doc_id, seg_id, start, end, heading, text, proposed, proposed_label,
+    score, evidence, human_area ('' when not coded), note."""
+    return _sheet.read_sheet(path, coder=coder or coding.default_coder())
+
+
+def coding_agreement(sheet: pd.DataFrame, *, coder: TopicCoder | None = None, n_boot: int = 500) -> dict:
+    """Human vs machine on a filled coding sheet (:func:`read_coding_sheet`).
+
+    Returns
+    -------
+    dict
+        ``agreement`` (area_id, label_zh, label_en, n_segments, n_human, n_machine, kappa, kappa_low,
+        kappa_high, alpha, alpha_low, alpha_high; ``all`` row), ``disagreements`` (doc_id, seg_id,
+        start, end, text, proposed, human_area, evidence), ``human`` (seg_id, human_area: pass as
+        ``human=`` to override), ``labels`` (seg_id, area_id: training labels).
+    """
+    coder = coder or coding.default_coder()
+    return {
+        "agreement": _sheet.human_agreement(sheet, coder=coder, n_boot=n_boot),
+        "disagreements": _sheet.disagreements(sheet),
+        "human": _sheet.human_codes(sheet),
+        "labels": _sheet.training_labels(sheet),
+    }
 
 
 def kwic(

@@ -7,8 +7,10 @@ segment is coded to every topic one of its sentences is coded to. Every coded ro
 that fired.
 
 Coverage of a topic in a document is the share of the document's body characters that lie in
-sentences coded to the topic (``share_pct``). Sentences, not whole segments, are the unit so that
-one passing mention does not claim a long paragraph. Shares of different topics overlap (a
+units coded to the topic (``share_pct``). The unit is the clause (a sentence cut at depth-0
+semicolons, :mod:`analysis.coverage.units`), not the whole segment or sentence, so that one passing
+mention does not claim a long paragraph and a ；-chained sentence does not count in every area it
+lists. Shares of different topics overlap (a
 sentence can address two topics) and need not sum to 100. Documents of different types (plan,
 scheme, report, assessment) and lengths are comparable only through such shares.
 
@@ -42,6 +44,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.coverage.coder import TopicCoder
+from analysis.coverage.units import body_units
 from analysis.groups import county_keys, present
 
 CUE_SEPARATOR = "; "
@@ -105,15 +108,18 @@ def body_sentences(c) -> pd.DataFrame:
     return out
 
 
-def code_sentences(c, *, coder: TopicCoder) -> pd.DataFrame:
-    """Code the body sentences of a corpus (the unit that shares are measured in).
+def code_sentences(c, *, coder: TopicCoder, unit: str = "clause") -> pd.DataFrame:
+    """Code the body units of a corpus: the clauses (default) or sentences that shares are measured in.
+
+    ``unit="clause"`` cuts sentences at depth-0 semicolons (:mod:`analysis.coverage.units`), so a
+    sentence chaining five tasks does not count its full length in five areas.
 
     Returns
     -------
     pandas.DataFrame
-        Columns of :meth:`TopicCoder.code_texts` plus sent_id and n_chars (the sentence's length).
+        Columns of :meth:`TopicCoder.code_texts` plus sent_id (the unit's id) and n_chars (its length).
     """
-    sents = body_sentences(c)
+    sents = body_units(c, unit=unit)
     coded = coder.code_texts(
         sents.rename(columns={"seg_id": "_seg", "sent_id": "seg_id"})[["doc_id", "seg_id", "text"]]
     )

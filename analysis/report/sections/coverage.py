@@ -17,6 +17,8 @@ from analysis.coverage.coding import (
     relative_emphasis,
 )
 from analysis.coverage.kwic import kwic
+from analysis.coverage.outofsample import MIN_MACRO_SEGMENTS, out_of_sample_tables
+from analysis.coverage.segments import coverage_segments, fit_corpus_model
 from analysis.groups import keyed
 from analysis.report.labels import check_lang, county_mark, doc_labels, doc_type_label, localise
 from analysis.report.plots import coverage as plots_coverage
@@ -34,7 +36,11 @@ def section(c, *, lang: str = "zh", coder: TopicCoder | None = None) -> Section:
     they pool), ``coverage_county_years`` (county × period × document type × area: the unit of
     comparison, kept apart), ``coverage_emphasis``, ``coverage_gaps``, ``coverage_gap_counts`` and
     the validity tables of :func:`analysis.coverage.validity.validity_tables` (``coverage_validity``
-    with a ``macro`` row, …). Figures: ``coverage_heatmap``, ``coverage_subtopics``,
+    with a ``macro`` row, …), the out-of-sample ones of
+    :func:`analysis.coverage.outofsample.out_of_sample_tables` (``coverage_validity_loco``,
+    ``coverage_validity_folds``) and ``coverage_segments`` (one area per body segment, with evidence).
+    County profiles carry the leave-one-county-out kappa of their area beside the share.
+    Figures: ``coverage_heatmap``, ``coverage_subtopics``,
     ``coverage_gaps``. Counties are county keys (:mod:`analysis.groups`). What cannot be computed on
     this corpus (too few documents, segments or counties) is said in a not-computed finding, and
     its tables are empty with their columns.
@@ -42,7 +48,9 @@ def section(c, *, lang: str = "zh", coder: TopicCoder | None = None) -> Section:
     check_lang(lang)
     coder = coder or default_coder()
     coded = code_sentences(c, coder=coder)
-    profiles = county_profiles(c, coder=coder, coded=coded)
+    model = fit_corpus_model(c, coder=coder)  # built once: in-sample validity and coverage_segments
+    oos = out_of_sample_tables(c, coder=coder, model=model)
+    profiles = with_validity(county_profiles(c, coder=coder, coded=coded), oos["coverage_validity_loco"])
     topic_profiles = county_profiles(c, coder=coder, coded=coded, level="topic")
     gap_table = gaps(topic_profiles, coder=coder)
     tables = {
@@ -55,6 +63,8 @@ def section(c, *, lang: str = "zh", coder: TopicCoder | None = None) -> Section:
         "coverage_gaps": gap_table,
         "coverage_gap_counts": _gap_counts(gap_table, lang),
         **validity.validity_tables(c, coder=coder),
+        **oos,
+        "coverage_segments": coverage_segments(c, coder=coder, model=model),
     }
     findings = _findings(c, tables, coder)
     findings += _notes(c, tables, coder)
@@ -65,6 +75,21 @@ def section(c, *, lang: str = "zh", coder: TopicCoder | None = None) -> Section:
         "coverage_gaps": plots_coverage.coverage_gaps(tables["coverage_gaps"], lang=lang),
     }
     return Section(name=NAME, tables=tables, figures=figures, findings=findings)
+
+
+def with_validity(profiles: pd.DataFrame, loco: pd.DataFrame) -> pd.DataFrame:
+    """``profiles`` with the out-of-sample validity of the coding that made each share.
+
+    Adds ``kappa_oos`` (leave-one-county-out kappa of the dictionary coding, which the shares use,
+    against heading labels) and ``n_labelled_oos`` (labelled segments it rests on; 0 and an empty
+    kappa when the corpus has no labelled segment of the area or too few counties).
+    """
+    rows = loco[(loco["scheme"] == "loco") & (loco["method"] == "dictionary")] if len(loco) else loco
+    by_area = rows.set_index("area_id") if len(rows) else pd.DataFrame(columns=["kappa", "n_segments"])
+    out = profiles.copy()
+    out["kappa_oos"] = out["area_id"].map(by_area["kappa"]).astype(float)
+    out["n_labelled_oos"] = out["area_id"].map(by_area["n_segments"]).fillna(0).astype(int)
+    return out
 
 
 def _gap_counts(gap_table: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -118,7 +143,7 @@ def _findings(c, tables: dict, coder: TopicCoder) -> list:
                 quotes=_quote_for(c, coder, area_id, [hi.doc_id]),
             )
         )
-    out += _validity_finding(tables["coverage_validity"])
+    out += _validity_finding(tables["coverage_validity"], tables["coverage_validity_loco"])
     out += _emphasis_findings(c, tables["coverage_emphasis"], coder)
     out += _pooling_finding(tables["coverage_profiles"])
     nmf = tables["coverage_nmf_summary"].set_index("measure")["value"]
@@ -139,29 +164,55 @@ def _findings(c, tables: dict, coder: TopicCoder) -> list:
     return out
 
 
-def _validity_finding(v: pd.DataFrame) -> list:
+def _validity_finding(v: pd.DataFrame, loco: pd.DataFrame) -> list:
+    """The coding's validity, stated out of sample (leave one county out) when the corpus allows it."""
     v = v.set_index("area_id")
     if "macro" not in v.index:  # no labelled segment (said in _notes)
         return []
     m = v.loc["macro"]
-    kappas = v.drop(index="macro")["kappa"].dropna()
-    zh = (
-        f"以文件自身标题为独立标签（{int(m.n_segments)}个段落），"
-        f"词典编码的宏平均kappa为{m.kappa:.3f}（精确率{m.precision:.3f}，召回率{m.recall:.3f}）"
-    )
-    en = (
-        f"Against the documents' own headings ({int(m.n_segments)} segments) the dictionary coding "
-        f"reaches a macro-averaged kappa of {m.kappa:.3f} (precision {m.precision:.3f}, recall "
-        f"{m.recall:.3f})"
-    )
-    numbers: tuple = (int(m.n_segments), float(m.kappa), float(m.precision), float(m.recall))
+    rows = loco[(loco["scheme"] == "loco") & (loco["area_id"] == "macro")].set_index("method") if len(loco) else loco
+    if len(rows) and "dictionary" in rows.index:
+        d = rows.loc["dictionary"]
+        zh = (
+            f"以文件自身标题为独立标签（{int(d.n_segments)}个段落），留一县交叉验证下词典编码的宏平均kappa为"
+            f"{d.kappa:.3f}（精确率{d.precision:.3f}，召回率{d.recall:.3f}）"
+        )
+        en = (
+            f"Against the documents' own headings ({int(d.n_segments)} segments), leaving one county out at a "
+            f"time, the dictionary coding reaches a macro-averaged kappa of {d.kappa:.3f} (precision "
+            f"{d.precision:.3f}, recall {d.recall:.3f})"
+        )
+        numbers: tuple = (int(d.n_segments), float(d.kappa), float(d.precision), float(d.recall))
+        if "dictionary+model" in rows.index:
+            k = float(rows.loc["dictionary+model", "kappa"])
+            zh += f"；词典与学习模型结合（逐段编码）为{k:.3f}"
+            en += f"; combined with the learned model (one area per segment) {k:.3f}"
+            numbers += (k,)
+        areas = loco[(loco["scheme"] == "loco") & (loco["method"] == "dictionary") & (loco["area_id"] != "macro")]
+        areas = areas[areas["n_segments"] >= MIN_MACRO_SEGMENTS]  # the areas the macro averages
+        zh += f"（宏平均取标注段落不少于{MIN_MACRO_SEGMENTS}个的{len(areas)}个领域）"
+        en += f" (macro over the {len(areas)} areas with at least {MIN_MACRO_SEGMENTS} labelled segments)"
+    else:
+        zh = (
+            f"以文件自身标题为独立标签（{int(m.n_segments)}个段落），词典编码的样本内宏平均kappa为{m.kappa:.3f}"
+            f"（精确率{m.precision:.3f}，召回率{m.recall:.3f}；语料不足两个县，未做留一县检验）"
+        )
+        en = (
+            f"Against the documents' own headings ({int(m.n_segments)} segments) the dictionary coding reaches an "
+            f"in-sample macro-averaged kappa of {m.kappa:.3f} (precision {m.precision:.3f}, recall {m.recall:.3f}; "
+            "fewer than two counties: no leave-one-county-out check)"
+        )
+        numbers = (int(m.n_segments), float(m.kappa), float(m.precision), float(m.recall))
+        areas = v.drop(index="macro").reset_index()
+    kappas = areas.set_index("area_id")["kappa"].dropna() if len(areas) else pd.Series(dtype=float)
     if len(kappas):
-        weakest = v.loc[kappas.idxmin()]
+        weakest = areas.set_index("area_id").loc[kappas.idxmin()]
         zh += f"；最低的领域是{weakest['label_zh']}（kappa {weakest['kappa']:.3f}）"
         en += f"; the weakest area is {weakest['label_en']} (kappa {weakest['kappa']:.3f})"
         numbers += (float(weakest["kappa"]),)
     text = {"zh": zh + "。", "en": en + "."}
-    return [Finding(key="coverage_validity", table="coverage_validity", text=text, numbers=numbers)]
+    table = "coverage_validity_loco" if len(rows) else "coverage_validity"
+    return [Finding(key="coverage_validity", table=table, text=text, numbers=numbers)]
 
 
 def _emphasis_findings(c, emphasis: pd.DataFrame, coder: TopicCoder) -> list:
