@@ -89,19 +89,31 @@ def base(documents: pd.DataFrame, *, lang: str) -> str:
 def validity_notes(tables: dict, *, lang: str) -> dict:
     """Table-name prefix -> the validity statement of the measure behind findings from those tables.
 
-    Topic coverage: the macro kappa of the dictionary coding against the documents' own headings,
-    said to be in-sample (the same documents' headings, no held-out county) until an out-of-sample
-    table is reported.
+    Topic coverage: the macro kappa of the dictionary coding (which makes the shares) against the
+    documents' own headings, leaving one county out (``coverage_validity_loco``); in-sample, and
+    said so, only when the corpus has too few counties for a held-out check.
     """
+    loco = tables.get("coverage_validity_loco")
+    if loco is not None and len(loco):
+        rows = loco[(loco["scheme"] == "loco") & (loco["area_id"] == "macro") & (loco["method"] == "dictionary")]
+        if len(rows):
+            r = rows.iloc[0]
+            text = {
+                "zh": f"样本外（留一县）：词典编码与文件自身标题的宏平均kappa为{r.kappa:.3f}"
+                f"（{int(r.n_segments)}个段落）",
+                "en": f"out of sample (leave one county out): the dictionary coding agrees with the documents' own "
+                f"headings at a macro kappa of {r.kappa:.3f} ({int(r.n_segments)} segments)",
+            }
+            return {"coverage": text[lang]}
     validity = tables.get("coverage_validity")
     if validity is None or validity.empty or "macro" not in set(validity["area_id"]):
         return {}
     macro = validity.set_index("area_id").loc["macro"]
     text = {
         "zh": f"样本内：词典编码与文件自身标题的宏平均kappa为{macro.kappa:.3f}（{int(macro.n_segments)}个段落），"
-        "尚未做样本外检验",
+        "语料不足以做留一县检验",
         "en": f"in-sample: the dictionary coding agrees with the documents' own headings at a macro kappa of "
-        f"{macro.kappa:.3f} ({int(macro.n_segments)} segments); not yet validated out of sample",
+        f"{macro.kappa:.3f} ({int(macro.n_segments)} segments); too few counties for a held-out check",
     }
     return {"coverage": text[lang]}
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.coverage.coding import default_coder
+from analysis.coverage.outofsample import out_of_sample_tables
 from analysis.report import findings
 from analysis.report.section import Finding, Quote, not_computed
 
@@ -30,14 +32,23 @@ def test_numbers_link_to_their_quote_and_the_base_is_the_quoted_report(seed_corp
     assert "(见 `tables/metrics.csv`)" in text
 
 
-def test_coverage_findings_say_their_validity_is_in_sample(seed_corpus):
+def test_coverage_findings_say_when_their_validity_is_in_sample(seed_corpus):
     finding = Finding("coverage_spread", {"zh": "z", "en": "Shares differ."}, "coverage_areas", (10.6, 0.0))
     validity = findings.validity_notes({"coverage_validity": VALIDITY}, lang="en")
     text = findings.render([finding], seed_corpus.documents, lang="en", validity=validity)
     assert "- Validity: in-sample: the dictionary coding agrees with the documents' own headings at a macro " in text
-    assert "kappa of 0.889 (263 segments); not yet validated out of sample" in text
+    assert "kappa of 0.889 (263 segments); too few counties for a held-out check" in text
     assert "- Base: 7 documents (4 counties, 2021–2025)" in text
     assert "10.6, 0.0 (in `tables/coverage_areas.csv`)" in text  # no quote states them: the table does
+
+
+def test_coverage_findings_state_the_out_of_sample_kappa(seed_corpus):
+    loco = out_of_sample_tables(seed_corpus, coder=default_coder())["coverage_validity_loco"]
+    macro = loco[(loco.scheme == "loco") & (loco.area_id == "macro") & (loco.method == "dictionary")].iloc[0]
+    validity = findings.validity_notes({"coverage_validity": VALIDITY, "coverage_validity_loco": loco}, lang="en")
+    assert validity["coverage"].startswith("out of sample (leave one county out)")
+    assert f"macro kappa of {macro.kappa:.3f} ({int(macro.n_segments)} segments)" in validity["coverage"]
+    assert 0.8 <= macro.kappa <= 1  # the seeds' four counties, each held out in turn
 
 
 def test_no_finding_about_an_empty_table():
