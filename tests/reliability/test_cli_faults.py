@@ -185,7 +185,7 @@ def test_report_cli_read_only_output_exits_2(docs, tmp_path, monkeypatch, capsys
 
 
 def _fake_run(failure: BaseException):
-    def run(source, out, *, lang):
+    def run(source, out, *, lang, **options):
         (Path(out) / ".metrics.csv.123.tmp").write_text("half")  # a write in progress
         raise failure
 
@@ -210,7 +210,7 @@ def test_report_cli_failures_exit_codes_and_clean_up(failure, code, message, doc
 
 
 def test_report_cli_sigterm_is_handled_like_ctrl_c(docs, tmp_path, monkeypatch, capsys):
-    def terminated(source, out, *, lang):
+    def terminated(source, out, *, lang, **options):
         os.kill(os.getpid(), signal.SIGTERM)
         time.sleep(5)  # the handler interrupts this
         raise AssertionError("SIGTERM was not handled")
