@@ -16,6 +16,7 @@ import pandas as pd
 from . import load
 from .files import DEFAULT_LIMITS, MB, Limits
 from .guard import UsageError, atomic_write, check_output_file, guarded
+from .metadata import DataFileError
 from .paths import documents_dir
 from .tokenize import LexiconError
 
@@ -58,7 +59,7 @@ def _summary(args: argparse.Namespace) -> int:
     limits = Limits(max_text_bytes=int(args.max_text_mb * MB), max_file_bytes=int(args.max_file_mb * MB))
     try:
         docs, problems = summary(folder, follow_links=args.follow_links, limits=limits)
-    except LexiconError as err:  # a word list the researcher edited: an environment error
+    except (LexiconError, DataFileError) as err:  # a data file the researcher edited: an environment error
         raise UsageError(str(err)) from None
     with pd.option_context("display.max_columns", None, "display.width", 250, "display.max_colwidth", 40):
         print(docs.to_string(index=False))

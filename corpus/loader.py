@@ -165,6 +165,7 @@ def load_tables(
     if not folder.is_dir():
         raise FileNotFoundError(f"corpus folder {folder} does not exist")
     tokenizer = _tokenizer(lexicon or LEXICON_FILE, stopwords or STOPWORDS_FILE)
+    metadata.check_data_files()  # a broken counties.csv or gazetteer: one message, not one per document
     files, notes = discover(folder, follow_links=follow_links)
     rows, manifest_problems = manifest_rows(folder, manifest or folder / MANIFEST_NAME)
     problems = [(MANIFEST_NAME, p) for p in manifest_problems] + notes

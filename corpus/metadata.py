@@ -39,6 +39,35 @@ SUMMARY_COLUMNS = [
 INTEGER_FIELDS = ("year_start", "year_end", "pub_year")
 
 
+COUNTY_COLUMNS = ("county", "county_en", "slug", "province", "province_en", "province_abbr", "prefecture",
+                  "prefecture_en", "aliases", "level", "adcode")  # fmt: skip
+DOC_TYPE_COLUMNS = ("doc_type", "label_zh", "label_en", "title_endings")
+
+
+class DataFileError(ValueError):
+    """A data file of the corpus (counties.csv, doc_types.csv, the gazetteer) that cannot be used."""
+
+
+def read_data_table(path, columns: tuple) -> pd.DataFrame:
+    """A CSV data file with the ``columns`` it must have (a BOM, as Excel writes it, is fine).
+
+    Raises
+    ------
+    DataFileError
+        Naming the file: not UTF-8, not a CSV table, or a required column missing.
+    """
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise DataFileError(f"{path}: not UTF-8 (byte {err.start}); save it as UTF-8 CSV") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        raise DataFileError(f"{path}: not a CSV table ({str(err).strip()})") from None
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise DataFileError(f"{path}: missing column(s) {', '.join(missing)}; expected {', '.join(columns)}")
+    return table
+
+
 @functools.lru_cache(maxsize=1)
 def counties() -> pd.DataFrame:
     """The county table (one place for county names, English names, province, prefecture).
@@ -46,9 +75,10 @@ def counties() -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        county, county_en, slug, province, province_en, province_abbr, prefecture, prefecture_en, aliases
+        county, county_en, slug, province, province_en, province_abbr, prefecture, prefecture_en,
+        aliases, level, adcode
     """
-    return pd.read_csv(COUNTIES_FILE, dtype=str, keep_default_na=False)
+    return read_data_table(COUNTIES_FILE, COUNTY_COLUMNS)
 
 
 @functools.lru_cache(maxsize=1)
@@ -60,7 +90,24 @@ def doc_types() -> pd.DataFrame:
     pandas.DataFrame
         doc_type, label_zh, label_en, title_endings ('|'-separated words a title of the type ends with)
     """
-    return pd.read_csv(DOC_TYPES_FILE, dtype=str, keep_default_na=False)
+    return read_data_table(DOC_TYPES_FILE, DOC_TYPE_COLUMNS)
+
+
+def check_data_files() -> None:
+    """Read and validate every data file metadata inference uses, once, before any document.
+
+    Raises
+    ------
+    DataFileError
+        Naming the file and the problem, so a broken data file is one message instead of one
+        failure per document.
+    """
+    counties()
+    doc_types()
+    try:
+        places.gazetteer()
+    except (ValueError, KeyError, OSError) as err:
+        raise DataFileError(f"gazetteer: {err}") from None
 
 
 def merge(row: dict, inferred: dict) -> tuple[dict, list[str]]:
