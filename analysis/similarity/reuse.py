@@ -48,24 +48,57 @@ import pandas as pd
 
 from analysis.similarity.streams import BREAK, Stream, corpus_streams, shingle_hashes
 
+# Text held by more documents than this is boilerplate, handled once per document (not pairwise).
+MAX_DOCS = 50
 
-def seed_pairs(streams: list[Stream], *, k: int = 12, max_occurrences: int | None = None) -> pd.DataFrame:
+
+def shingle_index(streams: list[Stream], *, k: int = 12) -> pd.DataFrame:
+    """Every shingle of every stream, with the number of documents it occurs in.
+
+    Returns
+    -------
+    DataFrame
+        h (uint64 hash), doc (index into ``streams``), pos (window start), n_docs (documents
+        holding the shingle); only shingles held by two or more documents.
+    """
+    frames = []
+    for i, stream in enumerate(streams):
+        h, pos = shingle_hashes(stream.codes, k)
+        frames.append(pd.DataFrame({"h": h, "doc": np.full(len(h), i, np.int32), "pos": pos}))
+    if not frames:
+        return pd.DataFrame({"h": [], "doc": [], "pos": [], "n_docs": []})
+    index = pd.concat(frames, ignore_index=True)
+    first = ~index.duplicated(["h", "doc"])
+    n_docs = index.h[first].value_counts()
+    index["n_docs"] = index.h.map(n_docs).to_numpy(np.int64)
+    return index[index.n_docs > 1].reset_index(drop=True)
+
+
+def seed_pairs(
+    streams: list[Stream],
+    *,
+    k: int = 12,
+    max_occurrences: int | None = None,
+    max_docs: int | None = None,
+    index: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Candidate filter: positions of shingles shared by two different documents.
+
+    Shingles held by more than ``max_docs`` documents are boilerplate: they are not paired
+    (see :func:`common_passages`), so the self-join costs at most ``max_docs`` seeds per
+    shingle occurrence — linear in the corpus size.
 
     Returns
     -------
     DataFrame
         a, b (indices into ``streams``, a < b), pos_a, pos_b (window starts).
     """
-    frames = []
-    for i, stream in enumerate(streams):
-        h, pos = shingle_hashes(stream.codes, k)
-        frames.append(pd.DataFrame({"h": h, "doc": np.full(len(h), i, np.int32), "pos": pos}))
-    index = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["h", "doc", "pos"])
-    counts = index.groupby("h")["doc"].transform("nunique")
-    index = index[counts > 1]
+    index = shingle_index(streams, k=k) if index is None else index
+    if max_docs is not None:
+        index = index[index.n_docs <= max_docs]
     if max_occurrences is not None:
         index = index[index.groupby("h")["h"].transform("size") <= max_occurrences]
+    index = index[["h", "doc", "pos"]]
     seeds = index.merge(index, on="h", suffixes=("_a", "_b"))
     seeds = seeds[seeds.doc_a < seeds.doc_b]
     return pd.DataFrame(
@@ -76,6 +109,40 @@ def seed_pairs(streams: list[Stream], *, k: int = 12, max_occurrences: int | Non
             "pos_b": seeds.pos_b.to_numpy(),
         }
     )
+
+
+def common_passages(
+    streams: list[Stream], index: pd.DataFrame, sources: dict[str, str], *, k: int = 12, max_docs: int
+) -> pd.DataFrame:
+    """Boilerplate handled once: each document's spans of shingles held by more than ``max_docs`` documents.
+
+    One row per document and maximal span of overlapping boilerplate shingles — not one per
+    pair of documents — so text that hundreds of reports repeat costs O(its length) here.
+
+    Returns
+    -------
+    DataFrame
+        doc_id, start, end (offsets into the source file), n_units, n_docs (the most documents
+        any shingle of the span occurs in), masked, text (``source[start:end]``), unit_a (first
+        unit index; internal).
+    """
+    cols = ["doc_id", "start", "end", "n_units", "n_docs", "masked", "text", "unit_a"]
+    common = index[index.n_docs > max_docs].sort_values(["doc", "pos"], kind="stable")
+    if common.empty:
+        return pd.DataFrame(columns=cols)
+    doc, pos, n = (common[c].to_numpy() for c in ("doc", "pos", "n_docs"))
+    new = np.ones(len(common), dtype=bool)
+    new[1:] = (doc[1:] != doc[:-1]) | (pos[1:] > pos[:-1] + k)
+    first = np.nonzero(new)[0]
+    last_pos = np.maximum.reduceat(pos, first)
+    most = np.maximum.reduceat(n, first)
+    rows = []
+    for g, i in enumerate(first):
+        s = streams[int(doc[i])]
+        u0, u1 = int(pos[i]), int(last_pos[g]) + k
+        start, end = int(s.starts[u0]), int(s.ends[u1 - 1])
+        rows.append((s.doc_id, start, end, u1 - u0, int(most[g]), s.text(u0, u1), sources[s.doc_id][start:end], u0))
+    return pd.DataFrame(rows, columns=cols)
 
 
 def _runs(seeds: pd.DataFrame) -> pd.DataFrame:
@@ -119,6 +186,8 @@ def find_reuse(
     k: int = 12,
     min_len: int = 15,
     max_occurrences: int | None = None,
+    max_docs: int | None = None,
+    index: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Maximal passages shared by pairs of documents.
 
@@ -134,6 +203,11 @@ def find_reuse(
         Shortest passage reported, in units; must be >= ``k``.
     max_occurrences : int, optional, keyword-only
         Ignore shingles occurring more often than this in the whole corpus.
+    max_docs : int, optional, keyword-only
+        Shingles held by more documents than this are boilerplate, not paired (see
+        :func:`common_passages`); default: every shared shingle is paired.
+    index : DataFrame, optional, keyword-only
+        A :func:`shingle_index` of ``streams`` already built (saves building it twice).
 
     Returns
     -------
@@ -146,7 +220,8 @@ def find_reuse(
     if k < 2 or min_len < k:
         raise ValueError(f"need 2 <= k <= min_len, got k={k}, min_len={min_len}")
     rows = []
-    runs = _runs(seed_pairs(streams, k=k, max_occurrences=max_occurrences))
+    seeds = seed_pairs(streams, k=k, max_occurrences=max_occurrences, max_docs=max_docs, index=index)
+    runs = _runs(seeds)
     seen = set()
     for r in runs.itertuples(index=False):
         sa, sb = streams[r.a], streams[r.b]
@@ -242,7 +317,7 @@ def reuse_share(passages: pd.DataFrame, streams: list[Stream], *, all_pairs: boo
 
 
 def reuse(
-    c, *, k: int = 12, min_len: int = 15, max_occurrences: int | None = None
+    c, *, k: int = 12, min_len: int = 15, max_occurrences: int | None = None, max_docs: int | None = MAX_DOCS
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Shared passages and directional shares of a corpus.
 
@@ -250,12 +325,42 @@ def reuse(
     -------
     (passages, shares) : tuple of DataFrame
         See :func:`find_reuse` and :func:`reuse_share`; both carry ``k`` and ``min_len``
-        columns recording the parameters.
+        columns recording the parameters. Boilerplate (more than ``max_docs`` documents) is
+        left to :func:`reuse_tables`' ``common`` table.
+    """
+    tables = reuse_tables(c, k=k, min_len=min_len, max_occurrences=max_occurrences, max_docs=max_docs)
+    return tables["passages"], tables["shares"]
+
+
+def reuse_tables(
+    c, *, k: int = 12, min_len: int = 15, max_occurrences: int | None = None, max_docs: int | None = MAX_DOCS
+) -> dict:
+    """Shared passages, directional shares and boilerplate of a corpus, each computed once.
+
+    Parameters
+    ----------
+    max_docs : int or None, keyword-only
+        Text shared by more documents than this (default :data:`MAX_DOCS`) is boilerplate:
+        listed once per document in ``common`` instead of pair by pair; None pairs everything.
+
+    Returns
+    -------
+    dict
+        ``passages`` (:func:`find_reuse`), ``shares`` (:func:`reuse_share`), ``common``
+        (:func:`common_passages`; empty when ``max_docs`` is None or nothing is that common),
+        ``streams`` (the unit streams). The tables carry ``k`` and ``min_len`` columns.
     """
     streams = corpus_streams(c)
     sources = {s.doc_id: c.source_text(s.doc_id) for s in streams}
-    passages = find_reuse(streams, sources, k=k, min_len=min_len, max_occurrences=max_occurrences)
+    index = shingle_index(streams, k=k)
+    passages = find_reuse(
+        streams, sources, k=k, min_len=min_len, max_occurrences=max_occurrences, max_docs=max_docs, index=index
+    )
     shares = reuse_share(passages, streams)
-    for table in (passages, shares):
+    if max_docs is None:
+        common = common_passages(streams, index.iloc[:0], sources, k=k, max_docs=0)
+    else:
+        common = common_passages(streams, index, sources, k=k, max_docs=max_docs)
+    for table in (passages, shares, common):
         table["k"], table["min_len"] = k, min_len
-    return passages, shares
+    return {"passages": passages, "shares": shares, "common": common, "streams": streams}
