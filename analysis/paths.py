@@ -8,3 +8,4 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 CODEBOOK_FILE = DATA_DIR / "codebook.yaml"
 METRICS_FILE = DATA_DIR / "metrics.yaml"
 COLUMNS_FILE = DATA_DIR / "columns.yaml"
+REFERENCE_DIR = DATA_DIR / "reference"  # higher-level texts (纲要, provincial schemes): template wording

@@ -141,12 +141,17 @@ def run_size(n: int, root: Path, args) -> dict:
     for _ in range(args.repeat):
         cache = root / f"cache{n}"
         shutil.rmtree(cache, ignore_errors=True)
-        tool = _child(["tool", str(folder), str(cache)], pythonpath=ROOT, **kw)
-        tool.update(_child(["warm", str(folder), str(cache)], pythonpath=ROOT, **kw))
-        runs["tool"].append(tool)
-        runs["plain"].append(_child(["plain", str(folder)], pythonpath=ROOT, **kw))
+        if "tool" in args.sides:
+            tool = _child(["tool", str(folder), str(cache)], pythonpath=ROOT, **kw)
+            tool.update(_child(["warm", str(folder), str(cache)], pythonpath=ROOT, **kw))
+            runs["tool"].append(tool)
+        if "plain" in args.sides:
+            runs["plain"].append(_child(["plain", str(folder)], pythonpath=ROOT, **kw))
         if args.baseline:
-            runs["before"].append(_child(["tool", str(folder), str(cache)], pythonpath=args.baseline, **kw))
+            before = _child(["tool", str(folder), str(cache)], pythonpath=args.baseline, **kw)
+            runs["before"].append(
+                {k: v for k, v in before.items() if k not in ("build", "warm")} if runs["tool"] else before
+            )
         print(f"N={n}: {json.dumps(runs, ensure_ascii=False)}", file=sys.stderr, flush=True)
     return {side: _median(r) for side, r in runs.items() if r}
 
@@ -200,6 +205,7 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--sides", nargs="+", default=["tool", "plain"], choices=["tool", "plain"])
     parser.add_argument("--baseline", type=Path, help="checkout whose analysis code runs as 'before'")
     parser.add_argument("--mem-gb", type=float, default=12.0, help="address-space limit of each child")
     parser.add_argument("--timeout", type=int, default=1800, help="seconds allowed to each child")

@@ -53,7 +53,7 @@ class Spec:
     n_national: int = 30
     provincial_per_province: int = 6
     provincial_per_doc: int = 3
-    own_swap: int = 9
+    own_swap: int = 5
     borrow_rate: float = 0.02
 
 

@@ -28,11 +28,16 @@ import numpy as np
 import pandas as pd
 from scipy.cluster import hierarchy
 from scipy.spatial.distance import squareform
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer, TfidfVectorizer
+from sklearn.pipeline import make_pipeline
 
 from corpus.patterns import HAS_HAN, NON_HAN
 
 METHODS = ("tfidf_word", "tfidf_char")
+# From this many documents on, character n-grams are hashed (2**22 columns) instead of counted
+# into a vocabulary: the vocabulary's build and sort dominate at national scale.
+HASHING_FROM = 500
+N_FEATURES = 2**22
 
 
 def body_tokens(c) -> pd.Series:
@@ -58,7 +63,8 @@ def content_tokens(c) -> pd.DataFrame:
     """
     tok = c.body().tokens
     tok = tok[~tok.is_stop.astype(bool)]
-    return tok[tok.token.map(lambda t: bool(HAS_HAN.search(t)))]
+    han = {t for t in tok.token.unique() if HAS_HAN.search(t)}  # each distinct token tested once
+    return tok[tok.token.isin(han)]
 
 
 def body_chars(c) -> pd.Series:
@@ -74,8 +80,21 @@ def body_chars(c) -> pd.Series:
     return text.reindex(c.documents.doc_id).fillna("")
 
 
-def vectorize(docs: pd.Series, *, method: str, ngram_range: tuple = (2, 3), min_df: int = 1, sublinear_tf: bool = True):
+def vectorize(
+    docs: pd.Series,
+    *,
+    method: str,
+    ngram_range: tuple = (2, 3),
+    min_df: int = 1,
+    sublinear_tf: bool = True,
+    n_features: int | None = None,
+):
     """Fit a TF-IDF model on ``docs`` (token lists for ``tfidf_word``, strings for ``tfidf_char``).
+
+    ``n_features`` (``tfidf_char`` only): hash the n-grams into that many columns
+    (``HashingVectorizer`` + ``TfidfTransformer``: the same weights as ``TfidfVectorizer`` but
+    for the rare hash collisions, without building and sorting a vocabulary of millions of
+    n-grams); the fitted object is then a ``Pipeline``. Default: an exact vocabulary.
 
     Returns
     -------
@@ -88,6 +107,26 @@ def vectorize(docs: pd.Series, *, method: str, ngram_range: tuple = (2, 3), min_
             "method": method,
             "units": "body tokens, stopwords removed",
             "min_df": min_df,
+            "sublinear_tf": sublinear_tf,
+            "norm": "l2",
+        }
+    elif method == "tfidf_char" and n_features:
+        vec = make_pipeline(
+            HashingVectorizer(
+                analyzer="char",
+                ngram_range=tuple(ngram_range),
+                lowercase=False,
+                n_features=n_features,
+                alternate_sign=False,
+                norm=None,
+            ),
+            TfidfTransformer(sublinear_tf=sublinear_tf),
+        )
+        params = {
+            "method": method,
+            "units": "body text, Chinese characters only",
+            "ngram_range": list(ngram_range),
+            "n_features": n_features,
             "sublinear_tf": sublinear_tf,
             "norm": "l2",
         }
@@ -199,7 +238,9 @@ def similarity(c, *, ngram_range: tuple = (2, 3), top_k: int = 50) -> pd.DataFra
         word["params"] = word.params.map(
             lambda p: json.dumps({**json.loads(p), "tokenizer": fingerprint}, ensure_ascii=False)
         )
-    char = document_similarity(body_chars(c), method="tfidf_char", top_k=top_k, ngram_range=ngram_range)
+    chars = body_chars(c)
+    n_features = N_FEATURES if len(chars) >= HASHING_FROM else None
+    char = document_similarity(chars, method="tfidf_char", top_k=top_k, ngram_range=ngram_range, n_features=n_features)
     return pd.concat([word, char], ignore_index=True)
 
 

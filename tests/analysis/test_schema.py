@@ -43,6 +43,7 @@ TABLES = (
     "similarity",
     "reuse",
     "reuse_share",
+    "reuse_common",
     "keyness",
     "alignment",
     "metrics",

@@ -20,16 +20,26 @@ counties, the section says so in a not-computed finding and draws a figure sayin
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from analysis.groups import county_keys, cross_county
-from analysis.report.labels import LANGS, UNKNOWN_COUNTY, check_lang, county_mark, doc_labels, localise
+from analysis.report.labels import (
+    LANGS,
+    UNKNOWN_COUNTY,
+    check_lang,
+    county_label,
+    county_mark,
+    doc_labels,
+    localise,
+)
 from analysis.report.plots import similarity as plots_similarity
 from analysis.report.plots.placeholder import not_computed as placeholder
 from analysis.report.section import Finding, Quote, Section, not_computed
 from analysis.report.style import use_style
-from analysis.similarity import alignment, keyness, reuse
+from analysis.similarity import alignment, keyness, reuse, template
 from analysis.similarity import tfidf as similarity
 
 NAME = "similarity"
@@ -38,20 +48,38 @@ FIGURES = {
     "similarity_matrix_word": "tfidf_word",
     "similarity_matrix_char": "tfidf_char",
     "reuse_share": "reuse",
+    "reuse_borrowing_network": "network",
     "keyness_terms": "keyness",
 }
+# Above this many documents, n × n heatmaps give way to aggregate figures (neighbour
+# distributions, the borrowing network): the similarity table is then top-k, not every pair.
+MATRIX_MAX = 40
 
 
 def section(
-    c, *, lang: str = "zh", k: int = 12, min_len: int = 15, ngram_range: tuple = (2, 3), top_k: int = 5
+    c,
+    *,
+    lang: str = "zh",
+    k: int = 12,
+    min_len: int = 15,
+    ngram_range: tuple = (2, 3),
+    top_k: int = 5,
+    reference: str | Path | None = None,
 ) -> Section:
-    """Compute the similarity section: tables, figures and findings (see module docstring)."""
+    """Compute the similarity section: tables, figures and findings (see module docstring).
+
+    ``reference``: folder of higher-level texts whose wording is template (default: the shipped
+    ``analysis/data/reference``, the 纲要 outline).
+    """
     check_lang(lang)
     sim = similarity.similarity(c, ngram_range=ngram_range)
     sim["cosine"] = sim.cosine.round(3)
-    passages, shares = reuse.reuse(c, k=k, min_len=min_len)
+    reused = template.label_reuse(reuse.reuse_tables(c, k=k, min_len=min_len), reference=reference)
+    shares = reused["shares"]
     shares["share_pct"] = shares.share_pct.round(1)
-    passages = passages.drop(columns=["unit_a", "unit_b"])
+    shares["borrowing_pct"] = shares.borrowing_pct.round(1)
+    passages = reused["passages"].drop(columns=["unit_a", "unit_b"])
+    common = reused["common"].drop(columns=["unit_a"])
     key = keyness.keyness(c)
     al = alignment.align(c, top_k=top_k)
     al["cosine"] = al.cosine.round(3)
@@ -59,6 +87,7 @@ def section(
         "similarity": sim,
         "reuse": passages,
         "reuse_share": shares,
+        "reuse_common": common,
         "keyness": key,
         "alignment": alignment.best_pairs(al, n=3),
     }
@@ -66,6 +95,7 @@ def section(
     findings = [
         f
         for f in (
+            _template_finding(c, tables, reused["references"]),
             _reuse_finding(c, tables, labels),
             _similarity_finding(c, tables, labels),
             _alignment_finding(c, tables, labels),
@@ -76,6 +106,9 @@ def section(
     notes = _notes(c, tables)
     tables = localise(tables, lang)
     figures = _figures(tables, sim, doc_labels(c.documents, lang=lang), lang, notes)
+    figures["reuse_borrowing_network"] = plots_similarity.borrowing_network(
+        borrowing_edges(c, passages), labels=_county_labels(c, lang), lang=lang
+    )
     return Section(name=NAME, tables=tables, figures=figures, findings=findings + notes)
 
 
@@ -132,6 +165,21 @@ def _figures(tables: dict, sim: pd.DataFrame, labels: dict, lang: str, notes: li
         note = notes[0].text[lang] if notes else ""
         return {name: placeholder(plots_similarity.TEXT[lang][key], note, lang=lang) for name, key in FIGURES.items()}
     figures: dict = {}
+    if sim.doc_a.nunique() > MATRIX_MAX:  # national scale: distributions, no n × n heatmap
+        figures["similarity_neighbours"] = plots_similarity.neighbour_distribution(sim, lang=lang)
+    else:
+        figures.update(_matrices(tables, sim, labels, lang))
+    if tables["keyness"].empty:
+        note = next((n.text[lang] for n in notes if n.key.startswith(("keyness", "similarity_cross"))), "")
+        figures["keyness_terms"] = placeholder(plots_similarity.TEXT[lang]["keyness"], note, lang=lang)
+    else:
+        figures["keyness_terms"] = plots_similarity.keyness_bars(tables["keyness"], lang=lang)
+    return figures
+
+
+def _matrices(tables: dict, sim: pd.DataFrame, labels: dict, lang: str) -> dict:
+    """Clustered cosine heatmaps of both methods and the reuse-share heatmap (small corpora)."""
+    figures: dict = {}
     links = {}
     for method, name in (("tfidf_word", "similarity_matrix_word"), ("tfidf_char", "similarity_matrix_char")):
         links[method] = similarity.linkage_table(sim, method)
@@ -142,12 +190,36 @@ def _figures(tables: dict, sim: pd.DataFrame, labels: dict, lang: str, notes: li
     figures["reuse_share"] = plots_similarity.reuse_heatmap(
         tables["reuse_share"], labels=labels, order=order, lang=lang
     )
-    if tables["keyness"].empty:
-        note = next((n.text[lang] for n in notes if n.key.startswith(("keyness", "similarity_cross"))), "")
-        figures["keyness_terms"] = placeholder(plots_similarity.TEXT[lang]["keyness"], note, lang=lang)
-    else:
-        figures["keyness_terms"] = plots_similarity.keyness_bars(tables["keyness"], lang=lang)
     return figures
+
+
+def borrowing_edges(c, passages: pd.DataFrame) -> pd.DataFrame:
+    """County-to-county borrowing: borrowing passages of two different counties, summed per pair.
+
+    Returns
+    -------
+    DataFrame
+        county_a, county_b (county keys, a < b), n_passages, n_units (characters of the passages).
+    """
+    cols = ["county_a", "county_b", "n_passages", "n_units"]
+    if passages.empty or "reuse_kind" not in passages:
+        return pd.DataFrame(columns=cols)
+    part = _cross_county(passages[passages.reuse_kind == "borrowing"], c)
+    key = county_keys(c.documents).set_index("doc_id")["county_key"]
+    ka, kb = part.doc_a.map(key), part.doc_b.map(key)
+    pairs = pd.DataFrame({"county_a": ka.where(ka < kb, kb), "county_b": kb.where(ka < kb, ka), "n": part.n_units})
+    out = pairs.groupby(["county_a", "county_b"], as_index=False).agg(n_passages=("n", "size"), n_units=("n", "sum"))
+    return out[cols]
+
+
+def _county_labels(c, lang: str) -> dict:
+    """County key -> label in the report language (the key itself when no label is known)."""
+    keys = county_keys(c.documents)
+    labels = doc_labels(c.documents, lang=lang)
+    return {
+        k: county_label(k, lang) if known else labels.get(d, k)
+        for d, k, known in zip(keys.doc_id, keys.county_key, keys.county_known)
+    }
 
 
 def _cross_county(table: pd.DataFrame, c) -> pd.DataFrame:
@@ -161,15 +233,19 @@ def _pair(labels: dict, row) -> tuple:
 
 
 def _reuse_finding(c, tables: dict, labels: dict) -> Finding | None:
+    """The pair of different counties with the most *borrowing* (template wording left out)."""
     shares = _cross_county(tables["reuse_share"], c)
-    if shares.empty or shares.share_pct.max() <= 0:
+    if shares.empty or shares.borrowing_pct.max() <= 0:
         return None
-    top = shares.loc[shares.share_pct.idxmax()]
-    back = shares[(shares.doc_a == top.doc_b) & (shares.doc_b == top.doc_a)].share_pct.iloc[0]
+    top = shares.loc[shares.borrowing_pct.idxmax()]
+    back = shares[(shares.doc_a == top.doc_b) & (shares.doc_b == top.doc_a)].borrowing_pct.iloc[0]
     pair = tables["reuse"]
     pair = pair[
-        ((pair.doc_a == top.doc_a) & (pair.doc_b == top.doc_b))
-        | ((pair.doc_a == top.doc_b) & (pair.doc_b == top.doc_a))
+        (pair.reuse_kind == "borrowing")
+        & (
+            ((pair.doc_a == top.doc_a) & (pair.doc_b == top.doc_b))
+            | ((pair.doc_a == top.doc_b) & (pair.doc_b == top.doc_a))
+        )
     ]
     longest = pair.loc[pair.n_units.idxmax()]
     quotes = (
@@ -178,12 +254,34 @@ def _reuse_finding(c, tables: dict, labels: dict) -> Finding | None:
     )
     (a, b), (a_en, b_en) = _pair(labels, top)
     text = {
-        "zh": f"跨县文本复用最多的是{a}：其 {top.share_pct}% 的字数落在与{b}共享的段落中（反向为 {back}%）；"
-        f"下引最长的共享段落。",
-        "en": f"The strongest cross-county text reuse: {top.share_pct}% of {a_en} lies in passages shared with {b_en} "
-        f"({back}% the other way); the longest shared passage is quoted.",
+        "zh": f"除上级文件模板用语外，跨县借鉴最多的是{a}：其 {top.borrowing_pct}% 的字数落在与{b}共享的段落中"
+        f"（反向为 {back}%）；下引最长的借鉴段落。",
+        "en": f"Beyond template wording, the strongest cross-county borrowing: {top.borrowing_pct}% of {a_en} lies in "
+        f"passages shared with {b_en} ({back}% the other way); the longest borrowed passage is quoted.",
     }
-    return Finding("reuse_top_pair", text, "reuse_share", (float(top.share_pct), float(back)), quotes)
+    return Finding("reuse_top_pair", text, "reuse_share", (float(top.borrowing_pct), float(back)), quotes)
+
+
+def _template_finding(c, tables: dict, references: list) -> Finding | None:
+    """How many passages shared across counties are template wording of a reference text."""
+    pairs = _cross_county(tables["reuse"], c)
+    if pairs.empty:
+        return None
+    n, n_template = len(pairs), int((pairs.reuse_kind == "template").sum())
+    pct = round(100.0 * n_template / n, 1)
+    names = "、".join(references) or "—"
+    quotes = ()
+    if n_template:
+        top = pairs[pairs.reuse_kind == "template"].sort_values("n_units", ascending=False).iloc[0]
+        quotes = (Quote(top.doc_a, int(top.start_a), int(top.end_a), top.text),)
+    text = {
+        "zh": f"跨县共享的 {n} 个段落中有 {n_template} 个（{pct}%）是上级文件的模板用语（见参考文本 {names}），"
+        f"不算县与县之间的借鉴；其余 {n - n_template} 个计为借鉴。",
+        "en": f"Of the {n} passages shared across counties, {n_template} ({pct}%) are template wording of a "
+        f"higher-level text (reference texts: {names}), not one county borrowing from another; the other "
+        f"{n - n_template} count as borrowing.",
+    }
+    return Finding("reuse_template", text, "reuse", (n, n_template, pct, n - n_template), quotes)
 
 
 def _similarity_finding(c, tables: dict, labels: dict) -> Finding | None:
