@@ -80,7 +80,12 @@ def child_tool(folder: Path, cache: Path, *, warm: bool) -> dict:
 
     results["n_docs"] = len(c.documents)
     _stage(results, "similarity", lambda: tfidf.similarity(c))
-    _stage(results, "reuse", lambda: reuse.reuse(c))
+    if hasattr(reuse, "reuse_tables"):  # boilerplate once, then template vs borrowing labels
+        from analysis.similarity import template
+
+        _stage(results, "reuse", lambda: template.label_reuse(reuse.reuse_tables(c)))
+    else:  # an older checkout (--baseline)
+        _stage(results, "reuse", lambda: reuse.reuse(c))
     _stage(results, "alignment", lambda: alignment.align(c))
     return results
 

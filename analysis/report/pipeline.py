@@ -17,6 +17,7 @@ import json
 import platform
 import subprocess
 import sys
+import time
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 
@@ -91,7 +92,10 @@ def run(
     # progress=None: shown on a terminal only (tqdm's disable=None); False: never.
     steps = tqdm(total=len(SECTIONS) + 3, desc="report", file=sys.stderr, disable=True if progress is False else None)
     steps.set_postfix_str("corpus")
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
     c = source if isinstance(source, corpus.Corpus) else corpus.load(source)
+    timings["corpus"] = time.perf_counter() - started
     if c.documents.empty:
         problems = "; ".join(c.problems["problem"]) or "the folder holds no .txt, .md, .html, .docx or .pdf file"
         raise ReportError(f"no document could be loaded from {c.folder} ({problems})")
@@ -101,24 +105,30 @@ def run(
     for module in SECTIONS:
         name = module.NAME
         steps.set_postfix_str(name)
+        started = time.perf_counter()
         try:
             section = module.section(c, lang=lang)
         except Exception as err:
             raise ReportError(f"{name} analysis failed: {type(err).__name__}: {err}") from err
+        timings[name] = time.perf_counter() - started
         tables.update(section.tables)
         figures.update(section.figures)
         found.extend(section.findings)
         steps.update()
     steps.set_postfix_str("writing")
+    started = time.perf_counter()
     written = export.write_tables(tables, out, lang=lang)
+    timings["write_tables"] = time.perf_counter() - started
+    started = time.perf_counter()
     for name, fig in figures.items():
         written += save_figure(fig, out, name)
         if not keep_figures:
             plt.close(fig)
+    timings["write_figures"] = time.perf_counter() - started
     text = findings.render(found, c.documents, lang=lang)
     written.append(export.atomic_write(out / "findings.md", lambda tmp: tmp.write_text(text, encoding="utf-8")))
     steps.update()
-    provenance = run_record(c, out, lang, written)
+    provenance = run_record(c, out, lang, written, timings=timings)
     written.append(
         export.atomic_write(
             out / "run.json",
@@ -137,8 +147,12 @@ class ReportError(RuntimeError):
     """A step of the report failed; the message names the step."""
 
 
-def run_record(c: corpus.Corpus, out: Path, lang: str, written: list[Path]) -> dict:
-    """What produced the report, so a figure in a paper can be reproduced."""
+def run_record(c: corpus.Corpus, out: Path, lang: str, written: list[Path], *, timings: dict | None = None) -> dict:
+    """What produced the report, so a figure in a paper can be reproduced.
+
+    ``timings``: wall seconds per step (corpus, each section, write_tables, write_figures),
+    recorded as ``seconds`` so a slow section at scale can be seen without a profiler.
+    """
     hashes = {path.name: _sha(path) for path in DATA_FILES}
     tokenizer = c.tokenizer
     if tokenizer is not None:
@@ -156,6 +170,7 @@ def run_record(c: corpus.Corpus, out: Path, lang: str, written: list[Path]) -> d
             row.doc_id: {"source_file": row.source_file, "sha256": row.sha256} for row in c.documents.itertuples()
         },
         "outputs": sorted(p.relative_to(out).as_posix() for p in written),
+        "seconds": {name: round(value, 2) for name, value in (timings or {}).items()},
     }
 
 

@@ -149,10 +149,14 @@ def label_reuse(tables: dict, *, reference: Path | str | None = None) -> dict:
         tables["common"].assign(n_units=tables["common"].n_units.astype(int)), cum, list(hashes), doc="doc_id"
     )
     borrowed = reuse_share(passages[passages.reuse_kind == "borrowing"], streams, all_pairs=False)
-    shares = tables["shares"].merge(
-        borrowed[["doc_a", "doc_b", "covered_units"]].rename(columns={"covered_units": "borrowed_units"}),
-        on=["doc_a", "doc_b"],
-        how="left",
+    shares = (
+        tables["shares"]
+        .drop(columns=["borrowed_units", "borrowing_pct"], errors="ignore")
+        .merge(
+            borrowed[["doc_a", "doc_b", "covered_units"]].rename(columns={"covered_units": "borrowed_units"}),
+            on=["doc_a", "doc_b"],
+            how="left",
+        )
     )
     shares["borrowed_units"] = shares.borrowed_units.fillna(0).astype(int)
     shares["borrowing_pct"] = np.divide(

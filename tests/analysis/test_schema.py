@@ -44,6 +44,7 @@ TABLES = (
     "reuse",
     "reuse_share",
     "reuse_common",
+    "reuse_kinds",
     "keyness",
     "alignment",
     "metrics",

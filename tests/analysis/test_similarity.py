@@ -109,7 +109,13 @@ def test_section_tables_and_columns(sections):
     }
     for name, columns in need.items():
         assert columns <= set(sec.tables[name].columns), name
-    assert set(sec.figures) == {"similarity_matrix_word", "similarity_matrix_char", "reuse_share", "keyness_terms"}
+    assert set(sec.figures) == {
+        "similarity_matrix_word",
+        "similarity_matrix_char",
+        "reuse_share",
+        "reuse_borrowing_network",
+        "keyness_terms",
+    }
     assert set(sections["en"].tables["keyness"].county) == {
         "Guan County",
         "Kaijiang County",
@@ -122,7 +128,13 @@ def test_section_tables_and_columns(sections):
 def test_section_findings_quote_sources_and_numbers_in_tables(seed_corpus, sections, lang):
     sec = sections[lang]
     keys = {f.key for f in sec.findings}
-    assert {"reuse_top_pair", "similarity_top_pair", "alignment_top_pair", "keyness_top_terms"} <= keys
+    assert {
+        "reuse_top_pair",
+        "reuse_template",
+        "similarity_top_pair",
+        "alignment_top_pair",
+        "keyness_top_terms",
+    } <= keys
     for finding in sec.findings:
         assert isinstance(finding, Finding) and finding.text["zh"] and finding.text["en"]
         values = sec.tables[finding.table].select_dtypes("number").to_numpy().ravel()
@@ -149,4 +161,4 @@ def test_section_on_a_one_document_corpus(tmp_path):
     assert sec.tables["reuse"].empty and sec.tables["reuse_share"].empty and sec.tables["alignment"].empty
     # issue 11: nothing to compare, and the section says so instead of drawing or finding nothing
     assert all(not f.computed and f.key == "similarity_not_computed" for f in sec.findings) and sec.findings
-    assert len(sec.figures) == 4  # placeholders that state the reason
+    assert len(sec.figures) == 5  # placeholders that state the reason

@@ -88,6 +88,7 @@ def section(
         "reuse": passages,
         "reuse_share": shares,
         "reuse_common": common,
+        "reuse_kinds": reuse_kinds(c, passages),
         "keyness": key,
         "alignment": alignment.best_pairs(al, n=3),
     }
@@ -106,9 +107,10 @@ def section(
     notes = _notes(c, tables)
     tables = localise(tables, lang)
     figures = _figures(tables, sim, doc_labels(c.documents, lang=lang), lang, notes)
-    figures["reuse_borrowing_network"] = plots_similarity.borrowing_network(
-        borrowing_edges(c, passages), labels=_county_labels(c, lang), lang=lang
-    )
+    if "reuse_borrowing_network" not in figures:  # else a placeholder saying why
+        figures["reuse_borrowing_network"] = plots_similarity.borrowing_network(
+            borrowing_edges(c, passages), labels=_county_labels(c, lang), lang=lang
+        )
     return Section(name=NAME, tables=tables, figures=figures, findings=findings + notes)
 
 
@@ -262,26 +264,45 @@ def _reuse_finding(c, tables: dict, labels: dict) -> Finding | None:
     return Finding("reuse_top_pair", text, "reuse_share", (float(top.borrowing_pct), float(back)), quotes)
 
 
+def reuse_kinds(c, passages: pd.DataFrame) -> pd.DataFrame:
+    """Passages shared across counties by kind: template, borrowing and all.
+
+    Returns
+    -------
+    DataFrame
+        reuse_kind ('template' | 'borrowing' | 'all'), n_passages, n_units (characters),
+        share_pct (of all cross-county passages).
+    """
+    pairs = _cross_county(passages, c) if len(passages) else passages
+    rows = []
+    for kind in (*template.KINDS, "all"):
+        part = pairs if kind == "all" else pairs[pairs.reuse_kind == kind]
+        pct = round(100.0 * len(part) / len(pairs), 1) if len(pairs) else 0.0
+        rows.append((kind, len(part), int(part.n_units.sum()) if len(part) else 0, pct))
+    return pd.DataFrame(rows, columns=["reuse_kind", "n_passages", "n_units", "share_pct"])
+
+
 def _template_finding(c, tables: dict, references: list) -> Finding | None:
     """How many passages shared across counties are template wording of a reference text."""
-    pairs = _cross_county(tables["reuse"], c)
-    if pairs.empty:
+    kinds = tables["reuse_kinds"].set_index("reuse_kind")
+    n, n_template = int(kinds.n_passages["all"]), int(kinds.n_passages["template"])
+    if not n:
         return None
-    n, n_template = len(pairs), int((pairs.reuse_kind == "template").sum())
-    pct = round(100.0 * n_template / n, 1)
+    pct, n_borrowing = float(kinds.share_pct["template"]), int(kinds.n_passages["borrowing"])
     names = "、".join(references) or "—"
-    quotes = ()
+    pairs = _cross_county(tables["reuse"], c)
+    quotes: tuple = ()
     if n_template:
         top = pairs[pairs.reuse_kind == "template"].sort_values("n_units", ascending=False).iloc[0]
         quotes = (Quote(top.doc_a, int(top.start_a), int(top.end_a), top.text),)
     text = {
         "zh": f"跨县共享的 {n} 个段落中有 {n_template} 个（{pct}%）是上级文件的模板用语（见参考文本 {names}），"
-        f"不算县与县之间的借鉴；其余 {n - n_template} 个计为借鉴。",
+        f"不算县与县之间的借鉴；其余 {n_borrowing} 个计为借鉴。",
         "en": f"Of the {n} passages shared across counties, {n_template} ({pct}%) are template wording of a "
         f"higher-level text (reference texts: {names}), not one county borrowing from another; the other "
-        f"{n - n_template} count as borrowing.",
+        f"{n_borrowing} count as borrowing.",
     }
-    return Finding("reuse_template", text, "reuse", (n, n_template, pct, n - n_template), quotes)
+    return Finding("reuse_template", text, "reuse_kinds", (n, n_template, pct, n_borrowing), quotes)
 
 
 def _similarity_finding(c, tables: dict, labels: dict) -> Finding | None:
