@@ -23,22 +23,24 @@ Algorithm and cost
    O(total units), vectorised.
 2. Candidate filter: an inverted index (a self-join on the hash, pandas) yields seed
    pairs (doc_a, pos_a, doc_b, pos_b) only where a shingle is shared; unrelated
-   document pairs cost nothing. Seeds grow with the amount of shared text (for g
-   copies of one shingle, g² seeds; ``max_occurrences`` caps boilerplate shingles).
+   document pairs cost nothing. A shingle held by g documents gives g² seeds, so
+   **boilerplate** — shingles held by more than ``max_docs`` documents (default 50) — is
+   not paired: :func:`common_passages` lists it once per document (table ``common``), and
+   the self-join costs at most ``max_docs`` seeds per shingle occurrence.
 3. Extension: seeds on one diagonal (pos_a - pos_b) with consecutive positions merge
    into a run; the run is checked exactly and extended left and right while units
    agree, giving maximal passages. Order of sections is irrelevant (reordered
    sections give different diagonals).
+4. Template or borrowing: :mod:`analysis.similarity.template` labels each passage by
+   whether a higher-level reference text holds it.
 
-Total cost: O(N) to shingle N units, plus O(S log S) for S seeds, plus O(P·k) to extend
-P passages; it grows with the volume of shared text, not with the square of the number
-of documents. Measured in ``benchmarks/bench_similarity.py`` (2 CPUs): the 7 seed
-documents (0.05 M units, 396 passages) 0.06 s; synthetic corpora of perturbed copies of
-the seeds (50 / 100 / 200 documents; 0.34 / 0.68 / 1.37 M units; 32 k / 139 k / 580 k
-passages) 1.5 / 4.3 / 41 s. That is the worst case — every document is a near-copy of
-n/7 others — so passages, and time, grow with the square of the number of copies
-(about ×4 per doubling; the Python extension loop over runs dominates at 200). On real
-corpora, where most pairs share little, cost tracks the volume of shared text.
+Total cost: O(N) to shingle N units, plus O(S log S) for S <= max_docs · N seeds, plus
+O(P·k) to extend P passages: linear in the corpus for a fixed ``max_docs``. Why not
+MinHash/LSH on whole documents: a 50-character passage shared by two 10,000-character
+reports gives a Jaccard near 0.005, far below any workable LSH threshold, so candidates
+would be lost; the exact shingle index with boilerplate capped finds every shared
+passage and stays linear. Measured in ``benchmarks/bench_national.py`` and
+``docs/benchmarks.md``.
 """
 
 from __future__ import annotations
