@@ -17,7 +17,9 @@ machine hits both alike):
 * **before** (with ``--baseline``) — the tool's analysis stages imported from another checkout
   (e.g. the previous commit), on the same cached corpus.
 
-Per stage: wall seconds and the process's peak resident memory during that stage (VmHWM, reset
+Per stage: wall seconds, CPU seconds of the process (``cpu_s`` in the JSON: steadier than wall
+time on a shared machine; the loader's worker processes are not in it) and the process's peak
+resident memory during that stage (VmHWM, reset
 before each stage through ``/proc/self/clear_refs``), medians over ``--repeat``. Each child
 runs under an address-space limit (``--mem-gb``) and a time limit, so a stage that would not
 fit is reported as such instead of taking the machine down. Wall time only: not a test.
@@ -58,13 +60,17 @@ def _peak_mb() -> float:
 def _stage(results: dict, name: str, fn):
     """Run one stage, record seconds and peak MB (or the error), return its value."""
     _peak_reset()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     try:
         value = fn()
     except MemoryError:
         results[name] = {"error": "MemoryError"}
         return None
-    results[name] = {"s": round(time.perf_counter() - start, 3), "peak_mb": round(_peak_mb(), 1)}
+    results[name] = {
+        "s": round(time.perf_counter() - start, 3),
+        "cpu_s": round(time.process_time() - cpu, 3),  # this process only (not the loader's workers)
+        "peak_mb": round(_peak_mb(), 1),
+    }
     return value
 
 
@@ -168,7 +174,8 @@ def _median(runs: list[dict]) -> dict:
         if stage == "n_docs":
             out[stage] = values[0]
         elif all(isinstance(v, dict) and "s" in v for v in values):
-            out[stage] = {key: round(statistics.median(v[key] for v in values), 3) for key in ("s", "peak_mb")}
+            keys = [key for key in ("s", "cpu_s", "peak_mb") if all(key in v for v in values)]
+            out[stage] = {key: round(statistics.median(v[key] for v in values), 3) for key in keys}
         else:
             out[stage] = next(v for v in values if "s" not in v)
     return out
