@@ -162,3 +162,16 @@ def test_section_on_a_one_document_corpus(tmp_path):
     # issue 11: nothing to compare, and the section says so instead of drawing or finding nothing
     assert all(not f.computed and f.key == "similarity_not_computed" for f in sec.findings) and sec.findings
     assert len(sec.figures) == 5  # placeholders that state the reason
+
+
+def test_section_aggregates_figures_above_matrix_max(seed_corpus, monkeypatch):
+    """Issue 16: past MATRIX_MAX documents no n × n heatmap is drawn, a neighbour distribution is."""
+    monkeypatch.setattr(similarity_section, "MATRIX_MAX", 3)
+    sec = similarity_section.section(seed_corpus, lang="en")
+    assert "similarity_neighbours" in sec.figures and "reuse_borrowing_network" in sec.figures
+    assert not {"similarity_matrix_word", "similarity_matrix_char", "reuse_share"} & set(sec.figures)
+    panels = [ax for ax in sec.figures["similarity_neighbours"].axes if ax.get_visible()]
+    assert len(panels) == 2  # one per method
+    # 7 documents, rank-1 and rank-5 neighbours: 7 + 7 counted per method
+    heights = sum(p.get_height() for p in panels[0].patches)
+    assert heights == 14

@@ -28,6 +28,7 @@ TEXT = {
         "cosine": "余弦相似度",
         "n_docs": "文件数",
         "no_borrowing": "没有跨县共享的非模板段落",
+        "rank": "第 {} 近邻",
     },
     "en": {
         "tfidf_word": "Word TF-IDF cosine similarity",
@@ -43,6 +44,7 @@ TEXT = {
         "cosine": "cosine similarity",
         "n_docs": "documents",
         "no_borrowing": "no passage shared across counties beyond the template",
+        "rank": "neighbour no. {}",
     },
 }
 
@@ -231,7 +233,12 @@ def neighbour_distribution(sim: pd.DataFrame, *, lang: str = "zh", ranks: tuple 
         for k, rank in enumerate(ranks):
             values = part[part["rank"] == rank].cosine
             ax.hist(
-                values, bins=30, range=(0, 1), alpha=0.7, color=CATEGORICAL[k % len(CATEGORICAL)], label=f"k = {rank}"
+                values,
+                bins=30,
+                range=(0, 1),
+                alpha=0.7,
+                color=CATEGORICAL[k % len(CATEGORICAL)],
+                label=t["rank"].format(rank),
             )
         ax.set_title(t[method], fontsize=9)
         ax.set_xlabel(t["cosine"])
