@@ -71,6 +71,7 @@ def _stage(results: dict, name: str, fn):
         "cpu_s": round(time.process_time() - cpu, 3),  # this process only (not the loader's workers)
         "peak_mb": round(_peak_mb(), 1),
     }
+    print(json.dumps(results), flush=True)  # the stages so far survive a timeout
     return value
 
 
@@ -131,8 +132,11 @@ def _child(args: list[str], *, pythonpath: Path, mem_gb: float, timeout: int) ->
             timeout=timeout,
             preexec_fn=limits,
         )
-    except subprocess.TimeoutExpired:
-        return {"error": f"timeout {timeout} s"}
+    except subprocess.TimeoutExpired as err:
+        out = err.stdout.decode() if isinstance(err.stdout, bytes) else err.stdout or ""
+        done_lines = out.strip().splitlines()
+        partial = json.loads(done_lines[-1]) if done_lines else {}
+        return {**partial, "error": f"timeout {timeout} s"}
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0 or not lines:
         return {"error": (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]}
