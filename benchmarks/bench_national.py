@@ -175,7 +175,7 @@ def _median(runs: list[dict]) -> dict:
     out: dict = {}
     for stage in dict.fromkeys(k for r in runs for k in r):
         values = [r[stage] for r in runs if stage in r]
-        if stage == "n_docs":
+        if not isinstance(values[0], dict):  # n_docs, or a child's error message
             out[stage] = values[0]
         elif all(isinstance(v, dict) and "s" in v for v in values):
             keys = [key for key in ("s", "cpu_s", "peak_mb") if all(key in v for v in values)]
