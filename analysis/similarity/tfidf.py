@@ -28,16 +28,12 @@ import numpy as np
 import pandas as pd
 from scipy.cluster import hierarchy
 from scipy.spatial.distance import squareform
-from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer, TfidfVectorizer
-from sklearn.pipeline import make_pipeline
+from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 
+from analysis.similarity import ngrams
 from corpus.patterns import HAS_HAN, NON_HAN
 
 METHODS = ("tfidf_word", "tfidf_char")
-# From this many documents on, character n-grams are hashed (2**22 columns) instead of counted
-# into a vocabulary: the vocabulary's build and sort dominate at national scale.
-HASHING_FROM = 500
-N_FEATURES = 2**22
 
 
 def body_tokens(c) -> pd.Series:
@@ -87,14 +83,13 @@ def vectorize(
     ngram_range: tuple = (2, 3),
     min_df: int = 1,
     sublinear_tf: bool = True,
-    n_features: int | None = None,
 ):
     """Fit a TF-IDF model on ``docs`` (token lists for ``tfidf_word``, strings for ``tfidf_char``).
 
-    ``n_features`` (``tfidf_char`` only): hash the n-grams into that many columns
-    (``HashingVectorizer`` + ``TfidfTransformer``: the same weights as ``TfidfVectorizer`` but
-    for the rare hash collisions, without building and sorting a vocabulary of millions of
-    n-grams); the fitted object is then a ``Pipeline``. Default: an exact vocabulary.
+    Character n-grams of up to 3 characters are counted in numpy
+    (:func:`analysis.similarity.ngrams.char_ngram_counts`: the counts of ``TfidfVectorizer``'s
+    char analyzer, 5× faster, columns in another order) and weighted by ``TfidfTransformer``;
+    the fitted object returned is then that transformer. Longer n-grams use ``TfidfVectorizer``.
 
     Returns
     -------
@@ -110,26 +105,20 @@ def vectorize(
             "sublinear_tf": sublinear_tf,
             "norm": "l2",
         }
-    elif method == "tfidf_char" and n_features:
-        vec = make_pipeline(
-            HashingVectorizer(
-                analyzer="char",
-                ngram_range=tuple(ngram_range),
-                lowercase=False,
-                n_features=n_features,
-                alternate_sign=False,
-                norm=None,
-            ),
-            TfidfTransformer(sublinear_tf=sublinear_tf),
-        )
+    elif method == "tfidf_char" and max(ngram_range) <= ngrams.MAX_N:
+        counts = ngrams.char_ngram_counts(list(docs), ngram_range=tuple(ngram_range))
+        if min_df > 1:
+            counts = counts[:, np.flatnonzero(np.bincount(counts.indices, minlength=counts.shape[1]) >= min_df)]
+        vec = TfidfTransformer(sublinear_tf=sublinear_tf)
         params = {
             "method": method,
             "units": "body text, Chinese characters only",
             "ngram_range": list(ngram_range),
-            "n_features": n_features,
+            "min_df": min_df,
             "sublinear_tf": sublinear_tf,
             "norm": "l2",
         }
+        return vec.fit_transform(counts.astype(np.float64)), vec, params
     elif method == "tfidf_char":
         vec = TfidfVectorizer(
             analyzer="char", ngram_range=tuple(ngram_range), lowercase=False, min_df=min_df, sublinear_tf=sublinear_tf
@@ -238,9 +227,7 @@ def similarity(c, *, ngram_range: tuple = (2, 3), top_k: int = 50) -> pd.DataFra
         word["params"] = word.params.map(
             lambda p: json.dumps({**json.loads(p), "tokenizer": fingerprint}, ensure_ascii=False)
         )
-    chars = body_chars(c)
-    n_features = N_FEATURES if len(chars) >= HASHING_FROM else None
-    char = document_similarity(chars, method="tfidf_char", top_k=top_k, ngram_range=ngram_range, n_features=n_features)
+    char = document_similarity(body_chars(c), method="tfidf_char", top_k=top_k, ngram_range=ngram_range)
     return pd.concat([word, char], ignore_index=True)
 
 

@@ -175,3 +175,21 @@ def test_section_aggregates_figures_above_matrix_max(seed_corpus, monkeypatch):
     # 7 documents, rank-1 and rank-5 neighbours: 7 + 7 counted per method
     heights = sum(p.get_height() for p in panels[0].patches)
     assert heights == 14
+
+
+@pytest.mark.parametrize("ngram_range", [(1, 1), (2, 3), (1, 3)], ids=["uni", "bi-tri", "uni-tri"])
+def test_numpy_char_ngrams_count_as_sklearn(seed_corpus, ngram_range):
+    """Issue 16: the numpy n-gram counts equal CountVectorizer's, row by row (column order aside)."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from analysis.similarity import ngrams
+    from analysis.similarity import tfidf as similarity
+
+    docs = [*similarity.body_chars(seed_corpus), "", "甲", "甲乙"]
+    ours = ngrams.char_ngram_counts(docs, ngram_range=ngram_range, batch=4)
+    theirs = CountVectorizer(analyzer="char", ngram_range=ngram_range, lowercase=False).fit_transform(docs)
+    assert ours.shape == theirs.shape
+    for i in range(len(docs)):
+        assert sorted(ours[i].data) == sorted(theirs[i].data)
+    with pytest.raises(ValueError, match="ngram_range"):
+        ngrams.char_ngram_counts(docs, ngram_range=(2, 4))
