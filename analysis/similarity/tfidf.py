@@ -45,8 +45,22 @@ def body_tokens(c) -> pd.Series:
         doc_id -> list of tokens (document order; stopwords and tokens without a Chinese
         character removed), indexed in the order of ``c.documents``.
     """
-    lists = content_tokens(c).groupby("doc_id", sort=False)["token"].agg(list)
-    return lists.reindex(c.documents.doc_id).map(lambda v: v if isinstance(v, list) else [])
+    tok = content_tokens(c)
+    return token_lists(tok.doc_id, tok.token, c.documents.doc_id)
+
+
+def token_lists(keys: pd.Series, tokens: pd.Series, order) -> pd.Series:
+    """Tokens grouped into one list per key, in row order, indexed by ``order`` (empty lists for missing keys).
+
+    One bulk conversion of the token column and a stable sort by key — not a Python call per
+    row, as ``groupby(...).agg(list)`` makes on Arrow strings.
+    """
+    codes, uniques = pd.factorize(keys, sort=False)
+    values = tokens.to_numpy(dtype=object)
+    by_key = np.argsort(codes, kind="stable")
+    bounds = np.cumsum(np.bincount(codes, minlength=len(uniques)))[:-1]
+    found = dict(zip(uniques, (list(part) for part in np.split(values[by_key], bounds))))
+    return pd.Series([found.get(k, []) for k in order], index=pd.Index(order, name=keys.name), dtype=object)
 
 
 def content_tokens(c) -> pd.DataFrame:
@@ -58,9 +72,10 @@ def content_tokens(c) -> pd.DataFrame:
         The rows of ``c.tokens`` (doc_id, seg_id, sent_id, token, start, end, is_stop) kept.
     """
     tok = c.body().tokens
-    tok = tok[~tok.is_stop.astype(bool)]
-    han = {t for t in tok.token.unique() if HAS_HAN.search(t)}  # each distinct token tested once
-    return tok[tok.token.isin(han)]
+    codes, distinct = pd.factorize(tok.token)
+    han = np.fromiter((bool(HAS_HAN.search(t)) for t in distinct), dtype=bool, count=len(distinct))
+    keep = ~tok.is_stop.astype(bool).to_numpy() & han[codes]  # each distinct token tested once
+    return tok[keep]
 
 
 def body_chars(c) -> pd.Series:
