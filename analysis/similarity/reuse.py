@@ -288,34 +288,61 @@ def reuse_share(passages: pd.DataFrame, streams: list[Stream], *, all_pairs: boo
     """
     if all_pairs is None:
         all_pairs = len(streams) <= 100
-    spans = pd.concat(
-        [
-            pd.DataFrame(
-                {"doc_a": passages.doc_a, "doc_b": passages.doc_b, "first": passages.unit_a, "n": passages.n_units}
-            ),
-            pd.DataFrame(
-                {"doc_a": passages.doc_b, "doc_b": passages.doc_a, "first": passages.unit_b, "n": passages.n_units}
-            ),
-        ]
-    )
-    by_id = {s.doc_id: s for s in streams}
-    found = {}
-    for (doc_a, doc_b), part in spans.groupby(["doc_a", "doc_b"], sort=False):
-        covered = np.zeros(len(by_id[doc_a].codes), dtype=bool)
-        for first, n in zip(part["first"].to_numpy(int), part["n"].to_numpy(int)):
-            covered[first : first + n] = True
-        found[(doc_a, doc_b)] = (int(covered.sum()), len(part))
+    order = {s.doc_id: i for i, s in enumerate(streams)}
+    n_units = np.array([s.n_units for s in streams], dtype=np.int64)
+    a = np.concatenate([passages.doc_a.map(order).to_numpy(np.int64), passages.doc_b.map(order).to_numpy(np.int64)])
+    b = np.concatenate([passages.doc_b.map(order).to_numpy(np.int64), passages.doc_a.map(order).to_numpy(np.int64)])
+    first = np.concatenate([passages.unit_a.to_numpy(np.int64), passages.unit_b.to_numpy(np.int64)])
+    length = np.concatenate([passages.n_units.to_numpy(np.int64)] * 2)
+    covered, n_pass, pair_a, pair_b = _union_lengths(a * len(streams) + b, first, length, len(streams))
     if all_pairs:
-        keys = [(a.doc_id, b.doc_id) for a in streams for b in streams if a.doc_id != b.doc_id]
-    else:
-        order = {s.doc_id: i for i, s in enumerate(streams)}
-        keys = sorted(found, key=lambda ab: (order[ab[0]], order[ab[1]]))
-    rows = []
-    for doc_a, doc_b in keys:
-        n_units = by_id[doc_a].n_units
-        n_cov, n_pass = found.get((doc_a, doc_b), (0, 0))
-        rows.append((doc_a, doc_b, n_units, n_cov, 100.0 * n_cov / n_units if n_units else 0.0, n_pass))
-    return pd.DataFrame(rows, columns=["doc_a", "doc_b", "n_units_a", "covered_units", "share_pct", "n_passages"])
+        grid_a, grid_b = np.divmod(np.arange(len(streams) ** 2), len(streams))
+        keep = grid_a != grid_b
+        full_cov = np.zeros(len(streams) ** 2, np.int64)
+        full_pass = np.zeros(len(streams) ** 2, np.int64)
+        full_cov[pair_a * len(streams) + pair_b] = covered
+        full_pass[pair_a * len(streams) + pair_b] = n_pass
+        pair_a, pair_b, covered, n_pass = grid_a[keep], grid_b[keep], full_cov[keep], full_pass[keep]
+    ids = np.array([s.doc_id for s in streams], dtype=object)
+    units = n_units[pair_a]
+    share = np.divide(100.0 * covered, units, out=np.zeros(len(units)), where=units > 0)
+    return pd.DataFrame(
+        {
+            "doc_a": ids[pair_a] if len(ids) else [],
+            "doc_b": ids[pair_b] if len(ids) else [],
+            "n_units_a": units,
+            "covered_units": covered,
+            "share_pct": share,
+            "n_passages": n_pass,
+        }
+    )
+
+
+def _union_lengths(pair: np.ndarray, first: np.ndarray, length: np.ndarray, n_docs: int) -> tuple:
+    """Per pair id, the length of the union of intervals [first, first + length) and their count.
+
+    Vectorised: intervals sorted by (pair, first); a running maximum of the ends within each pair
+    (pairs offset far apart so one global ``maximum.accumulate`` serves all) tells how much of each
+    interval is new. Returns (covered, n_intervals, doc index a, doc index b) per pair present,
+    pairs in (a, b) order.
+    """
+    if len(pair) == 0:
+        empty = np.empty(0, np.int64)
+        return empty, empty, empty, empty
+    order = np.lexsort((first, pair))
+    pair, start = pair[order], first[order]
+    end = start + length[order]
+    offset = (pair - pair.min()) * (int(end.max()) + 1)
+    reach = np.maximum.accumulate(end + offset) - offset  # furthest end so far within the pair
+    new_pair = np.ones(len(pair), dtype=bool)
+    new_pair[1:] = pair[1:] != pair[:-1]
+    before = np.where(new_pair, start, np.concatenate([[0], reach[:-1]]))
+    gained = np.maximum(0, end - np.maximum(start, before))
+    firsts = np.nonzero(new_pair)[0]
+    covered = np.add.reduceat(gained, firsts)
+    counts = np.diff(np.append(firsts, len(pair)))
+    pair_a, pair_b = np.divmod(pair[firsts], n_docs)
+    return covered, counts, pair_a, pair_b
 
 
 def reuse(

@@ -112,11 +112,15 @@ def label(
     """
     best_pct = np.zeros(len(passages))
     best_ref = np.full(len(passages), "", dtype=object)
-    docs, first, n = passages[doc].to_numpy(), passages[unit].to_numpy(int), passages.n_units.to_numpy(int)
+    first, n = passages[unit].to_numpy(np.int64), passages.n_units.to_numpy(np.int64)
+    doc_ids = list(dict.fromkeys(d for d, _ in cum))
+    where = passages[doc].map({d: i for i, d in enumerate(doc_ids)}).to_numpy(np.int64)
     for name in references:
-        found = np.array(
-            [cum[(d, name)][i + m] - cum[(d, name)][i] for d, i, m in zip(docs, first, n)], dtype=float
-        ).reshape(-1)
+        arrays = [cum[(d, name)] for d in doc_ids]  # one flat array: a passage's sum is two lookups
+        offset = np.concatenate([[0], np.cumsum([len(x) for x in arrays])])[:-1]
+        flat = np.concatenate(arrays) if arrays else np.zeros(1, np.int64)
+        base = offset[where] + first if len(where) else first
+        found = (flat[base + n] - flat[base]).astype(float) if len(base) else np.zeros(0)
         pct = np.divide(100.0 * found, n, out=np.zeros(len(n)), where=n > 0)
         better = pct > best_pct
         best_pct[better], best_ref[better] = pct[better], name
