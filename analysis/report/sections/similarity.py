@@ -4,8 +4,14 @@ Tables (column names fixed in both languages; county labels follow ``lang``):
 
 * ``similarity``  — doc_a, doc_b, method, cosine, params (see :mod:`analysis.similarity.tfidf`)
 * ``reuse``       — doc_a, doc_b, start_a, end_a, start_b, end_b, n_units, masked, text,
-  text_b, k, min_len (see :mod:`analysis.similarity.reuse`)
-* ``reuse_share`` — doc_a, doc_b, n_units_a, covered_units, share_pct, n_passages, k, min_len
+  text_b, k, min_len, reuse_kind (template | borrowing), reference, template_pct
+  (see :mod:`analysis.similarity.reuse` and :mod:`analysis.similarity.template`)
+* ``reuse_share`` — doc_a, doc_b, n_units_a, covered_units, share_pct, n_passages, k, min_len,
+  borrowed_units, borrowing_pct (template wording left out)
+* ``reuse_common`` — boilerplate held by more than ``reuse.MAX_DOCS`` documents, one row per
+  document: doc_id, start, end, n_units, n_docs, masked, text, k, min_len, reuse_kind, reference,
+  template_pct
+* ``reuse_kinds`` — cross-county passages by kind: reuse_kind, n_passages, n_units, share_pct
 * ``keyness``     — county, term, score, statistic, log_odds, count, count_rest, n_tokens,
   n_tokens_rest, rank (see :mod:`analysis.similarity.keyness`)
 * ``alignment``   — the 3 best unit pairs of every ordered document pair
@@ -16,6 +22,10 @@ different county keys: a document is never paired with itself, and two documents
 county are different counties only when their labels (place, title, file name) differ; such a
 pair is marked "county unknown" in the finding. With fewer than two documents, or no pair across
 counties, the section says so in a not-computed finding and draws a figure saying why.
+
+Figures: the clustered cosine heatmaps and the reuse-share heatmap up to ``MATRIX_MAX`` documents,
+above it ``similarity_neighbours`` (distributions of neighbour cosines) instead; always the
+county-to-county ``reuse_borrowing_network`` (template wording excluded) and ``keyness_terms``.
 """
 
 from __future__ import annotations
