@@ -32,6 +32,7 @@ from analysis.metrics.extraction import MetricExtractor
 from analysis.similarity import alignment, tfidf
 from analysis.similarity import keyness as _keyness
 from analysis.similarity import reuse as _reuse
+from analysis.similarity import template as _template
 
 
 def coverage(
@@ -209,23 +210,31 @@ def align(c: corpus.Corpus, *, top_k: int = 5, min_chars: int = 20) -> pd.DataFr
     return alignment.align(c, top_k=top_k, min_chars=min_chars)
 
 
-def reuse(c: corpus.Corpus, *, k: int = 12, min_len: int = 15, shares: bool = False) -> pd.DataFrame:
-    """Passages two documents share (place names and numbers masked), with offsets in both files.
+def reuse(
+    c: corpus.Corpus, *, k: int = 12, min_len: int = 15, shares: bool = False, reference: str | Path | None = None
+) -> pd.DataFrame:
+    """Passages two documents share (place names and numbers masked), with offsets in both files,
+    each labelled ``template`` (also in a higher-level reference text, named) or ``borrowing``.
 
     Parameters
     ----------
     shares : bool, keyword-only
         False: the passages; True: per ordered document pair, the share of doc_a covered.
+    reference : path, optional, keyword-only
+        Folder of reference texts (UTF-8 ``.txt``: provincial 实施方案, city 要点); default
+        ``analysis/data/reference`` (the 纲要 outline).
 
     Returns
     -------
     pandas.DataFrame
         Passages: doc_a, doc_b, start_a, end_a, start_b, end_b, n_units, masked, text, text_b,
-        k, min_len. Shares: doc_a, doc_b, n_units_a, covered_units, share_pct, n_passages, k,
-        min_len.
+        k, min_len, reuse_kind, reference, template_pct. Shares: doc_a, doc_b, n_units_a,
+        covered_units, share_pct, n_passages, k, min_len, borrowed_units, borrowing_pct.
+        Text held by more than 50 documents (boilerplate) is not paired: see
+        :func:`analysis.similarity.reuse.reuse_tables` (``common``).
     """
-    passages, share = _reuse.reuse(c, k=k, min_len=min_len)
-    return share if shares else passages.drop(columns=["unit_a", "unit_b"])
+    tables = _template.label_reuse(_reuse.reuse_tables(c, k=k, min_len=min_len), reference=reference)
+    return tables["shares"] if shares else tables["passages"].drop(columns=["unit_a", "unit_b"], errors="ignore")
 
 
 def keyness(c: corpus.Corpus, *, by: str = "county", top_n: int = 20) -> pd.DataFrame:

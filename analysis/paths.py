@@ -10,3 +10,4 @@ METRICS_FILE = DATA_DIR / "metrics.yaml"
 COLUMNS_FILE = DATA_DIR / "columns.yaml"
 TABLES_FILE = DATA_DIR / "tables.yaml"
 TITLE_QUALIFIERS_FILE = DATA_DIR / "title_qualifiers.csv"
+REFERENCE_DIR = DATA_DIR / "reference"  # higher-level texts (纲要, provincial schemes): template wording

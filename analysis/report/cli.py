@@ -31,6 +31,13 @@ def main(argv: list[str] | None = None) -> int:
     cmd.add_argument(
         "--no-notebooks", action="store_true", help="do not execute the notebooks into OUT/notebooks/*.html"
     )
+    cmd.add_argument(
+        "--reference",
+        type=Path,
+        default=None,
+        help="folder of higher-level texts (.txt) whose wording is template, not borrowing "
+        "(default: analysis/data/reference, the 纲要 outline)",
+    )
     args = parser.parse_args(argv)
     matplotlib.use("Agg")  # the command line draws to files; library code never picks a backend
     result, code = _guarded_run(args)
@@ -55,7 +62,12 @@ def _guarded_run(args: argparse.Namespace) -> tuple[dict | None, int]:
     def work() -> dict:
         check_output_folder(out, corpus_folder=args.corpus or documents_dir())
         return run(
-            args.corpus, out, lang=args.lang, progress=False if args.quiet else None, notebooks=not args.no_notebooks
+            args.corpus,
+            out,
+            lang=args.lang,
+            progress=False if args.quiet else None,
+            notebooks=not args.no_notebooks,
+            reference=args.reference,
         )
 
     return guarded(

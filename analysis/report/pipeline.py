@@ -19,6 +19,7 @@ import json
 import platform
 import subprocess
 import sys
+import time
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 
@@ -78,6 +79,7 @@ def run(
     progress: bool | None = None,
     keep_figures: bool = False,
     notebooks: bool = False,
+    reference: str | Path | None = None,
 ) -> dict:
     """Run every analysis and write the report.
 
@@ -91,6 +93,9 @@ def run(
         None: a progress bar on a terminal only (not in CI logs); False: never; True: always.
     notebooks : bool
         Also execute the notebooks on this corpus and write them as HTML under ``out/notebooks``.
+    reference : path, optional
+        Folder of higher-level texts (provincial 实施方案, city 要点; UTF-8 ``.txt``) whose wording
+        labels a shared passage ``template``; default ``analysis/data/reference`` (the 纲要 outline).
 
     Returns a dict with 'tables' (name -> DataFrame), 'figures' (names), 'findings',
     'out', 'problems', 'written' (paths) and 'notes' (notebooks that failed, each with its error);
@@ -109,7 +114,10 @@ def run(
         disable=None if progress is None else not progress,
     )
     steps.set_postfix_str("corpus")
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
     c = source if isinstance(source, corpus.Corpus) else corpus.load(source)
+    timings["corpus"] = time.perf_counter() - started
     if c.documents.empty:
         problems = "; ".join(c.problems["problem"]) or "the folder holds no .txt, .md, .html, .docx or .pdf file"
         raise ReportError(f"no document could be loaded from {c.folder} ({problems})")
@@ -119,26 +127,36 @@ def run(
     for module in SECTIONS:
         name = module.NAME
         steps.set_postfix_str(name)
+        started = time.perf_counter()
         try:
-            section = module.section(c, lang=lang)
+            options = {"reference": reference} if name == "similarity" and reference is not None else {}
+            section = module.section(c, lang=lang, **options)
         except Exception as err:
             raise ReportError(f"{name} analysis failed: {type(err).__name__}: {err}") from err
+        timings[name] = time.perf_counter() - started
         tables.update(section.tables)
         figures.update(section.figures)
         found.extend(section.findings)
         steps.update()
     steps.set_postfix_str("writing")
+    started = time.perf_counter()
     written = export.write_tables(tables, out, lang=lang)
+    timings["write_tables"] = time.perf_counter() - started
+    started = time.perf_counter()
     for name, fig in figures.items():
         written += save_figure(fig, out, name)
         if not keep_figures:
             plt.close(fig)
+    timings["write_figures"] = time.perf_counter() - started
     found = findings.usable(found, tables)  # nothing is said about a part that could not be computed
     text = findings.render(found, c.documents, lang=lang, validity=findings.validity_notes(tables, lang=lang))
     written.append(export.atomic_write(out / "findings.md", lambda tmp: tmp.write_text(text, encoding="utf-8")))
     steps.update()
+    started = time.perf_counter()
     notes = _write_notebooks(c, out, lang, written, steps) if notebooks else []
-    provenance = run_record(c, out, lang, written)
+    if notebooks:
+        timings["notebooks"] = time.perf_counter() - started
+    provenance = run_record(c, out, lang, written, timings=timings)
     written.append(
         export.atomic_write(
             out / "run.json",
@@ -185,8 +203,12 @@ class ReportError(RuntimeError):
     """A step of the report failed; the message names the step."""
 
 
-def run_record(c: corpus.Corpus, out: Path, lang: str, written: list[Path]) -> dict:
-    """What produced the report, so a figure in a paper can be reproduced."""
+def run_record(c: corpus.Corpus, out: Path, lang: str, written: list[Path], *, timings: dict | None = None) -> dict:
+    """What produced the report, so a figure in a paper can be reproduced.
+
+    ``timings``: wall seconds per step (corpus, each section, write_tables, write_figures),
+    recorded as ``seconds`` so a slow section at scale can be seen without a profiler.
+    """
     hashes = {path.name: _sha(path) for path in DATA_FILES}
     tokenizer = c.tokenizer
     if tokenizer is not None:
@@ -204,6 +226,7 @@ def run_record(c: corpus.Corpus, out: Path, lang: str, written: list[Path]) -> d
             row.doc_id: {"source_file": row.source_file, "sha256": row.sha256} for row in c.documents.itertuples()
         },
         "outputs": sorted(p.relative_to(out).as_posix() for p in written),
+        "seconds": {name: round(value, 2) for name, value in (timings or {}).items()},
     }
 
 

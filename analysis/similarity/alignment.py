@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.similarity.tfidf import content_tokens, topk_cosine, vectorize
+from analysis.similarity.tfidf import content_tokens, token_lists, topk_cosine, vectorize
 
 TASK_KINDS = frozenset({"section", "item"})
 
@@ -90,8 +90,7 @@ def unit_tokens(c, units: pd.DataFrame) -> pd.Series:
     members = unit_map(c.body().segments)
     tok = content_tokens(c)
     tok = tok[tok.seg_id.isin(members.index)]
-    lists = tok.assign(unit_id=tok.seg_id.map(members)).groupby("unit_id", sort=False)["token"].agg(list)
-    return lists.reindex(units.unit_id).map(lambda v: v if isinstance(v, list) else [])
+    return token_lists(tok.seg_id.map(members).rename("unit_id"), tok.token, units.unit_id)
 
 
 def align(c, *, top_k: int = 5, min_chars: int = 20, min_df: int = 1) -> pd.DataFrame:

@@ -23,22 +23,24 @@ Algorithm and cost
    O(total units), vectorised.
 2. Candidate filter: an inverted index (a self-join on the hash, pandas) yields seed
    pairs (doc_a, pos_a, doc_b, pos_b) only where a shingle is shared; unrelated
-   document pairs cost nothing. Seeds grow with the amount of shared text (for g
-   copies of one shingle, g² seeds; ``max_occurrences`` caps boilerplate shingles).
+   document pairs cost nothing. A shingle held by g documents gives g² seeds, so
+   **boilerplate** — shingles held by more than ``max_docs`` documents (default 50) — is
+   not paired: :func:`common_passages` lists it once per document (table ``common``), and
+   the self-join costs at most ``max_docs`` seeds per shingle occurrence.
 3. Extension: seeds on one diagonal (pos_a - pos_b) with consecutive positions merge
    into a run; the run is checked exactly and extended left and right while units
    agree, giving maximal passages. Order of sections is irrelevant (reordered
    sections give different diagonals).
+4. Template or borrowing: :mod:`analysis.similarity.template` labels each passage by
+   whether a higher-level reference text holds it.
 
-Total cost: O(N) to shingle N units, plus O(S log S) for S seeds, plus O(P·k) to extend
-P passages; it grows with the volume of shared text, not with the square of the number
-of documents. Measured in ``benchmarks/bench_similarity.py`` (2 CPUs): the 7 seed
-documents (0.05 M units, 396 passages) 0.06 s; synthetic corpora of perturbed copies of
-the seeds (50 / 100 / 200 documents; 0.34 / 0.68 / 1.37 M units; 32 k / 139 k / 580 k
-passages) 1.5 / 4.3 / 41 s. That is the worst case — every document is a near-copy of
-n/7 others — so passages, and time, grow with the square of the number of copies
-(about ×4 per doubling; the Python extension loop over runs dominates at 200). On real
-corpora, where most pairs share little, cost tracks the volume of shared text.
+Total cost: O(N) to shingle N units, plus O(S log S) for S <= max_docs · N seeds, plus
+O(P·k) to extend P passages: linear in the corpus for a fixed ``max_docs``. Why not
+MinHash/LSH on whole documents: a 50-character passage shared by two 10,000-character
+reports gives a Jaccard near 0.005, far below any workable LSH threshold, so candidates
+would be lost; the exact shingle index with boilerplate capped finds every shared
+passage and stays linear. Measured in ``benchmarks/bench_national.py`` and
+``docs/benchmarks.md``.
 """
 
 from __future__ import annotations
@@ -48,24 +50,57 @@ import pandas as pd
 
 from analysis.similarity.streams import BREAK, Stream, corpus_streams, shingle_hashes
 
+# Text held by more documents than this is boilerplate, handled once per document (not pairwise).
+MAX_DOCS = 50
 
-def seed_pairs(streams: list[Stream], *, k: int = 12, max_occurrences: int | None = None) -> pd.DataFrame:
+
+def shingle_index(streams: list[Stream], *, k: int = 12) -> pd.DataFrame:
+    """Every shingle of every stream, with the number of documents it occurs in.
+
+    Returns
+    -------
+    DataFrame
+        h (uint64 hash), doc (index into ``streams``), pos (window start), n_docs (documents
+        holding the shingle); only shingles held by two or more documents.
+    """
+    frames = []
+    for i, stream in enumerate(streams):
+        h, pos = shingle_hashes(stream.codes, k)
+        frames.append(pd.DataFrame({"h": h, "doc": np.full(len(h), i, np.int32), "pos": pos}))
+    if not frames:
+        return pd.DataFrame({"h": [], "doc": [], "pos": [], "n_docs": []})
+    index = pd.concat(frames, ignore_index=True)
+    first = ~index.duplicated(["h", "doc"])
+    n_docs = index.h[first].value_counts()
+    index["n_docs"] = index.h.map(n_docs).to_numpy(np.int64)
+    return index[index.n_docs > 1].reset_index(drop=True)
+
+
+def seed_pairs(
+    streams: list[Stream],
+    *,
+    k: int = 12,
+    max_occurrences: int | None = None,
+    max_docs: int | None = None,
+    index: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Candidate filter: positions of shingles shared by two different documents.
+
+    Shingles held by more than ``max_docs`` documents are boilerplate: they are not paired
+    (see :func:`common_passages`), so the self-join costs at most ``max_docs`` seeds per
+    shingle occurrence — linear in the corpus size.
 
     Returns
     -------
     DataFrame
         a, b (indices into ``streams``, a < b), pos_a, pos_b (window starts).
     """
-    frames = []
-    for i, stream in enumerate(streams):
-        h, pos = shingle_hashes(stream.codes, k)
-        frames.append(pd.DataFrame({"h": h, "doc": np.full(len(h), i, np.int32), "pos": pos}))
-    index = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["h", "doc", "pos"])
-    counts = index.groupby("h")["doc"].transform("nunique")
-    index = index[counts > 1]
+    index = shingle_index(streams, k=k) if index is None else index
+    if max_docs is not None:
+        index = index[index.n_docs <= max_docs]
     if max_occurrences is not None:
         index = index[index.groupby("h")["h"].transform("size") <= max_occurrences]
+    index = index[["h", "doc", "pos"]]
     seeds = index.merge(index, on="h", suffixes=("_a", "_b"))
     seeds = seeds[seeds.doc_a < seeds.doc_b]
     return pd.DataFrame(
@@ -76,6 +111,40 @@ def seed_pairs(streams: list[Stream], *, k: int = 12, max_occurrences: int | Non
             "pos_b": seeds.pos_b.to_numpy(),
         }
     )
+
+
+def common_passages(
+    streams: list[Stream], index: pd.DataFrame, sources: dict[str, str], *, k: int = 12, max_docs: int
+) -> pd.DataFrame:
+    """Boilerplate handled once: each document's spans of shingles held by more than ``max_docs`` documents.
+
+    One row per document and maximal span of overlapping boilerplate shingles — not one per
+    pair of documents — so text that hundreds of reports repeat costs O(its length) here.
+
+    Returns
+    -------
+    DataFrame
+        doc_id, start, end (offsets into the source file), n_units, n_docs (the most documents
+        any shingle of the span occurs in), masked, text (``source[start:end]``), unit_a (first
+        unit index; internal).
+    """
+    cols = ["doc_id", "start", "end", "n_units", "n_docs", "masked", "text", "unit_a"]
+    common = index[index.n_docs > max_docs].sort_values(["doc", "pos"], kind="stable")
+    if common.empty:
+        return pd.DataFrame(columns=cols)
+    doc, pos, n = (common[c].to_numpy() for c in ("doc", "pos", "n_docs"))
+    new = np.ones(len(common), dtype=bool)
+    new[1:] = (doc[1:] != doc[:-1]) | (pos[1:] > pos[:-1] + k)
+    first = np.nonzero(new)[0]
+    last_pos = np.maximum.reduceat(pos, first)
+    most = np.maximum.reduceat(n, first)
+    rows = []
+    for g, i in enumerate(first):
+        s = streams[int(doc[i])]
+        u0, u1 = int(pos[i]), int(last_pos[g]) + k
+        start, end = int(s.starts[u0]), int(s.ends[u1 - 1])
+        rows.append((s.doc_id, start, end, u1 - u0, int(most[g]), s.text(u0, u1), sources[s.doc_id][start:end], u0))
+    return pd.DataFrame(rows, columns=cols)
 
 
 def _runs(seeds: pd.DataFrame) -> pd.DataFrame:
@@ -119,6 +188,8 @@ def find_reuse(
     k: int = 12,
     min_len: int = 15,
     max_occurrences: int | None = None,
+    max_docs: int | None = None,
+    index: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Maximal passages shared by pairs of documents.
 
@@ -134,6 +205,11 @@ def find_reuse(
         Shortest passage reported, in units; must be >= ``k``.
     max_occurrences : int, optional, keyword-only
         Ignore shingles occurring more often than this in the whole corpus.
+    max_docs : int, optional, keyword-only
+        Shingles held by more documents than this are boilerplate, not paired (see
+        :func:`common_passages`); default: every shared shingle is paired.
+    index : DataFrame, optional, keyword-only
+        A :func:`shingle_index` of ``streams`` already built (saves building it twice).
 
     Returns
     -------
@@ -146,7 +222,8 @@ def find_reuse(
     if k < 2 or min_len < k:
         raise ValueError(f"need 2 <= k <= min_len, got k={k}, min_len={min_len}")
     rows = []
-    runs = _runs(seed_pairs(streams, k=k, max_occurrences=max_occurrences))
+    seeds = seed_pairs(streams, k=k, max_occurrences=max_occurrences, max_docs=max_docs, index=index)
+    runs = _runs(seeds)
     seen = set()
     for r in runs.itertuples(index=False):
         sa, sb = streams[r.a], streams[r.b]
@@ -211,38 +288,65 @@ def reuse_share(passages: pd.DataFrame, streams: list[Stream], *, all_pairs: boo
     """
     if all_pairs is None:
         all_pairs = len(streams) <= 100
-    spans = pd.concat(
-        [
-            pd.DataFrame(
-                {"doc_a": passages.doc_a, "doc_b": passages.doc_b, "first": passages.unit_a, "n": passages.n_units}
-            ),
-            pd.DataFrame(
-                {"doc_a": passages.doc_b, "doc_b": passages.doc_a, "first": passages.unit_b, "n": passages.n_units}
-            ),
-        ]
-    )
-    by_id = {s.doc_id: s for s in streams}
-    found = {}
-    for (doc_a, doc_b), part in spans.groupby(["doc_a", "doc_b"], sort=False):
-        covered = np.zeros(len(by_id[doc_a].codes), dtype=bool)
-        for first, n in zip(part["first"].to_numpy(int), part["n"].to_numpy(int)):
-            covered[first : first + n] = True
-        found[(doc_a, doc_b)] = (int(covered.sum()), len(part))
+    order = {s.doc_id: i for i, s in enumerate(streams)}
+    n_units = np.array([s.n_units for s in streams], dtype=np.int64)
+    a = np.concatenate([passages.doc_a.map(order).to_numpy(np.int64), passages.doc_b.map(order).to_numpy(np.int64)])
+    b = np.concatenate([passages.doc_b.map(order).to_numpy(np.int64), passages.doc_a.map(order).to_numpy(np.int64)])
+    first = np.concatenate([passages.unit_a.to_numpy(np.int64), passages.unit_b.to_numpy(np.int64)])
+    length = np.concatenate([passages.n_units.to_numpy(np.int64)] * 2)
+    covered, n_pass, pair_a, pair_b = _union_lengths(a * len(streams) + b, first, length, len(streams))
     if all_pairs:
-        keys = [(a.doc_id, b.doc_id) for a in streams for b in streams if a.doc_id != b.doc_id]
-    else:
-        order = {s.doc_id: i for i, s in enumerate(streams)}
-        keys = sorted(found, key=lambda ab: (order[ab[0]], order[ab[1]]))
-    rows = []
-    for doc_a, doc_b in keys:
-        n_units = by_id[doc_a].n_units
-        n_cov, n_pass = found.get((doc_a, doc_b), (0, 0))
-        rows.append((doc_a, doc_b, n_units, n_cov, 100.0 * n_cov / n_units if n_units else 0.0, n_pass))
-    return pd.DataFrame(rows, columns=["doc_a", "doc_b", "n_units_a", "covered_units", "share_pct", "n_passages"])
+        grid_a, grid_b = np.divmod(np.arange(len(streams) ** 2), len(streams))
+        keep = grid_a != grid_b
+        full_cov = np.zeros(len(streams) ** 2, np.int64)
+        full_pass = np.zeros(len(streams) ** 2, np.int64)
+        full_cov[pair_a * len(streams) + pair_b] = covered
+        full_pass[pair_a * len(streams) + pair_b] = n_pass
+        pair_a, pair_b, covered, n_pass = grid_a[keep], grid_b[keep], full_cov[keep], full_pass[keep]
+    ids = np.array([s.doc_id for s in streams], dtype=object)
+    units = n_units[pair_a]
+    share = np.divide(100.0 * covered, units, out=np.zeros(len(units)), where=units > 0)
+    return pd.DataFrame(
+        {
+            "doc_a": ids[pair_a] if len(ids) else [],
+            "doc_b": ids[pair_b] if len(ids) else [],
+            "n_units_a": units,
+            "covered_units": covered,
+            "share_pct": share,
+            "n_passages": n_pass,
+        }
+    )
+
+
+def _union_lengths(pair: np.ndarray, first: np.ndarray, length: np.ndarray, n_docs: int) -> tuple:
+    """Per pair id, the length of the union of intervals [first, first + length) and their count.
+
+    Vectorised: intervals sorted by (pair, first); a running maximum of the ends within each pair
+    (pairs offset far apart so one global ``maximum.accumulate`` serves all) tells how much of each
+    interval is new. Returns (covered, n_intervals, doc index a, doc index b) per pair present,
+    pairs in (a, b) order.
+    """
+    if len(pair) == 0:
+        empty = np.empty(0, np.int64)
+        return empty, empty, empty, empty
+    order = np.lexsort((first, pair))
+    pair, start = pair[order], first[order]
+    end = start + length[order]
+    offset = (pair - pair.min()) * (int(end.max()) + 1)
+    reach = np.maximum.accumulate(end + offset) - offset  # furthest end so far within the pair
+    new_pair = np.ones(len(pair), dtype=bool)
+    new_pair[1:] = pair[1:] != pair[:-1]
+    before = np.where(new_pair, start, np.concatenate([[0], reach[:-1]]))
+    gained = np.maximum(0, end - np.maximum(start, before))
+    firsts = np.nonzero(new_pair)[0]
+    covered = np.add.reduceat(gained, firsts)
+    counts = np.diff(np.append(firsts, len(pair)))
+    pair_a, pair_b = np.divmod(pair[firsts], n_docs)
+    return covered, counts, pair_a, pair_b
 
 
 def reuse(
-    c, *, k: int = 12, min_len: int = 15, max_occurrences: int | None = None
+    c, *, k: int = 12, min_len: int = 15, max_occurrences: int | None = None, max_docs: int | None = MAX_DOCS
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Shared passages and directional shares of a corpus.
 
@@ -250,12 +354,42 @@ def reuse(
     -------
     (passages, shares) : tuple of DataFrame
         See :func:`find_reuse` and :func:`reuse_share`; both carry ``k`` and ``min_len``
-        columns recording the parameters.
+        columns recording the parameters. Boilerplate (more than ``max_docs`` documents) is
+        left to :func:`reuse_tables`' ``common`` table.
+    """
+    tables = reuse_tables(c, k=k, min_len=min_len, max_occurrences=max_occurrences, max_docs=max_docs)
+    return tables["passages"], tables["shares"]
+
+
+def reuse_tables(
+    c, *, k: int = 12, min_len: int = 15, max_occurrences: int | None = None, max_docs: int | None = MAX_DOCS
+) -> dict:
+    """Shared passages, directional shares and boilerplate of a corpus, each computed once.
+
+    Parameters
+    ----------
+    max_docs : int or None, keyword-only
+        Text shared by more documents than this (default :data:`MAX_DOCS`) is boilerplate:
+        listed once per document in ``common`` instead of pair by pair; None pairs everything.
+
+    Returns
+    -------
+    dict
+        ``passages`` (:func:`find_reuse`), ``shares`` (:func:`reuse_share`), ``common``
+        (:func:`common_passages`; empty when ``max_docs`` is None or nothing is that common),
+        ``streams`` (the unit streams). The tables carry ``k`` and ``min_len`` columns.
     """
     streams = corpus_streams(c)
     sources = {s.doc_id: c.source_text(s.doc_id) for s in streams}
-    passages = find_reuse(streams, sources, k=k, min_len=min_len, max_occurrences=max_occurrences)
+    index = shingle_index(streams, k=k)
+    passages = find_reuse(
+        streams, sources, k=k, min_len=min_len, max_occurrences=max_occurrences, max_docs=max_docs, index=index
+    )
     shares = reuse_share(passages, streams)
-    for table in (passages, shares):
+    if max_docs is None:
+        common = common_passages(streams, index.iloc[:0], sources, k=k, max_docs=0)
+    else:
+        common = common_passages(streams, index, sources, k=k, max_docs=max_docs)
+    for table in (passages, shares, common):
         table["k"], table["min_len"] = k, min_len
-    return passages, shares
+    return {"passages": passages, "shares": shares, "common": common, "streams": streams}

@@ -28,8 +28,9 @@ import numpy as np
 import pandas as pd
 from scipy.cluster import hierarchy
 from scipy.spatial.distance import squareform
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 
+from analysis.similarity import ngrams
 from corpus.patterns import HAS_HAN, NON_HAN
 
 METHODS = ("tfidf_word", "tfidf_char")
@@ -44,8 +45,22 @@ def body_tokens(c) -> pd.Series:
         doc_id -> list of tokens (document order; stopwords and tokens without a Chinese
         character removed), indexed in the order of ``c.documents``.
     """
-    lists = content_tokens(c).groupby("doc_id", sort=False)["token"].agg(list)
-    return lists.reindex(c.documents.doc_id).map(lambda v: v if isinstance(v, list) else [])
+    tok = content_tokens(c)
+    return token_lists(tok.doc_id, tok.token, c.documents.doc_id)
+
+
+def token_lists(keys: pd.Series, tokens: pd.Series, order) -> pd.Series:
+    """Tokens grouped into one list per key, in row order, indexed by ``order`` (empty lists for missing keys).
+
+    One bulk conversion of the token column and a stable sort by key — not a Python call per
+    row, as ``groupby(...).agg(list)`` makes on Arrow strings.
+    """
+    codes, uniques = pd.factorize(keys, sort=False)
+    values = tokens.to_numpy(dtype=object)
+    by_key = np.argsort(codes, kind="stable")
+    bounds = np.cumsum(np.bincount(codes, minlength=len(uniques)))[:-1]
+    found = dict(zip(uniques, (list(part) for part in np.split(values[by_key], bounds))))
+    return pd.Series([found.get(k, []) for k in order], index=pd.Index(order, name=keys.name), dtype=object)
 
 
 def content_tokens(c) -> pd.DataFrame:
@@ -57,8 +72,10 @@ def content_tokens(c) -> pd.DataFrame:
         The rows of ``c.tokens`` (doc_id, seg_id, sent_id, token, start, end, is_stop) kept.
     """
     tok = c.body().tokens
-    tok = tok[~tok.is_stop.astype(bool)]
-    return tok[tok.token.map(lambda t: bool(HAS_HAN.search(t)))]
+    codes, distinct = pd.factorize(tok.token)
+    han = np.fromiter((bool(HAS_HAN.search(t)) for t in distinct), dtype=bool, count=len(distinct))
+    keep = ~tok.is_stop.astype(bool).to_numpy() & han[codes]  # each distinct token tested once
+    return tok[keep]
 
 
 def body_chars(c) -> pd.Series:
@@ -74,8 +91,20 @@ def body_chars(c) -> pd.Series:
     return text.reindex(c.documents.doc_id).fillna("")
 
 
-def vectorize(docs: pd.Series, *, method: str, ngram_range: tuple = (2, 3), min_df: int = 1, sublinear_tf: bool = True):
+def vectorize(
+    docs: pd.Series,
+    *,
+    method: str,
+    ngram_range: tuple = (2, 3),
+    min_df: int = 1,
+    sublinear_tf: bool = True,
+):
     """Fit a TF-IDF model on ``docs`` (token lists for ``tfidf_word``, strings for ``tfidf_char``).
+
+    Character n-grams of up to 3 characters are counted in numpy
+    (:func:`analysis.similarity.ngrams.char_ngram_counts`: the counts of ``TfidfVectorizer``'s
+    char analyzer, 5× faster, columns in another order) and weighted by ``TfidfTransformer``;
+    the fitted object returned is then that transformer. Longer n-grams use ``TfidfVectorizer``.
 
     Returns
     -------
@@ -91,6 +120,20 @@ def vectorize(docs: pd.Series, *, method: str, ngram_range: tuple = (2, 3), min_
             "sublinear_tf": sublinear_tf,
             "norm": "l2",
         }
+    elif method == "tfidf_char" and max(ngram_range) <= ngrams.MAX_N:
+        counts = ngrams.char_ngram_counts(list(docs), ngram_range=tuple(ngram_range))
+        if min_df > 1:
+            counts = counts[:, np.flatnonzero(np.bincount(counts.indices, minlength=counts.shape[1]) >= min_df)]
+        vec = TfidfTransformer(sublinear_tf=sublinear_tf)
+        params = {
+            "method": method,
+            "units": "body text, Chinese characters only",
+            "ngram_range": list(ngram_range),
+            "min_df": min_df,
+            "sublinear_tf": sublinear_tf,
+            "norm": "l2",
+        }
+        return vec.fit_transform(counts.astype(np.float64)), vec, params
     elif method == "tfidf_char":
         vec = TfidfVectorizer(
             analyzer="char", ngram_range=tuple(ngram_range), lowercase=False, min_df=min_df, sublinear_tf=sublinear_tf

@@ -19,10 +19,11 @@ from analysis.coverage.model import combine
 from analysis.coverage.segments import coverage_segments, fit_corpus_model
 from analysis.coverage.units import body_units, clause_cuts
 from analysis.coverage.validity import agreement, heading_labels, predictions
+from analysis.paths import REFERENCE_DIR
 from corpus import Corpus
 
 REALDOCS = Path(__file__).resolve().parents[1] / "data" / "realdocs"
-OUTLINE = Path(__file__).resolve().parent / "data" / "gangyao_outline.md"
+OUTLINE = REFERENCE_DIR / "gangyao_2021_outline.txt"  # the 纲要's own headings, shipped as reference text
 GANGYAO_AREAS = ["functions", "rules", "decisions", "enforcement", "emergency", "disputes", "supervision", "digital"]
 NOT_TEXT = re.compile(r"[\W_]+")  # punctuation and spaces: a source may write them half-width
 

@@ -154,3 +154,33 @@ def test_shuffled_copy_is_found_despite_reordering(tmp_path):
     assert row.start_a != row.start_b  # the section moved
     shuffled = c.source_text(row.doc_b)
     assert SENTENCE in shuffled[row.start_b : row.end_b]
+
+
+def test_boilerplate_listed_once_per_document_not_paired(pattern):
+    """Issue 16: text held by more than max_docs documents costs one row per document."""
+    shared = "加强行政规范性文件管理严禁越权发文严控发文数量"
+    own = [
+        "甲县推进严格规范公正文明执法工作全面展开",
+        "乙县发挥行政复议化解行政争议主渠道作用",
+        "丙县完善行政决策程序规定",
+        "丁县",
+    ]
+    texts = {f"d{i}": f"{own[i]}。{shared}。" for i in range(4)}
+    streams = [unit_streams.char_stream(d, t, pattern) for d, t in texts.items()]
+    index = reuse.shingle_index(streams, k=8)
+    paired = reuse.find_reuse(streams, texts, k=8, min_len=12, max_docs=3, index=index)
+    assert paired.empty  # 4 documents > max_docs: not paired
+    common = reuse.common_passages(streams, index, texts, k=8, max_docs=3)
+    assert list(common.doc_id) == ["d0", "d1", "d2", "d3"] and set(common.n_docs) == {4}
+    for row in common.itertuples():
+        assert texts[row.doc_id][row.start : row.end] == row.text == shared
+    everything = reuse.find_reuse(streams, texts, k=8, min_len=12)
+    assert len(everything) == 6 and set(everything.text) == {shared}  # default: every pair
+
+
+def test_seed_reuse_unchanged_by_boilerplate_cap(seed_corpus, seed_reuse):
+    """No seed passage is held by more than 50 documents, so the capped run equals the uncapped one."""
+    passages, _ = seed_reuse
+    uncapped, _ = reuse.reuse(seed_corpus, max_docs=None)
+    assert len(passages) == len(uncapped) == 396
+    pd.testing.assert_frame_equal(passages, uncapped)

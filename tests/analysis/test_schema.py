@@ -46,6 +46,8 @@ TABLES = (
     "similarity",
     "reuse",
     "reuse_share",
+    "reuse_common",
+    "reuse_kinds",
     "keyness",
     "alignment",
     "metrics",

@@ -109,7 +109,13 @@ def test_section_tables_and_columns(sections):
     }
     for name, columns in need.items():
         assert columns <= set(sec.tables[name].columns), name
-    assert set(sec.figures) == {"similarity_matrix_word", "similarity_matrix_char", "reuse_share", "keyness_terms"}
+    assert set(sec.figures) == {
+        "similarity_matrix_word",
+        "similarity_matrix_char",
+        "reuse_share",
+        "reuse_borrowing_network",
+        "keyness_terms",
+    }
     assert set(sections["en"].tables["keyness"].county) == {
         "Guan County",
         "Kaijiang County",
@@ -122,7 +128,13 @@ def test_section_tables_and_columns(sections):
 def test_section_findings_quote_sources_and_numbers_in_tables(seed_corpus, sections, lang):
     sec = sections[lang]
     keys = {f.key for f in sec.findings}
-    assert {"reuse_top_pair", "similarity_top_pair", "alignment_top_pair", "keyness_top_terms"} <= keys
+    assert {
+        "reuse_top_pair",
+        "reuse_template",
+        "similarity_top_pair",
+        "alignment_top_pair",
+        "keyness_top_terms",
+    } <= keys
     for finding in sec.findings:
         assert isinstance(finding, Finding) and finding.text["zh"] and finding.text["en"]
         values = sec.tables[finding.table].select_dtypes("number").to_numpy().ravel()
@@ -149,4 +161,35 @@ def test_section_on_a_one_document_corpus(tmp_path):
     assert sec.tables["reuse"].empty and sec.tables["reuse_share"].empty and sec.tables["alignment"].empty
     # issue 11: nothing to compare, and the section says so instead of drawing or finding nothing
     assert all(not f.computed and f.key == "similarity_not_computed" for f in sec.findings) and sec.findings
-    assert len(sec.figures) == 4  # placeholders that state the reason
+    assert len(sec.figures) == 5  # placeholders that state the reason
+
+
+def test_section_aggregates_figures_above_matrix_max(seed_corpus, monkeypatch):
+    """Issue 16: past MATRIX_MAX documents no n × n heatmap is drawn, a neighbour distribution is."""
+    monkeypatch.setattr(similarity_section, "MATRIX_MAX", 3)
+    sec = similarity_section.section(seed_corpus, lang="en")
+    assert "similarity_neighbours" in sec.figures and "reuse_borrowing_network" in sec.figures
+    assert not {"similarity_matrix_word", "similarity_matrix_char", "reuse_share"} & set(sec.figures)
+    panels = [ax for ax in sec.figures["similarity_neighbours"].axes if ax.get_visible()]
+    assert len(panels) == 2  # one per method
+    # 7 documents, rank-1 and rank-5 neighbours: 7 + 7 counted per method
+    heights = sum(p.get_height() for p in panels[0].patches)
+    assert heights == 14
+
+
+@pytest.mark.parametrize("ngram_range", [(1, 1), (2, 3), (1, 3)], ids=["uni", "bi-tri", "uni-tri"])
+def test_numpy_char_ngrams_count_as_sklearn(seed_corpus, ngram_range):
+    """Issue 16: the numpy n-gram counts equal CountVectorizer's, row by row (column order aside)."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from analysis.similarity import ngrams
+    from analysis.similarity import tfidf as similarity
+
+    docs = [*similarity.body_chars(seed_corpus), "", "甲", "甲乙"]
+    ours = ngrams.char_ngram_counts(docs, ngram_range=ngram_range, batch=4)
+    theirs = CountVectorizer(analyzer="char", ngram_range=ngram_range, lowercase=False).fit_transform(docs)
+    assert ours.shape == theirs.shape
+    for i in range(len(docs)):
+        assert sorted(ours[i].data) == sorted(theirs[i].data)
+    with pytest.raises(ValueError, match="ngram_range"):
+        ngrams.char_ngram_counts(docs, ngram_range=(2, 4))

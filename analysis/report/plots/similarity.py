@@ -28,6 +28,13 @@ TEXT = {
         "cosine": "余弦（对角线为文件自身，已略去）",
         "significant": "仅列 z > {z} 的词（p < 0.05）",
         "none": "无 z > {z} 的词",
+        "network": "县际借鉴网络：共享段落（不含上级文件模板用语）",
+        "network_edge": "线宽 ∝ 共享字数",
+        "neighbours": "各文件最近邻的余弦相似度分布",
+        "cosine_axis": "余弦相似度",
+        "n_docs": "文件数",
+        "no_borrowing": "没有跨县共享的非模板段落",
+        "rank": "第 {} 近邻",
     },
     "en": {
         "tfidf_word": "Word TF-IDF cosine similarity",
@@ -40,6 +47,13 @@ TEXT = {
         "cosine": "cosine (diagonal: a document with itself, left out)",
         "significant": "terms with z > {z} only (p < 0.05)",
         "none": "no term with z > {z}",
+        "network": "Borrowing between counties: shared passages beyond template wording",
+        "network_edge": "line width ∝ shared characters",
+        "neighbours": "Cosine similarity of each document's nearest neighbours",
+        "cosine_axis": "cosine similarity",
+        "n_docs": "documents",
+        "no_borrowing": "no passage shared across counties beyond the template",
+        "rank": "neighbour no. {}",
     },
 }
 
@@ -172,5 +186,95 @@ def keyness_bars(
     for ax in axes.ravel()[len(groups) :]:
         ax.set_visible(False)
     fig.suptitle(f"{t['keyness']}\n{t['significant'].format(z=min_z)}", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def borrowing_network(edges: pd.DataFrame, *, labels: dict | None = None, lang: str = "zh", max_nodes: int = 40):
+    """County-to-county borrowing as a network: nodes on a circle, line width ∝ shared characters.
+
+    Parameters
+    ----------
+    edges : DataFrame
+        county_a, county_b (county keys), n_units (characters in borrowing passages the two
+        share), n_passages; one row per unordered pair.
+    labels : dict, optional
+        county key -> label.
+    max_nodes : int
+        Only the counties with the most shared characters are drawn (the title says so).
+    """
+    t = _text(lang)
+    labels = labels or {}
+    fig, ax = plt.subplots(figsize=(7.5, 7.5))
+    ax.set_axis_off()
+    if edges.empty:
+        ax.text(0.5, 0.5, t["no_borrowing"], ha="center", va="center", transform=ax.transAxes)
+        ax.set_title(t["network"], fontsize=10)
+        return fig
+    weight = pd.concat([edges.set_index("county_a").n_units, edges.set_index("county_b").n_units])
+    weight = weight.groupby(level=0).sum().sort_values(ascending=False)
+    nodes = list(weight.index[:max_nodes])
+    keep = edges[edges.county_a.isin(nodes) & edges.county_b.isin(nodes)]
+    angle = 2 * np.pi * np.arange(len(nodes)) / len(nodes)
+    xy = dict(zip(nodes, zip(np.cos(angle), np.sin(angle))))
+    widest = float(keep.n_units.max()) if len(keep) else 1.0
+    for row in keep.sort_values("n_units").itertuples(index=False):
+        (x0, y0), (x1, y1) = xy[row.county_a], xy[row.county_b]
+        ax.plot(
+            [x0, x1], [y0, y1], color=CATEGORICAL[0], alpha=0.6, linewidth=0.5 + 6.0 * row.n_units / widest, zorder=1
+        )
+    size = 40 + 400 * weight[nodes].to_numpy(float) / float(weight.max())
+    ax.scatter(np.cos(angle), np.sin(angle), s=size, color=CATEGORICAL[1], edgecolor="white", zorder=2)
+    for row in keep.nlargest(8, "n_units").itertuples(index=False):  # the strongest links say how much
+        (x0, y0), (x1, y1) = xy[row.county_a], xy[row.county_b]
+        ax.text(
+            0.65 * x0 + 0.35 * x1,
+            0.65 * y0 + 0.35 * y1,
+            f"{int(row.n_units)}",
+            fontsize=7,
+            ha="center",
+            va="center",
+            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8},
+        )
+    for name, a in zip(nodes, angle):
+        x, y = np.cos(a), np.sin(a)
+        ha = "left" if x > 0.3 else "right" if x < -0.3 else "center"
+        ax.text(1.1 * x, 1.1 * y, labels.get(name, name), ha=ha, va="center", fontsize=8)
+    ax.set_xlim(-1.6, 1.6)
+    ax.set_ylim(-1.3, 1.3)
+    ax.set_aspect("equal")
+    shown = f" (top {len(nodes)} of {len(weight)})" if len(weight) > len(nodes) else ""
+    ax.set_title(f"{t['network']}{shown}\n{t['network_edge']}", fontsize=10)
+    return fig
+
+
+def neighbour_distribution(sim: pd.DataFrame, *, lang: str = "zh", ranks: tuple = (1, 5)):
+    """Histograms of each document's rank-1 and rank-5 neighbour cosine, one panel per method.
+
+    For corpora too large for an n × n heatmap. ``sim``: doc_a, doc_b, method, cosine (a top-k
+    table, both orders; self pairs are left out here).
+    """
+    t = _text(lang)
+    pairs = sim[sim.doc_a != sim.doc_b]
+    methods = list(dict.fromkeys(pairs.method))
+    fig, axes = plt.subplots(1, max(len(methods), 1), figsize=(4.2 * max(len(methods), 1), 3.6), squeeze=False)
+    for ax, method in zip(axes.ravel(), methods):
+        part = pairs[pairs.method == method].sort_values(["doc_a", "cosine"], ascending=[True, False])
+        part = part.assign(rank=part.groupby("doc_a").cumcount() + 1)
+        for k, rank in enumerate(ranks):
+            values = part[part["rank"] == rank].cosine
+            ax.hist(
+                values,
+                bins=30,
+                range=(0, 1),
+                alpha=0.7,
+                color=CATEGORICAL[k % len(CATEGORICAL)],
+                label=t["rank"].format(rank),
+            )
+        ax.set_title(t[method], fontsize=9)
+        ax.set_xlabel(t["cosine_axis"])
+        ax.set_ylabel(t["n_docs"])
+        ax.legend(frameon=False)
+    fig.suptitle(t["neighbours"])
     fig.tight_layout()
     return fig

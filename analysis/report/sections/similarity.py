@@ -4,8 +4,14 @@ Tables (column names fixed in both languages; county labels follow ``lang``):
 
 * ``similarity``  — doc_a, doc_b, method, cosine, params (see :mod:`analysis.similarity.tfidf`)
 * ``reuse``       — doc_a, doc_b, start_a, end_a, start_b, end_b, n_units, masked, text,
-  text_b, k, min_len (see :mod:`analysis.similarity.reuse`)
-* ``reuse_share`` — doc_a, doc_b, n_units_a, covered_units, share_pct, n_passages, k, min_len
+  text_b, k, min_len, reuse_kind (template | borrowing), reference, template_pct
+  (see :mod:`analysis.similarity.reuse` and :mod:`analysis.similarity.template`)
+* ``reuse_share`` — doc_a, doc_b, n_units_a, covered_units, share_pct, n_passages, k, min_len,
+  borrowed_units, borrowing_pct (template wording left out)
+* ``reuse_common`` — boilerplate held by more than ``reuse.MAX_DOCS`` documents, one row per
+  document: doc_id, start, end, n_units, n_docs, masked, text, k, min_len, reuse_kind, reference,
+  template_pct
+* ``reuse_kinds`` — cross-county passages by kind: reuse_kind, n_passages, n_units, share_pct
 * ``keyness``     — county, term, score, statistic, log_odds, count, count_rest, n_tokens,
   n_tokens_rest, rank (see :mod:`analysis.similarity.keyness`)
 * ``alignment``   — the 3 best unit pairs of every ordered document pair
@@ -16,20 +22,34 @@ different county keys: a document is never paired with itself, and two documents
 county are different counties only when their labels (place, title, file name) differ; such a
 pair is marked "county unknown" in the finding. With fewer than two documents, or no pair across
 counties, the section says so in a not-computed finding and draws a figure saying why.
+
+Figures: the clustered cosine heatmaps and the reuse-share heatmap up to ``MATRIX_MAX`` documents,
+above it ``similarity_neighbours`` (distributions of neighbour cosines) instead; always the
+county-to-county ``reuse_borrowing_network`` (template wording excluded) and ``keyness_terms``.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from analysis.groups import county_keys, cross_county
-from analysis.report.labels import LANGS, UNKNOWN_COUNTY, check_lang, county_mark, doc_labels, localise
+from analysis.report.labels import (
+    LANGS,
+    UNKNOWN_COUNTY,
+    check_lang,
+    county_label,
+    county_mark,
+    doc_labels,
+    localise,
+)
 from analysis.report.plots import similarity as plots_similarity
 from analysis.report.plots.placeholder import not_computed as placeholder
 from analysis.report.section import Finding, Quote, Section, not_computed
 from analysis.report.style import use_style
-from analysis.similarity import alignment, keyness, reuse
+from analysis.similarity import alignment, keyness, reuse, template
 from analysis.similarity import tfidf as similarity
 
 NAME = "similarity"
@@ -38,20 +58,38 @@ FIGURES = {
     "similarity_matrix_word": "tfidf_word",
     "similarity_matrix_char": "tfidf_char",
     "reuse_share": "reuse",
+    "reuse_borrowing_network": "network",
     "keyness_terms": "keyness",
 }
+# Above this many documents, n × n heatmaps give way to aggregate figures (neighbour
+# distributions, the borrowing network): the similarity table is then top-k, not every pair.
+MATRIX_MAX = 40
 
 
 def section(
-    c, *, lang: str = "zh", k: int = 12, min_len: int = 15, ngram_range: tuple = (2, 3), top_k: int = 5
+    c,
+    *,
+    lang: str = "zh",
+    k: int = 12,
+    min_len: int = 15,
+    ngram_range: tuple = (2, 3),
+    top_k: int = 5,
+    reference: str | Path | None = None,
 ) -> Section:
-    """Compute the similarity section: tables, figures and findings (see module docstring)."""
+    """Compute the similarity section: tables, figures and findings (see module docstring).
+
+    ``reference``: folder of higher-level texts whose wording is template (default: the shipped
+    ``analysis/data/reference``, the 纲要 outline).
+    """
     check_lang(lang)
     sim = similarity.similarity(c, ngram_range=ngram_range)
     sim["cosine"] = sim.cosine.round(3)
-    passages, shares = reuse.reuse(c, k=k, min_len=min_len)
+    reused = template.label_reuse(reuse.reuse_tables(c, k=k, min_len=min_len), reference=reference)
+    shares = reused["shares"]
     shares["share_pct"] = shares.share_pct.round(1)
-    passages = passages.drop(columns=["unit_a", "unit_b"])
+    shares["borrowing_pct"] = shares.borrowing_pct.round(1)
+    passages = reused["passages"].drop(columns=["unit_a", "unit_b"])
+    common = reused["common"].drop(columns=["unit_a"])
     key = keyness.keyness(c)
     al = alignment.align(c, top_k=top_k)
     al["cosine"] = al.cosine.round(3)
@@ -59,6 +97,8 @@ def section(
         "similarity": sim,
         "reuse": passages,
         "reuse_share": shares,
+        "reuse_common": common,
+        "reuse_kinds": reuse_kinds(c, passages),
         "keyness": key,
         "alignment": alignment.best_pairs(al, n=3),
     }
@@ -66,6 +106,7 @@ def section(
     findings = [
         f
         for f in (
+            _template_finding(c, tables, reused["references"]),
             _reuse_finding(c, tables, labels),
             _similarity_finding(c, tables, labels),
             _alignment_finding(c, tables, labels),
@@ -76,6 +117,10 @@ def section(
     notes = _notes(c, tables)
     tables = localise(tables, lang)
     figures = _figures(tables, sim, doc_labels(c.documents, lang=lang), lang, notes)
+    if "reuse_borrowing_network" not in figures:  # else a placeholder saying why
+        figures["reuse_borrowing_network"] = plots_similarity.borrowing_network(
+            borrowing_edges(c, passages), labels=_county_labels(c, lang), lang=lang
+        )
     return Section(name=NAME, tables=tables, figures=figures, findings=findings + notes)
 
 
@@ -132,6 +177,21 @@ def _figures(tables: dict, sim: pd.DataFrame, labels: dict, lang: str, notes: li
         note = notes[0].text[lang] if notes else ""
         return {name: placeholder(plots_similarity.TEXT[lang][key], note, lang=lang) for name, key in FIGURES.items()}
     figures: dict = {}
+    if sim.doc_a.nunique() > MATRIX_MAX:  # national scale: distributions, no n × n heatmap
+        figures["similarity_neighbours"] = plots_similarity.neighbour_distribution(sim, lang=lang)
+    else:
+        figures.update(_matrices(tables, sim, labels, lang))
+    if tables["keyness"].empty:
+        note = next((n.text[lang] for n in notes if n.key.startswith(("keyness", "similarity_cross"))), "")
+        figures["keyness_terms"] = placeholder(plots_similarity.TEXT[lang]["keyness"], note, lang=lang)
+    else:
+        figures["keyness_terms"] = plots_similarity.keyness_bars(tables["keyness"], lang=lang)
+    return figures
+
+
+def _matrices(tables: dict, sim: pd.DataFrame, labels: dict, lang: str) -> dict:
+    """Clustered cosine heatmaps of both methods and the reuse-share heatmap (small corpora)."""
+    figures: dict = {}
     links = {}
     for method, name in (("tfidf_word", "similarity_matrix_word"), ("tfidf_char", "similarity_matrix_char")):
         links[method] = similarity.linkage_table(sim, method)
@@ -142,12 +202,36 @@ def _figures(tables: dict, sim: pd.DataFrame, labels: dict, lang: str, notes: li
     figures["reuse_share"] = plots_similarity.reuse_heatmap(
         tables["reuse_share"], labels=labels, order=order, lang=lang
     )
-    if tables["keyness"].empty:
-        note = next((n.text[lang] for n in notes if n.key.startswith(("keyness", "similarity_cross"))), "")
-        figures["keyness_terms"] = placeholder(plots_similarity.TEXT[lang]["keyness"], note, lang=lang)
-    else:
-        figures["keyness_terms"] = plots_similarity.keyness_bars(tables["keyness"], lang=lang)
     return figures
+
+
+def borrowing_edges(c, passages: pd.DataFrame) -> pd.DataFrame:
+    """County-to-county borrowing: borrowing passages of two different counties, summed per pair.
+
+    Returns
+    -------
+    DataFrame
+        county_a, county_b (county keys, a < b), n_passages, n_units (characters of the passages).
+    """
+    cols = ["county_a", "county_b", "n_passages", "n_units"]
+    if passages.empty or "reuse_kind" not in passages:
+        return pd.DataFrame(columns=cols)
+    part = _cross_county(passages[passages.reuse_kind == "borrowing"], c)
+    key = county_keys(c.documents).set_index("doc_id")["county_key"]
+    ka, kb = part.doc_a.map(key), part.doc_b.map(key)
+    pairs = pd.DataFrame({"county_a": ka.where(ka < kb, kb), "county_b": kb.where(ka < kb, ka), "n": part.n_units})
+    out = pairs.groupby(["county_a", "county_b"], as_index=False).agg(n_passages=("n", "size"), n_units=("n", "sum"))
+    return out[cols]
+
+
+def _county_labels(c, lang: str) -> dict:
+    """County key -> label in the report language (the key itself when no label is known)."""
+    keys = county_keys(c.documents)
+    labels = doc_labels(c.documents, lang=lang)
+    return {
+        k: county_label(k, lang) if known else labels.get(d, k)
+        for d, k, known in zip(keys.doc_id, keys.county_key, keys.county_known)
+    }
 
 
 def _cross_county(table: pd.DataFrame, c) -> pd.DataFrame:
@@ -161,15 +245,19 @@ def _pair(labels: dict, row) -> tuple:
 
 
 def _reuse_finding(c, tables: dict, labels: dict) -> Finding | None:
+    """The pair of different counties with the most *borrowing* (template wording left out)."""
     shares = _cross_county(tables["reuse_share"], c)
-    if shares.empty or shares.share_pct.max() <= 0:
+    if shares.empty or shares.borrowing_pct.max() <= 0:
         return None
-    top = shares.loc[shares.share_pct.idxmax()]
-    back = shares[(shares.doc_a == top.doc_b) & (shares.doc_b == top.doc_a)].share_pct.iloc[0]
+    top = shares.loc[shares.borrowing_pct.idxmax()]
+    back = shares[(shares.doc_a == top.doc_b) & (shares.doc_b == top.doc_a)].borrowing_pct.iloc[0]
     pair = tables["reuse"]
     pair = pair[
-        ((pair.doc_a == top.doc_a) & (pair.doc_b == top.doc_b))
-        | ((pair.doc_a == top.doc_b) & (pair.doc_b == top.doc_a))
+        (pair.reuse_kind == "borrowing")
+        & (
+            ((pair.doc_a == top.doc_a) & (pair.doc_b == top.doc_b))
+            | ((pair.doc_a == top.doc_b) & (pair.doc_b == top.doc_a))
+        )
     ]
     longest = pair.loc[pair.n_units.idxmax()]
     quotes = (
@@ -178,12 +266,53 @@ def _reuse_finding(c, tables: dict, labels: dict) -> Finding | None:
     )
     (a, b), (a_en, b_en) = _pair(labels, top)
     text = {
-        "zh": f"跨县文本复用最多的是{a}：其 {top.share_pct}% 的字数落在与{b}共享的段落中（反向为 {back}%）；"
-        f"下引最长的共享段落。",
-        "en": f"The strongest cross-county text reuse: {top.share_pct}% of {a_en} lies in passages shared with {b_en} "
-        f"({back}% the other way); the longest shared passage is quoted.",
+        "zh": f"除上级文件模板用语外，跨县借鉴最多的是{a}：其 {top.borrowing_pct}% 的字数落在与{b}共享的段落中"
+        f"（反向为 {back}%）；下引最长的借鉴段落。",
+        "en": f"Beyond template wording, the strongest cross-county borrowing: {top.borrowing_pct}% of {a_en} lies in "
+        f"passages shared with {b_en} ({back}% the other way); the longest borrowed passage is quoted.",
     }
-    return Finding("reuse_top_pair", text, "reuse_share", (float(top.share_pct), float(back)), quotes)
+    return Finding("reuse_top_pair", text, "reuse_share", (float(top.borrowing_pct), float(back)), quotes)
+
+
+def reuse_kinds(c, passages: pd.DataFrame) -> pd.DataFrame:
+    """Passages shared across counties by kind: template, borrowing and all.
+
+    Returns
+    -------
+    DataFrame
+        reuse_kind ('template' | 'borrowing' | 'all'), n_passages, n_units (characters),
+        share_pct (of all cross-county passages).
+    """
+    pairs = _cross_county(passages, c) if len(passages) else passages
+    rows = []
+    for kind in (*template.KINDS, "all"):
+        part = pairs if kind == "all" else pairs[pairs.reuse_kind == kind]
+        pct = round(100.0 * len(part) / len(pairs), 1) if len(pairs) else 0.0
+        rows.append((kind, len(part), int(part.n_units.sum()) if len(part) else 0, pct))
+    return pd.DataFrame(rows, columns=["reuse_kind", "n_passages", "n_units", "share_pct"])
+
+
+def _template_finding(c, tables: dict, references: list) -> Finding | None:
+    """How many passages shared across counties are template wording of a reference text."""
+    kinds = tables["reuse_kinds"].set_index("reuse_kind")
+    n, n_template = int(kinds.n_passages["all"]), int(kinds.n_passages["template"])
+    if not n:
+        return None
+    pct, n_borrowing = float(kinds.share_pct["template"]), int(kinds.n_passages["borrowing"])
+    names = "、".join(references) or "—"
+    pairs = _cross_county(tables["reuse"], c)
+    quotes: tuple = ()
+    if n_template:
+        top = pairs[pairs.reuse_kind == "template"].sort_values("n_units", ascending=False).iloc[0]
+        quotes = (Quote(top.doc_a, int(top.start_a), int(top.end_a), top.text),)
+    text = {
+        "zh": f"跨县共享的 {n} 个段落中有 {n_template} 个（{pct}%）是上级文件的模板用语（见参考文本 {names}），"
+        f"不算县与县之间的借鉴；其余 {n_borrowing} 个计为借鉴。",
+        "en": f"Of the {n} passages shared across counties, {n_template} ({pct}%) are template wording of a "
+        f"higher-level text (reference texts: {names}), not one county borrowing from another; the other "
+        f"{n_borrowing} count as borrowing.",
+    }
+    return Finding("reuse_template", text, "reuse_kinds", (n, n_template, pct, n_borrowing), quotes)
 
 
 def _similarity_finding(c, tables: dict, labels: dict) -> Finding | None:

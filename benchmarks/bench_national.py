@@ -1,0 +1,254 @@
+"""The tool against the plain pipeline on the same synthetic national corpus, stage by stage.
+
+Usage::
+
+    python benchmarks/bench_national.py --sizes 100 1000 [--repeat 2] [--json out.json]
+        [--baseline /path/to/older/checkout]
+
+For each N a corpus is generated (:mod:`benchmarks.national`, deterministic), then each side runs
+in its own process, the sides interleaved (tool, plain, tool, plain, … so drift on a shared
+machine hits both alike):
+
+* **tool** — ``corpus.load`` with a fresh cache (``build``), ``corpus.load`` again in a new
+  process (``warm``), then ``similarity`` (:func:`analysis.similarity.tfidf.similarity`, word and
+  character TF-IDF, top-k), ``reuse`` (:func:`analysis.similarity.reuse.reuse`) and ``alignment``;
+* **plain** — what a researcher writes in a notebook: read the files, ``jieba.lcut`` each
+  (``tokenise``), ``TfidfVectorizer`` (``tfidf``), dense ``cosine_similarity`` (``cosine``);
+* **before** (with ``--baseline``) — the tool's analysis stages imported from another checkout
+  (e.g. the previous commit), on the same cached corpus.
+
+Per stage: wall seconds, CPU seconds of the process (``cpu_s`` in the JSON: steadier than wall
+time on a shared machine; the loader's worker processes are not in it) and the process's peak
+resident memory during that stage (VmHWM, reset
+before each stage through ``/proc/self/clear_refs``), medians over ``--repeat``. Each child
+runs under an address-space limit (``--mem-gb``) and a time limit, so a stage that would not
+fit is reported as such instead of taking the machine down. Wall time only: not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PAIRWISE = ("similarity", "reuse")
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+
+def _peak_reset() -> None:
+    with contextlib.suppress(OSError):  # resets VmHWM (Linux >= 4.0)
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def _peak_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _stage(results: dict, name: str, fn):
+    """Run one stage, record seconds and peak MB (or the error), return its value."""
+    _peak_reset()
+    start, cpu = time.perf_counter(), time.process_time()
+    try:
+        value = fn()
+    except MemoryError:
+        results[name] = {"error": "MemoryError"}
+        return None
+    results[name] = {
+        "s": round(time.perf_counter() - start, 3),
+        "cpu_s": round(time.process_time() - cpu, 3),  # this process only (not the loader's workers)
+        "peak_mb": round(_peak_mb(), 1),
+    }
+    print(json.dumps(results), flush=True)  # the stages so far survive a timeout
+    return value
+
+
+def child_tool(folder: Path, cache: Path, *, warm: bool) -> dict:
+    """The tool's stages in this process (``warm``: only the load of an existing cache)."""
+    import corpus
+
+    results: dict = {}
+    c = _stage(results, "warm" if warm else "build", lambda: corpus.load(folder, cache=cache))
+    if warm or c is None:
+        return results
+    from analysis.similarity import alignment, reuse, tfidf
+
+    results["n_docs"] = len(c.documents)
+    _stage(results, "similarity", lambda: tfidf.similarity(c))
+    if hasattr(reuse, "reuse_tables"):  # boilerplate once, then template vs borrowing labels
+        from analysis.similarity import template
+
+        _stage(results, "reuse", lambda: template.label_reuse(reuse.reuse_tables(c)))
+    else:  # an older checkout (--baseline)
+        _stage(results, "reuse", lambda: reuse.reuse(c))
+    _stage(results, "alignment", lambda: alignment.align(c))
+    return results
+
+
+def child_plain(folder: Path) -> dict:
+    """The plain notebook pipeline: jieba per document, TfidfVectorizer, dense cosine."""
+    import jieba
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    jieba.initialize()
+    results: dict = {}
+    files = sorted(folder.glob("*.txt"))
+    texts = _stage(results, "read", lambda: [f.read_text(encoding="utf-8") for f in files])
+    tokens = _stage(results, "tokenise", lambda: [jieba.lcut(t) for t in texts])
+    vec = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True)
+    matrix = _stage(results, "tfidf", lambda: vec.fit_transform(tokens))
+    _stage(results, "cosine", lambda: cosine_similarity(matrix))
+    results["n_docs"] = len(files)
+    return results
+
+
+def _child(args: list[str], *, pythonpath: Path, mem_gb: float, timeout: int) -> dict:
+    """Run this script as a child with a memory limit; its last stdout line is JSON."""
+    limit = int(mem_gb * 2**30)
+
+    def limits() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    env = {**os.environ, "PYTHONPATH": f"{pythonpath}{os.pathsep}{HERE}"}
+    try:
+        done = subprocess.run(
+            [sys.executable, __file__, "--child", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            preexec_fn=limits,
+        )
+    except subprocess.TimeoutExpired as err:
+        out = err.stdout.decode() if isinstance(err.stdout, bytes) else err.stdout or ""
+        done_lines = out.strip().splitlines()
+        partial = json.loads(done_lines[-1]) if done_lines else {}
+        return {**partial, "error": f"timeout {timeout} s"}
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        return {"error": (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]}
+    return json.loads(lines[-1])
+
+
+def run_size(n: int, root: Path, args) -> dict:
+    """Generate one corpus and run the sides interleaved ``args.repeat`` times."""
+    from national import Spec, generate
+
+    folder = root / f"n{n}"
+    start = time.perf_counter()
+    generate(Spec(n), folder)
+    print(f"N={n}: generated in {time.perf_counter() - start:.1f} s", file=sys.stderr, flush=True)
+    runs: dict[str, list] = {"tool": [], "plain": [], "before": []}
+    kw = {"mem_gb": args.mem_gb, "timeout": args.timeout}
+    for _ in range(args.repeat):
+        cache = root / f"cache{n}"
+        shutil.rmtree(cache, ignore_errors=True)
+        if "tool" in args.sides:
+            tool = _child(["tool", str(folder), str(cache)], pythonpath=ROOT, **kw)
+            tool.update(_child(["warm", str(folder), str(cache)], pythonpath=ROOT, **kw))
+            runs["tool"].append(tool)
+        if "plain" in args.sides:
+            runs["plain"].append(_child(["plain", str(folder)], pythonpath=ROOT, **kw))
+        if args.baseline:
+            before = _child(["tool", str(folder), str(cache)], pythonpath=args.baseline, **kw)
+            runs["before"].append(
+                {k: v for k, v in before.items() if k not in ("build", "warm")} if runs["tool"] else before
+            )
+        print(f"N={n}: {json.dumps(runs, ensure_ascii=False)}", file=sys.stderr, flush=True)
+    return {side: _median(r) for side, r in runs.items() if r}
+
+
+def _median(runs: list[dict]) -> dict:
+    out: dict = {}
+    for stage in dict.fromkeys(k for r in runs for k in r):
+        values = [r[stage] for r in runs if stage in r]
+        if not isinstance(values[0], dict):  # n_docs, or a child's error message
+            out[stage] = values[0]
+        elif all(isinstance(v, dict) and "s" in v for v in values):
+            keys = [key for key in ("s", "cpu_s", "peak_mb") if all(key in v for v in values)]
+            out[stage] = {key: round(statistics.median(v[key] for v in values), 3) for key in keys}
+        else:
+            out[stage] = next(v for v in values if "s" not in v)
+    return out
+
+
+def _cell(result: dict, stage: str) -> str:
+    value = result.get(stage)
+    if value is None:
+        return f"{'':>20}"
+    if "s" not in value:
+        return f"{value['error'][:20]:>20}"
+    return f"{value['s']:>9.2f} s {value['peak_mb']:>6.0f} MB"
+
+
+def report(n: int, result: dict) -> str:
+    """A plain-text table of one size: stage rows, sides as columns, and the headline ratios."""
+    sides = [s for s in ("tool", "before", "plain") if s in result]
+    stages = [s for side in sides for s in result[side] if s not in ("n_docs", "error")]
+    lines = [f"N = {n}", f"{'stage':<12}" + "".join(f"{side:>21}" for side in sides)]
+    for stage in dict.fromkeys(stages):
+        lines.append(f"{stage:<12}" + "".join(f" {_cell(result[s], stage)}" for s in sides))
+    tool, plain = result.get("tool", {}), result.get("plain", {})
+
+    def total(side: dict, names: tuple) -> float | None:
+        parts = [side.get(k, {}).get("s") for k in names]
+        return None if None in parts else sum(parts)
+
+    for label, a, b in (
+        ("build / (read+tokenise)", total(tool, ("build",)), total(plain, ("read", "tokenise"))),
+        ("warm / (read+tokenise)", total(tool, ("warm",)), total(plain, ("read", "tokenise"))),
+        ("(similarity+reuse) / (tfidf+cosine)", total(tool, PAIRWISE), total(plain, ("tfidf", "cosine"))),
+    ):
+        if a is not None and b:
+            lines.append(f"ratio {label}: {a / b:.2f}")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--sides", nargs="+", default=["tool", "plain"], choices=["tool", "plain"])
+    parser.add_argument("--baseline", type=Path, help="checkout whose analysis code runs as 'before'")
+    parser.add_argument("--mem-gb", type=float, default=12.0, help="address-space limit of each child")
+    parser.add_argument("--timeout", type=int, default=1800, help="seconds allowed to each child")
+    parser.add_argument("--json", type=Path, help="write all medians here")
+    parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
+    args = parser.parse_args(argv)
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        root = args.keep or Path(tmp)
+        for n in args.sizes:
+            results[n] = run_size(n, root, args)
+            print(report(n, results[n]), flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
+
+
+def _child_main(argv: list[str]) -> None:
+    side, folder = argv[0], Path(argv[1])
+    if side == "plain":
+        out = child_plain(folder)
+    else:
+        out = child_tool(folder, Path(argv[2]), warm=side == "warm")
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        _child_main(sys.argv[2:])
+    else:
+        main()
