@@ -222,7 +222,8 @@ def reuse(
         False: the passages; True: per ordered document pair, the share of doc_a covered.
     reference : path, optional, keyword-only
         Folder of reference texts (UTF-8 ``.txt``: provincial 实施方案, city 要点); default
-        ``analysis/data/reference`` (the 纲要 outline).
+        ``analysis/data/reference`` (the 纲要 outline). Wording shared by three counties or more
+        is ``template`` too (reference ``shared by N counties``): the genre's common wording.
 
     Returns
     -------
@@ -233,7 +234,12 @@ def reuse(
         Text held by more than 50 documents (boilerplate) is not paired: see
         :func:`analysis.similarity.reuse.reuse_tables` (``common``).
     """
-    tables = _template.label_reuse(_reuse.reuse_tables(c, k=k, min_len=min_len), reference=reference)
+    keys = groups.county_keys(c.documents)
+    tables = _template.label_reuse(
+        _reuse.reuse_tables(c, k=k, min_len=min_len),
+        reference=reference,
+        counties=dict(zip(keys.doc_id, keys.county_key)),
+    )
     return tables["shares"] if shares else tables["passages"].drop(columns=["unit_a", "unit_b"], errors="ignore")
 
 

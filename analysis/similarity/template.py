@@ -6,7 +6,9 @@ wording have not borrowed from each other: the passage is **template**. A shared
 labelled ``template`` when at least :data:`TEMPLATE_MIN_PCT` % of its units lie in windows of
 :data:`REF_K` units that also occur in one reference text (same masking as reuse, so place names
 and numbers do not matter), and the reference that covers most of it is named; otherwise it is
-``borrowing``.
+``borrowing``. Wording that three counties or more share is the genre's common wording even when
+no reference holds it (the 纲要's body, a provincial scheme the folder lacks): it is ``template``
+too, its reference ``shared by N counties`` (:func:`common_wording`).
 
 Reference texts are plain-text files (``*.txt``, UTF-8) in a folder: the project ships the
 纲要's outline in ``analysis/data/reference/``; a researcher adds a province's scheme by dropping
@@ -27,6 +29,9 @@ from analysis.similarity.streams import Stream, char_stream, mask_pattern, place
 
 REF_K = 8  # units per window matched against the references: a 纲要 heading is 8-20 characters
 TEMPLATE_MIN_PCT = 50.0
+# Wording shared by this many counties is common wording, not one county borrowing from another,
+# even when no reference text holds it (党政主要负责人履行推进法治建设第一责任人职责).
+COMMON_COUNTIES = 3
 KINDS = ("template", "borrowing")
 
 
@@ -132,8 +137,40 @@ def label(
     )
 
 
-def label_reuse(tables: dict, *, reference: Path | str | None = None) -> dict:
+def common_wording(passages: pd.DataFrame, counties: dict, *, min_counties: int = COMMON_COUNTIES) -> pd.DataFrame:
+    """Relabel as ``template`` the borrowing passages whose wording ``min_counties`` counties share.
+
+    A passage's wording (its masked text) is counted over every pair that shares it; when the
+    documents holding it belong to at least ``min_counties`` counties (``counties``: doc_id ->
+    county key), it is the genre's common wording — copied from a higher-level text the reference
+    folder lacks — and its ``reference`` says ``shared by N counties``.
+    """
+    if passages.empty:
+        return passages
+    holders = pd.concat(
+        [passages[["masked", "doc_a"]].set_axis(["masked", "doc"], axis=1),
+         passages[["masked", "doc_b"]].set_axis(["masked", "doc"], axis=1)]
+    )  # fmt: skip
+    n_counties = holders.assign(county=holders.doc.map(counties)).groupby("masked").county.nunique()
+    n = passages.masked.map(n_counties).fillna(0).astype(int)
+    common = (passages.reuse_kind == "borrowing") & (n >= min_counties)
+    out = passages.copy()
+    out.loc[common, "reuse_kind"] = "template"
+    out.loc[common, "reference"] = [f"shared by {k} counties" for k in n[common]]
+    return out
+
+
+def label_reuse(
+    tables: dict,
+    *,
+    reference: Path | str | None = None,
+    counties: dict | None = None,
+    min_counties: int = COMMON_COUNTIES,
+) -> dict:
     """Label the passages and boilerplate of :func:`analysis.similarity.reuse.reuse_tables`.
+
+    With ``counties`` (doc_id -> county key), wording shared by ``min_counties`` counties or more
+    is ``template`` too (:func:`common_wording`).
 
     Returns
     -------
@@ -149,6 +186,8 @@ def label_reuse(tables: dict, *, reference: Path | str | None = None) -> dict:
     streams = tables["streams"]
     cum = coverage(streams, hashes)
     passages = label(tables["passages"], cum, list(hashes))
+    if counties is not None:
+        passages = common_wording(passages, counties, min_counties=min_counties)
     common = label(
         tables["common"].assign(n_units=tables["common"].n_units.astype(int)), cum, list(hashes), doc="doc_id"
     )

@@ -84,7 +84,12 @@ def section(
     check_lang(lang)
     sim = similarity.similarity(c, ngram_range=ngram_range)
     sim["cosine"] = sim.cosine.round(3)
-    reused = template.label_reuse(reuse.reuse_tables(c, k=k, min_len=min_len), reference=reference)
+    keys = county_keys(c.documents)
+    reused = template.label_reuse(
+        reuse.reuse_tables(c, k=k, min_len=min_len),
+        reference=reference,
+        counties=dict(zip(keys.doc_id, keys.county_key)),
+    )
     shares = reused["shares"]
     shares["share_pct"] = shares.share_pct.round(1)
     shares["borrowing_pct"] = shares.borrowing_pct.round(1)
