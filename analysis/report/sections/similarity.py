@@ -310,14 +310,18 @@ def _template_finding(c, tables: dict, references: list) -> Finding | None:
     if n_template:
         top = pairs[pairs.reuse_kind == "template"].sort_values("n_units", ascending=False).iloc[0]
         quotes = (Quote(top.doc_a, int(top.start_a), int(top.end_a), top.text),)
+    common = int(pairs[pairs.reuse_kind == "template"].reference.str.startswith("shared by").sum())
     text = {
-        "zh": f"跨县共享的 {n} 个段落中有 {n_template} 个（{pct}%）是上级文件的模板用语（见参考文本 {names}），"
-        f"不算县与县之间的借鉴；其余 {n_borrowing} 个计为借鉴。",
-        "en": f"Of the {n} passages shared across counties, {n_template} ({pct}%) are template wording of a "
-        f"higher-level text (reference texts: {names}), not one county borrowing from another; the other "
+        "zh": f"跨县共享的 {n} 个段落中有 {n_template} 个（{pct}%）是模板用语：{n_template - common} 个见于上级文件"
+        f"（参考文本 {names}），{common} 个为三个以上县共有的公文用语；它们不算县与县之间的借鉴，"
+        f"其余 {n_borrowing} 个计为借鉴。",
+        "en": f"Of the {n} passages shared across counties, {n_template} ({pct}%) are template wording: "
+        f"{n_template - common} stand in a higher-level text (reference texts: {names}) and {common} are wording "
+        f"three or more counties share; they are not one county borrowing from another, and the other "
         f"{n_borrowing} count as borrowing.",
     }
-    return Finding("reuse_template", text, "reuse_kinds", (n, n_template, pct, n_borrowing), quotes)
+    numbers = (n, n_template, pct, n_template - common, common, n_borrowing)
+    return Finding("reuse_template", text, "reuse_kinds", numbers, quotes)
 
 
 def _similarity_finding(c, tables: dict, labels: dict) -> Finding | None:
