@@ -293,8 +293,9 @@ def reuse_kinds(c, passages: pd.DataFrame) -> pd.DataFrame:
     for kind in (*template.KINDS, "all"):
         part = pairs if kind == "all" else pairs[pairs.reuse_kind == kind]
         pct = round(100.0 * len(part) / len(pairs), 1) if len(pairs) else 0.0
-        rows.append((kind, len(part), int(part.n_units.sum()) if len(part) else 0, pct))
-    return pd.DataFrame(rows, columns=["reuse_kind", "n_passages", "n_units", "share_pct"])
+        common = int(part.reference.str.startswith("shared by").sum()) if len(part) else 0
+        rows.append((kind, len(part), int(part.n_units.sum()) if len(part) else 0, pct, common))
+    return pd.DataFrame(rows, columns=["reuse_kind", "n_passages", "n_units", "share_pct", "n_common_wording"])
 
 
 def _template_finding(c, tables: dict, references: list) -> Finding | None:
@@ -310,17 +311,15 @@ def _template_finding(c, tables: dict, references: list) -> Finding | None:
     if n_template:
         top = pairs[pairs.reuse_kind == "template"].sort_values("n_units", ascending=False).iloc[0]
         quotes = (Quote(top.doc_a, int(top.start_a), int(top.end_a), top.text),)
-    common = int(pairs[pairs.reuse_kind == "template"].reference.str.startswith("shared by").sum())
+    common = int(kinds.n_common_wording["template"])
     text = {
-        "zh": f"跨县共享的 {n} 个段落中有 {n_template} 个（{pct}%）是模板用语：{n_template - common} 个见于上级文件"
-        f"（参考文本 {names}），{common} 个为三个以上县共有的公文用语；它们不算县与县之间的借鉴，"
-        f"其余 {n_borrowing} 个计为借鉴。",
-        "en": f"Of the {n} passages shared across counties, {n_template} ({pct}%) are template wording: "
-        f"{n_template - common} stand in a higher-level text (reference texts: {names}) and {common} are wording "
-        f"three or more counties share; they are not one county borrowing from another, and the other "
-        f"{n_borrowing} count as borrowing.",
+        "zh": f"跨县共享的 {n} 个段落中有 {n_template} 个（{pct}%）是模板用语（参考文本 {names}；其中 {common} 个为"
+        f"三个以上县共有的公文用语），不算县与县之间的借鉴；其余 {n_borrowing} 个计为借鉴。",
+        "en": f"Of the {n} passages shared across counties, {n_template} ({pct}%) are template wording (reference "
+        f"texts: {names}; {common} of them wording three or more counties share), not one county borrowing from "
+        f"another; the other {n_borrowing} count as borrowing.",
     }
-    numbers = (n, n_template, pct, n_template - common, common, n_borrowing)
+    numbers = (n, n_template, pct, common, n_borrowing)
     return Finding("reuse_template", text, "reuse_kinds", numbers, quotes)
 
 
