@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.coverage import validity
 from analysis.coverage.coder import TopicCoder
 from analysis.coverage.coding import body_text
 from analysis.coverage.model import combine, fit_model
@@ -36,18 +37,7 @@ from analysis.groups import county_keys
 
 METHODS = ("dictionary", "model", "dictionary+model")
 PREDICTION_COLUMNS = ["doc_id", "seg_id", "county", "area_id", "method", "predicted", "score"]
-AGREEMENT_COLUMNS = [
-    "scheme",
-    "method",
-    "area_id",
-    "label_zh",
-    "label_en",
-    "precision",
-    "recall",
-    "kappa",
-    "n_segments",
-    "n_predicted",
-]
+AGREEMENT_COLUMNS = ["scheme", "method", *validity.AGREEMENT_COLUMNS]
 MAX_FOLDS = 30  # more counties than this: counties are held out in this many groups
 MIN_MACRO_SEGMENTS = 5  # areas with fewer labelled segments are reported but left out of the macro average
 FOLD_COLUMNS = ["county", "n_labelled", "n_train", "accuracy_dictionary", "accuracy_model", "accuracy_combined"]

@@ -111,43 +111,26 @@ def vectorize(
     (matrix, vectorizer, params) : the l2-normalised sparse matrix, the fitted
         ``TfidfVectorizer`` and the parameters as a dict.
     """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    params: dict = {"method": method}
+    if method == "tfidf_word":
+        params["units"] = "body tokens, stopwords removed"
+    else:
+        params.update(units="body text, Chinese characters only", ngram_range=list(ngram_range))
+    params.update(min_df=min_df, sublinear_tf=sublinear_tf, norm="l2")
     if method == "tfidf_word":
         vec = TfidfVectorizer(analyzer=_identity, lowercase=False, min_df=min_df, sublinear_tf=sublinear_tf)
-        params = {
-            "method": method,
-            "units": "body tokens, stopwords removed",
-            "min_df": min_df,
-            "sublinear_tf": sublinear_tf,
-            "norm": "l2",
-        }
-    elif method == "tfidf_char" and max(ngram_range) <= ngrams.MAX_N:
+    elif max(ngram_range) <= ngrams.MAX_N:
         counts = ngrams.char_ngram_counts(list(docs), ngram_range=tuple(ngram_range))
         if min_df > 1:
             counts = counts[:, np.flatnonzero(np.bincount(counts.indices, minlength=counts.shape[1]) >= min_df)]
-        vec = TfidfTransformer(sublinear_tf=sublinear_tf)
-        params = {
-            "method": method,
-            "units": "body text, Chinese characters only",
-            "ngram_range": list(ngram_range),
-            "min_df": min_df,
-            "sublinear_tf": sublinear_tf,
-            "norm": "l2",
-        }
-        return vec.fit_transform(counts.astype(np.float64)), vec, params
-    elif method == "tfidf_char":
+        transformer = TfidfTransformer(sublinear_tf=sublinear_tf)
+        return transformer.fit_transform(counts.astype(np.float64)), transformer, params
+    else:
         vec = TfidfVectorizer(
             analyzer="char", ngram_range=tuple(ngram_range), lowercase=False, min_df=min_df, sublinear_tf=sublinear_tf
         )
-        params = {
-            "method": method,
-            "units": "body text, Chinese characters only",
-            "ngram_range": list(ngram_range),
-            "min_df": min_df,
-            "sublinear_tf": sublinear_tf,
-            "norm": "l2",
-        }
-    else:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     return vec.fit_transform(list(docs)), vec, params
 
 
