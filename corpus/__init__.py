@@ -61,6 +61,7 @@ def load(
     stopwords: str | Path | None = None,
     cache: str | Path | bool = True,
     jobs: int | None = None,
+    scheduler: str | None = None,
     follow_links: bool = False,
     limits: Limits = DEFAULT_LIMITS,
 ) -> Corpus:
@@ -80,6 +81,11 @@ def load(
         folder; False: no cache.
     jobs : int, optional
         Worker processes when many files need processing (default: number of CPUs).
+    scheduler : str, optional
+        Address of a Dask scheduler (``tcp://host:8786``): files that need processing are
+        processed on that cluster (``dask.distributed``) instead of local worker processes;
+        results and the cache are the same. The workers need this package installed and the
+        lexicon and stopword files at the same paths.
     follow_links : bool, default False
         Follow symbolic links whose target lies outside ``folder`` (links inside it are
         always followed; loops and dangling links are reported).
@@ -101,6 +107,7 @@ def load(
         stopwords=Path(stopwords) if stopwords else None,
         cache=cache,
         jobs=jobs,
+        scheduler=scheduler,
         follow_links=follow_links,
         limits=limits,
     )

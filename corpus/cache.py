@@ -1,115 +1,258 @@
-"""The on-disk cache of per-file tables: disposable and self-healing.
+"""The on-disk cache of per-file tables: one Parquet dataset per table, disposable and self-healing.
 
-An entry is a folder ``<root>/<key>/`` holding one Parquet file per table and ``meta.json``
-(written last) with the entry's key, the code version and the SHA-256 of every Parquet
-file. Reading checks all three: a corrupt, truncated or swapped file, an entry copied under
-another key, one written by another version of the code, or one missing a part raises
-``CacheDamaged``; the loader then logs one warning, deletes the entry and rebuilds it. A
-cache folder that cannot be written (a file in its place, read-only, disk full) turns
-caching off for the load with one warning; results never depend on the cache. Temporary
-entries of a process killed while writing are removed after an hour.
+Layout of a cache folder::
+
+    tables/<table>/<batch>.parquet   segments, responsibilities, sentences, tokens of many files;
+                                     the column ``_key`` names each row's entry
+    batches/<batch>.json             written last: the code version, the SHA-256 of each of the
+                                     batch's Parquet files, and per entry (one source file) its
+                                     documents' rows (docvars), problems, encoding, text hash and
+                                     row counts
+
+An entry's key hashes the file's bytes, its manifest rows, the tokeniser and the code version
+(``corpus.loader``). A batch is what one load processed (``BATCH_SIZE`` files at most), so adding
+one document writes one small batch and reads the others as they are; many small batches are
+merged into one (``Store.compact``). A batch is committed by renaming its JSON into place after
+its Parquet files are written: a process killed meanwhile leaves files no JSON names, removed
+after an hour.
+
+Reading checks each batch used: an unreadable JSON, a JSON renamed to another batch's name, a
+missing, corrupt, truncated or swapped Parquet file (SHA-256), or one written by another
+version of the code raises ``CacheDamaged``; the loader logs one warning naming the files
+concerned, deletes the batch and rebuilds its entries. A cache folder that cannot be written (a
+file in its place, read-only, disk full) turns caching off for the load with one warning;
+results never depend on the cache.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import logging
 import os
-import shutil
 import time
 import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .tables import KEY, NAMES, concat
 
 LOG = logging.getLogger("corpus")
-META = "meta.json"
+BATCH_SIZE = 1000
+RECORD = ("documents", "problems", "encoding", "text_hash")  # what a batch's JSON keeps per entry
+# More batches than this of fewer than ``SMALL`` entries each are merged into one.
+MAX_SMALL_BATCHES = 16
+SMALL = 64
+_STALE_SECONDS = 3600
 
 
 class CacheDamaged(Exception):
-    """A cache entry that cannot be trusted; the message says why."""
+    """A cache batch that cannot be trusted; the message says why."""
 
 
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+@dataclass(frozen=True)
+class Part:
+    """One verified Parquet file of a batch: the rows of ``keys`` (None: all), decoded on demand."""
 
+    path: Path
+    buffer: pa.Buffer  # memory-mapped; its checksum was verified when the corpus was loaded
+    keys: frozenset | None
 
-def read_entry(folder: Path, *, tables: tuple[str, ...], version: str) -> dict | None:
-    """The cached result in ``folder``; None when there is none.
-
-    Raises
-    ------
-    CacheDamaged
-        The entry exists but is incomplete, corrupt, swapped or from another code version.
-    """
-    meta_path = folder / META
-    if not folder.exists():
-        return None
-    try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
-        raise CacheDamaged(f"unreadable {META} ({type(err).__name__})") from None
-    if not isinstance(meta, dict) or meta.get("version") != version:
-        raise CacheDamaged("written by another version of the code")
-    if meta.get("key") != folder.name:
-        raise CacheDamaged(f"holds the entry of key {str(meta.get('key'))[:12]}… (swapped)")
-    checksums = meta.get("checksums") or {}
-    out = {}
-    for name in tables:
-        path = folder / f"{name}.parquet"
+    def table(self) -> pa.Table:
+        """The Arrow rows (with ``_key``); dictionary columns come back as such."""
         try:
-            data = path.read_bytes()
-            if hashlib.sha256(data).hexdigest() != checksums.get(name):
-                raise CacheDamaged(f"{path.name} does not match its checksum (corrupt, truncated or swapped)")
-            out[name] = pd.read_parquet(io.BytesIO(data))
-        except CacheDamaged:
-            raise
-        except Exception as err:
-            raise CacheDamaged(f"{path.name} unreadable ({type(err).__name__})") from None
-    return {"tables": out, "problems": meta.get("problems", []), "encoding": meta.get("encoding", "")}
+            table = pq.read_table(self.buffer)
+        except Exception as err:  # checksum right but undecodable: written by a broken writer
+            raise CacheDamaged(
+                f"{_rel(self.path)} unreadable ({type(err).__name__}); delete the cache folder"
+            ) from None
+        if self.keys is not None and table.num_rows:
+            table = table.filter(key_mask(table, set(self.keys)))
+        return table
 
 
-def write_entry(folder: Path, result: dict, *, tables: tuple[str, ...], version: str) -> None:
-    """Write ``result`` as the entry ``folder`` (atomically: a temporary folder, then a rename).
+@dataclass
+class Store:
+    """The cache folder ``root``: which entries it holds, in which batch."""
 
-    Raises
-    ------
-    OSError
-        The cache folder cannot be written (the caller turns caching off).
-    """
-    tmp = folder.with_name(f"{folder.name}.tmp{os.getpid()}-{uuid.uuid4().hex[:8]}")
-    try:
-        tmp.mkdir(parents=True)
+    root: Path
+    version: str
+    batches: dict[str, dict] = field(default_factory=dict)
+    index: dict[str, str] = field(default_factory=dict)  # entry key -> batch id
+    damaged: dict[str, str] = field(default_factory=dict)  # batch id -> why (found while opening)
+    foreign: dict[str, str] = field(default_factory=dict)  # entry key -> batch of another code version
+
+    @classmethod
+    def open(cls, root: Path, *, version: str) -> Store:
+        """The store in ``root`` (which ``usable_root`` has checked), reading every batch's JSON."""
+        store = cls(root=root, version=version)
+        for path in sorted((root / "batches").glob("*.json")):
+            try:
+                meta = json.loads(path.read_text(encoding="utf-8"))
+                if not isinstance(meta, dict) or not isinstance(meta.get("entries"), dict):
+                    raise ValueError("not a batch record")
+            except (OSError, ValueError) as err:
+                store.damaged[path.stem] = f"unreadable {path.name} ({type(err).__name__})"
+                continue
+            if meta.get("version") != version:  # keys hash the version: only a doctored record matches
+                store.foreign.update(dict.fromkeys(meta["entries"], path.stem))
+                continue
+            if meta.get("batch") != path.stem:
+                store.damaged[path.stem] = (
+                    f"{path.name} holds the record of batch {str(meta.get('batch'))[:12]} (swapped)"
+                )
+                continue
+            store.batches[path.stem] = meta
+            for key in meta["entries"]:
+                store.index[key] = path.stem
+        return store
+
+    def read(self, keys: list[str]) -> tuple[dict[str, list[Part]], dict[str, dict], dict[str, str]]:
+        """The cached parts holding ``keys`` (verified), each key's record, damaged batches.
+
+        Each table's parts are memory-mapped Parquet files whose checksums match; they are
+        decoded when the table is first used (``Part.table``). Keys whose batch is damaged are
+        left out; the third value maps each damaged batch to why (the caller discards it and
+        rebuilds its entries).
+        """
+        by_batch: dict[str, list[str]] = {}
+        for key in keys:
+            if key in self.index:
+                by_batch.setdefault(self.index[key], []).append(key)
+        parts: dict[str, list[Part]] = {name: [] for name in NAMES}
+        records: dict[str, dict] = {}
+        damaged = {self.foreign[k]: "written by another version of the code" for k in keys if k in self.foreign}
+        for batch, wanted in by_batch.items():
+            try:
+                verified = self._verify(batch, wanted)
+            except CacheDamaged as err:
+                damaged[batch] = str(err)
+                continue
+            for name, part in verified.items():
+                parts[name].append(part)
+            records.update({key: self.batches[batch]["entries"][key] for key in wanted})
+        return parts, records, damaged
+
+    def _verify(self, batch: str, wanted: list[str]) -> dict[str, Part]:
+        meta = self.batches[batch]
+        keys = None if len(wanted) == len(meta["entries"]) else frozenset(wanted)
+        out = {}
+        for name in NAMES:
+            path = self._file(name, batch)
+            try:
+                buffer = pa.memory_map(str(path)).read_buffer()
+            except OSError as err:
+                raise CacheDamaged(f"{_rel(path)} missing ({err.strerror or err})") from None
+            if hashlib.sha256(memoryview(buffer)).hexdigest() != meta["checksums"].get(name):
+                raise CacheDamaged(f"{_rel(path)} does not match its checksum (corrupt, truncated or swapped)")
+            out[name] = Part(path=path, buffer=buffer, keys=keys)
+        return out
+
+    def write(self, entries: list[tuple[str, dict]]) -> None:
+        """Write ``(key, result)`` entries as new batches of at most ``BATCH_SIZE`` entries.
+
+        ``result`` holds ``arrow`` (the Arrow tables of ``corpus.tables``) and the ``RECORD``
+        fields (the documents' rows, problems, encoding, text hash).
+
+        Raises
+        ------
+        OSError
+            The cache folder cannot be written (the caller turns caching off).
+        """
+        for start in range(0, len(entries), BATCH_SIZE):
+            chunk = entries[start : start + BATCH_SIZE]
+            self._write_batch([(key, result["arrow"]) for key, result in chunk], {
+                key: {name: result[name] for name in RECORD} for key, result in chunk
+            })  # fmt: skip
+
+    def _write_batch(self, parts: list[tuple[str, dict[str, pa.Table]]], records: dict[str, dict]) -> str:
+        batch = f"{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:12]}"
         checksums = {}
-        for name in tables:
-            path = tmp / f"{name}.parquet"
-            result["tables"][name].to_parquet(path, index=False)
-            checksums[name] = _sha(path)
-        meta = {
-            "key": folder.name,
-            "version": version,
-            "checksums": checksums,
-            "problems": result["problems"],
-            "encoding": result["encoding"],
-        }
-        (tmp / META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-        if folder.exists():
-            shutil.rmtree(folder, ignore_errors=True)
-        try:
-            os.replace(tmp, folder)
-        except OSError:
-            if not (folder / META).exists():  # not a lost race with another process: a real failure
-                raise
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        for name in NAMES:
+            pieces = [with_key(tables[name], key) for key, tables in parts]
+            table = concat(pieces) if pieces else pa.table({KEY: pa.array([], pa.string())})
+            path = self._file(name, batch)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{path.name}.tmp")
+            pq.write_table(table, tmp, compression="lz4")
+            os.replace(tmp, path)
+            checksums[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+        for key, tables in parts:
+            records[key]["rows"] = {name: tables[name].num_rows for name in NAMES}
+        meta = {"batch": batch, "version": self.version, "checksums": checksums, "entries": records}
+        folder = self.root / "batches"
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".{batch}.json.tmp"
+        tmp.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, folder / f"{batch}.json")
+        self.batches[batch] = meta
+        self.index.update(dict.fromkeys(records, batch))
+        return batch
+
+    def discard(self, batch: str, reason: str, sources: list[str]) -> None:
+        """Log that the entries of ``sources`` are rebuilt and delete the batch."""
+        named = ", ".join(sources[:5]) + (f" and {len(sources) - 5} more" if len(sources) > 5 else "")
+        LOG.warning("cache batch %s (%s): %s; rebuilt", batch[:21], named or "no file of this corpus", reason)
+        self._delete(batch)
+
+    def _delete(self, batch: str) -> None:
+        for path in [self.root / "batches" / f"{batch}.json", *(self._file(n, batch) for n in NAMES)]:  # record first
+            path.unlink(missing_ok=True)
+        self.batches.pop(batch, None)
+        for mapping in (self.index, self.foreign):
+            for key in [k for k, b in mapping.items() if b == batch]:
+                del mapping[key]
+
+    def compact(self) -> None:
+        """Merge small batches into one when more than ``MAX_SMALL_BATCHES`` of them pile up."""
+        small = [b for b, meta in self.batches.items() if len(meta["entries"]) < SMALL]
+        if len(small) <= MAX_SMALL_BATCHES:
+            return
+        parts, records = [], {}
+        for batch in small:
+            meta = self.batches[batch]
+            try:
+                tables = {name: part.table() for name, part in self._verify(batch, list(meta["entries"])).items()}
+            except CacheDamaged:
+                continue  # found and rebuilt by the load that needs it
+            for key, record in meta["entries"].items():
+                parts.append((key, {name: _rows_of(tables[name], key) for name in NAMES}))
+                records[key] = {k: v for k, v in record.items() if k != "rows"}
+        if parts:
+            self._write_batch(parts, records)
+        for batch in small:
+            self._delete(batch)
+
+    def _file(self, name: str, batch: str) -> Path:
+        return self.root / "tables" / name / f"{batch}.parquet"
 
 
-def discard(folder: Path, reason: str, source: str) -> None:
-    """Log that the entry for ``source`` is rebuilt and delete it."""
-    LOG.warning("cache entry %s for %s: %s; rebuilt", folder.name[:12], source, reason)
-    shutil.rmtree(folder, ignore_errors=True)
+def _rel(path: Path) -> str:
+    return "/".join(path.parts[-3:])
+
+
+def with_key(table: pa.Table, key: str) -> pa.Table:
+    if KEY in table.column_names:
+        return table
+    column = pa.DictionaryArray.from_arrays(pa.array([0] * table.num_rows, pa.int32()), pa.array([key]))
+    return table.append_column(KEY, column)
+
+
+def _rows_of(table: pa.Table, key: str) -> pa.Table:
+    return table.filter(key_mask(table, {key})) if table.num_rows else table
+
+
+def key_mask(table: pa.Table, keys: set[str]) -> np.ndarray:
+    """Boolean mask of the rows whose ``_key`` is one of ``keys`` (looked up once per dictionary)."""
+    masks = []
+    for chunk in table[KEY].chunks:
+        hit = np.array([value in keys for value in chunk.dictionary.to_pylist()], dtype=bool)
+        masks.append(hit[chunk.indices.to_numpy(zero_copy_only=False)])
+    return np.concatenate(masks) if masks else np.zeros(0, dtype=bool)
 
 
 def usable_root(root: Path | None) -> Path | None:
@@ -124,16 +267,19 @@ def usable_root(root: Path | None) -> Path | None:
     except OSError as err:
         LOG.warning("cache folder %s cannot be written (%s); loading without a cache", root, err.strerror or err)
         return None
-    _sweep(root)
+    sweep(root)
     return root
 
 
-def _sweep(root: Path, *, age_seconds: float = 3600) -> None:
-    """Remove temporary entries older than ``age_seconds`` (left by a process killed mid-write)."""
+def sweep(root: Path, *, age_seconds: float = _STALE_SECONDS) -> None:
+    """Remove what a killed process left (files no batch record names) once older than ``age_seconds``."""
     cutoff = time.time() - age_seconds
-    for tmp in root.glob("*.tmp*"):
+    named = {p.stem for p in (root / "batches").glob("*.json")}
+    leftovers = [p for p in (root / "tables").glob("*/*") if p.name.split(".")[0] not in named]
+    leftovers += list((root / "batches").glob(".*.tmp"))
+    for path in leftovers:
         try:
-            if tmp.is_dir() and tmp.stat().st_mtime < cutoff:
-                shutil.rmtree(tmp, ignore_errors=True)
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
         except OSError:
             continue

@@ -1,12 +1,14 @@
 """Load a folder of documents into a ``Corpus``: discovery, manifest, cache, parallel work.
 
-Per-file results are cached as Parquet under ``cache_dir()/<key>/`` where the key hashes
-the file's bytes, its manifest rows, the tokeniser fingerprint (lexicon and stopwords) and
-``CODE_VERSION`` (this package's code and every data file it reads); adding one document
-processes one file. Files are processed in worker processes when more than
-``PARALLEL_THRESHOLD`` need work. Deleting the cache loses nothing; a damaged entry is
-rebuilt (``corpus.cache``). A bad file never stops the load: it becomes a row of the
-problems table naming the file (``corpus.files`` for links, special files and limits).
+Each file's tables are cached under an entry key hashing the file's bytes, its manifest rows,
+the tokeniser fingerprint (lexicon and stopwords) and ``CODE_VERSION`` (this package's code and
+every data file it reads), in one Parquet dataset per table (``corpus.cache``): adding one
+document processes one file, and a warm load reads each table once as Arrow and converts it to
+pandas once (``corpus.tables``: categoricals and 32-bit offsets). Files are processed in worker
+processes when more than ``PARALLEL_THRESHOLD`` need work, or on a Dask cluster when a scheduler
+address is given. Deleting the cache loses nothing; a damaged batch is rebuilt. A bad file
+never stops the load: it becomes a row of the problems table naming the file (``corpus.files``
+for links, special files and limits).
 """
 
 from __future__ import annotations
@@ -16,16 +18,20 @@ import json
 import os
 import signal
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from functools import partial
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from . import cache as cache_store
 from . import files as safe_files
-from . import metadata
+from . import metadata, tables
 from .files import DEFAULT_LIMITS, FileProblem, Limits
+from .model import Pending
 from .paths import (
     COUNTIES_FILE,
     DATA_DIR,
@@ -67,15 +73,6 @@ def _code_version() -> str:
 
 CODE_VERSION = _code_version()
 PARALLEL_THRESHOLD = 8
-TABLES = ("documents", "segments", "responsibilities", "sentences", "tokens")
-EMPTY_COLUMNS = {
-    "documents": ["doc_id", *metadata.SUMMARY_COLUMNS[1:], "county_en", "sha256", "start", "end"],
-    "segments": ["doc_id", "seg_id", "parent", "level", "kind", "number", "heading", "text", "start", "end",
-                 "heading_start", "heading_end", "n_chars", "order", "in_body"],
-    "responsibilities": ["doc_id", "seg_id", "role", "name", "kind", "start", "end", "clause"],
-    "sentences": ["doc_id", "seg_id", "sent_id", "text", "start", "end"],
-    "tokens": ["doc_id", "seg_id", "sent_id", "token", "start", "end", "is_stop"],
-}  # fmt: skip
 IGNORED = {MANIFEST_NAME, "README.md", ".gitkeep"}
 
 
@@ -119,25 +116,30 @@ def _cache_key(data: bytes, rows: list[dict], fingerprint: str) -> str:
     return digest.hexdigest()[:32]
 
 
-def _work(args):
-    """Process one file; with a cache folder the worker writes the tables there itself.
+def _work(args) -> dict:
+    """Process one file into Arrow tables (``corpus.tables``) and its record.
 
     Any error becomes ``{"error": message naming the file}``: one file never stops the load.
     """
-    path, data, rows, lexicon, stopwords, target = args
+    path, data, rows, lexicon, stopwords = args
     try:
         result = process_file(path, data, rows, _tokenizer(lexicon, stopwords))
     except SourceError as err:
         return {"error": str(err)}
     except Exception as err:
         return {"error": f"{path.name}: could not be processed ({type(err).__name__}: {err}); skipped"}
-    if target is None:
-        return result
-    try:
-        cache_store.write_entry(target, result, tables=TABLES, version=CODE_VERSION)
-    except OSError as err:
-        return {**result, "cache_error": f"cannot write the cache ({err.strerror or err})"}
-    return {"cached": str(target), "text": result["text"]}
+    frames = result["tables"]
+    text_hash = (
+        hashlib.sha256("\n".join(frames["segments"]["text"]).encode()).hexdigest() if len(frames["segments"]) else ""
+    )
+    return {
+        "arrow": {name: tables.to_arrow(name, frames[name]) for name in tables.NAMES},
+        "documents": frames["documents"].to_dict("records"),
+        "problems": result["problems"],
+        "encoding": result["encoding"],
+        "text_hash": text_hash,
+        "text": result["text"],
+    }
 
 
 _TOKENIZERS: dict = {}
@@ -150,6 +152,18 @@ def _tokenizer(lexicon: Path, stopwords: Path) -> Tokenizer:
     return _TOKENIZERS[key]
 
 
+@dataclass
+class _File:
+    """One source file on its way into the corpus."""
+
+    path: Path
+    sha: str
+    key: str
+    work: tuple
+    record: dict | None = None  # documents, problems, encoding, text_hash (from the cache or fresh work)
+    text: str | None = None  # the decoded source, when it was processed in this load
+
+
 def load_tables(
     folder: Path,
     *,
@@ -158,6 +172,7 @@ def load_tables(
     stopwords: Path | None = None,
     cache: Path | str | bool = True,
     jobs: int | None = None,
+    scheduler: str | None = None,
     follow_links: bool = False,
     limits: Limits = DEFAULT_LIMITS,
 ):
@@ -169,9 +184,33 @@ def load_tables(
     files, notes = discover(folder, follow_links=follow_links)
     rows, manifest_problems = manifest_rows(folder, manifest or folder / MANIFEST_NAME)
     problems = [(MANIFEST_NAME, p) for p in manifest_problems] + notes
+    found = _read_files(files, rows, folder, tokenizer, limits, problems)
     cache_root = _cache_root(cache, folder)
-    results: dict = {}
-    pending: list = []
+    store = cache_store.Store.open(cache_root, version=CODE_VERSION) if cache_root else None
+    pieces: dict[str, list] = {name: [] for name in tables.NAMES}  # Arrow tables and cache parts
+    if store is not None:
+        _read_cached(store, found, pieces)
+    pending = [f for f in found if f.record is None]
+    outputs = _run([f.work for f in pending], jobs, scheduler)
+    fresh = []
+    for item, output in zip(pending, outputs):
+        if "error" in output:
+            problems.append((item.path.name, output["error"]))
+            continue
+        item.record = {name: output[name] for name in cache_store.RECORD}
+        item.record["rows"] = {name: output["arrow"][name].num_rows for name in tables.NAMES}
+        item.text = output["text"]
+        fresh.append((item.key, output))
+        for name in tables.NAMES:
+            pieces[name].append(cache_store.with_key(output["arrow"][name], item.key))
+    if store is not None and fresh:
+        _write_cached(store, fresh, pending[0].path.name)
+    return _assemble([f for f in found if f.record is not None], pieces, problems, tokenizer)
+
+
+def _read_files(files, rows, folder, tokenizer, limits, problems) -> list[_File]:
+    """Read each file once (limits checked, duplicates and stale manifest checksums noted)."""
+    found: list[_File] = []
     seen: dict[str, Path] = {}
     for path in files:
         try:
@@ -197,13 +236,34 @@ def load_tables(
                 )
             )
         key = _cache_key(data, file_rows, tokenizer.fingerprint)
-        cached = _cached(cache_root / key, path) if cache_root else None
-        if cached:
-            results[path] = (sha, cached)
-        else:
-            pending.append((path, sha, key, (path, data, file_rows, tokenizer.lexicon_path, tokenizer.stopwords_path)))
-    _run(pending, results, cache_root, jobs)
-    return _assemble(files, results, problems, folder, tokenizer)
+        work = (path, data, file_rows, tokenizer.lexicon_path, tokenizer.stopwords_path)
+        found.append(_File(path=path, sha=sha, key=key, work=work))
+    return found
+
+
+def _read_cached(store: cache_store.Store, found: list[_File], pieces: dict) -> None:
+    """Fill ``pieces`` and the files' records from the cache; damaged batches are discarded."""
+    unknown = [f.path.name for f in found if f.key not in store.index]  # may have been in a damaged batch
+    for batch, reason in store.damaged.items():
+        store.discard(batch, reason, unknown)
+    cached, records, damaged = store.read([f.key for f in found])
+    for batch, reason in damaged.items():
+        names = [f.path.name for f in found if batch in (store.index.get(f.key), store.foreign.get(f.key))]
+        store.discard(batch, reason, names)
+    for name in tables.NAMES:
+        pieces[name].extend(cached[name])
+    for item in found:
+        item.record = records.get(item.key)
+
+
+def _write_cached(store: cache_store.Store, fresh: list, first: str) -> None:
+    try:
+        store.write(fresh)
+        store.compact()
+    except OSError as err:
+        cache_store.LOG.warning(
+            "%s: cannot write the cache (%s); continuing without caching", first, err.strerror or err
+        )
 
 
 def _cache_root(cache: Path | str | bool, folder: Path) -> Path | None:
@@ -213,15 +273,6 @@ def _cache_root(cache: Path | str | bool, folder: Path) -> Path | None:
         cache_store.LOG.warning("cache folder %s is inside the corpus folder; loading without a cache", root)
         return None
     return cache_store.usable_root(root)
-
-
-def _cached(entry: Path, path: Path) -> dict | None:
-    """The cached result for ``path``; a damaged entry is deleted (and rebuilt) with a warning."""
-    try:
-        return cache_store.read_entry(entry, tables=TABLES, version=CODE_VERSION)
-    except cache_store.CacheDamaged as err:
-        cache_store.discard(entry, str(err), path.name)
-        return None
 
 
 def _ignore_sigint() -> None:
@@ -245,70 +296,109 @@ def _parallel(work: list, jobs: int) -> list:
     return outputs
 
 
-def _run(pending, results, cache_root, jobs) -> None:
+def _on_cluster(work: list, scheduler: str) -> list:
+    """The per-file work on a Dask cluster (``dask.distributed``) at ``scheduler``.
+
+    The workers need this package and the lexicon/stopword paths (a shared file system, or the
+    same checkout on every machine); the file's bytes travel with the task.
+    """
+    try:
+        from distributed import Client
+    except ImportError:
+        raise RuntimeError(
+            "a Dask scheduler was given but dask.distributed is not installed: pip install '.[cluster]'"
+        ) from None
+    with Client(scheduler, set_as_default=False) as client:
+        futures = client.map(_work, work, pure=False)
+        return client.gather(futures)
+
+
+def _run(work: list, jobs: int | None, scheduler: str | None) -> list:
+    if not work:
+        return []
+    if scheduler:
+        return _on_cluster(work, scheduler)
     jobs = jobs or min(os.cpu_count() or 1, 8)
-    work = [(*p[3], cache_root / p[2] if cache_root else None) for p in pending]
-    if len(pending) > PARALLEL_THRESHOLD and jobs > 1:
-        outputs = _parallel(work, jobs)
-    else:
-        outputs = [_work(w) for w in work]
-    cache_failed = False
-    for (path, sha, _, args), output in zip(pending, outputs):
-        if "cached" in output:  # read back, so a fresh load and a cached one give identical dtypes
-            back = _cached(Path(output["cached"]), path)
-            output = {**back, "text": output["text"]} if back else _work((*args, None))
-        if "cache_error" in output and not cache_failed:
-            cache_store.LOG.warning("%s: %s; continuing without caching", path.name, output["cache_error"])
-            cache_failed = True
-        results[path] = (sha, output)
+    if len(work) > PARALLEL_THRESHOLD and jobs > 1:
+        return _parallel(work, jobs)
+    return [_work(w) for w in work]
 
 
-def _assemble(files, results, problems, folder, tokenizer):
-    frames: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES}
+def _assemble(found: list[_File], pieces: dict, problems: list, tokenizer):
+    """The corpus tables in file order: duplicates of text skipped, clashing doc_ids renamed."""
+    rank: dict[str, int] = {}
+    renames: dict[str, dict] = {}
     texts: dict[str, tuple] = {}
     texts_seen: dict[str, Path] = {}
-    ids: set[str] = set()
-    for path in files:
-        if path not in results:
+    used: set[str] = set()
+    documents = []
+    for item in found:
+        record = item.record or {}
+        if record["text_hash"] and record["text_hash"] in texts_seen:
+            first = texts_seen[record["text_hash"]].name
+            problems.append((item.path.name, f"{item.path.name}: same text as {first} (duplicate document); skipped"))
             continue
-        sha, result = results[path]
-        if "error" in result:
-            problems.append((path.name, result["error"]))
+        texts_seen[record["text_hash"]] = item.path
+        problems.extend((item.path.name, p) for p in record["problems"])
+        rank[item.key] = len(rank)
+        changed = _unique_ids([row["doc_id"] for row in record["documents"]], used)
+        if changed:
+            renames[item.key] = changed
+            problems.append((item.path.name, f"{item.path.name}: doc_id(s) {sorted(changed)} already used; renamed"))
+        for row in record["documents"]:
+            doc_id = changed.get(row["doc_id"], row["doc_id"])
+            documents.append({**row, "doc_id": doc_id, "source_file": display_path(item.path), "sha256": item.sha})
+            texts[doc_id] = (item.path, item.text)
+    out: dict = {"documents": tables.documents_frame(documents)}
+    kept = [item.record for item in found if item.key in rank and item.record]
+    for name in tables.NAMES:  # pandas frames made when first used (``corpus.model.Pending``)
+        rows = sum(record["rows"][name] for record in kept)
+        out[name] = Pending(partial(_frame, name, pieces[name], rank, renames), rows=rows)
+    return out, texts, pd.DataFrame(problems, columns=["file", "problem"]), tokenizer
+
+
+def _frame(name: str, pieces: list, rank: dict[str, int], renames: dict[str, dict]) -> pd.DataFrame:
+    """Table ``name`` as pandas: the pieces decoded, in file order, clashing doc_ids renamed."""
+    decoded = [p.table() if isinstance(p, cache_store.Part) else p for p in pieces]
+    frame = tables.to_pandas(name, _ordered(decoded, rank), keep_key=True)
+    return _renamed(frame, renames).drop(columns=[tables.KEY])
+
+
+def _ordered(pieces: list[pa.Table], rank: dict[str, int]) -> pa.Table | None:
+    """The rows of kept entries, in the order of their files (a stable sort by the file's rank)."""
+    if not pieces:
+        return None
+    table = tables.concat(pieces)
+    ranks = []
+    for chunk in table[tables.KEY].chunks:
+        lookup = np.array([rank.get(k, -1) for k in chunk.dictionary.to_pylist()], dtype=np.int64)
+        ranks.append(lookup[chunk.indices.to_numpy(zero_copy_only=False)])
+    row_rank = np.concatenate(ranks) if ranks else np.zeros(0, dtype=np.int64)
+    keep = row_rank >= 0
+    if not keep.all():
+        table, row_rank = table.filter(keep), row_rank[keep]
+    if len(row_rank) and (np.diff(row_rank) < 0).any():
+        table = table.take(np.argsort(row_rank, kind="stable"))
+    return table
+
+
+def _renamed(frame: pd.DataFrame, renames: dict[str, dict]) -> pd.DataFrame:
+    """``frame`` with the doc_ids of renamed files (and the ids built on them) replaced."""
+    if not renames or frame.empty:
+        return frame
+    mask = frame[tables.KEY].isin(list(renames)).to_numpy()
+    if not mask.any():
+        return frame
+    frame = frame.copy()
+    keys = frame.loc[mask, tables.KEY].astype(str)
+    for column in ("doc_id", "seg_id", "parent", "sent_id"):
+        if column not in frame.columns:
             continue
-        problems.extend((path.name, p) for p in result["problems"])
-        tables = {k: v.copy() for k, v in result["tables"].items()}
-        docs = tables["documents"]
-        text_hash = hashlib.sha256("\n".join(tables["segments"]["text"]).encode()).hexdigest()
-        if text_hash in texts_seen:
-            problems.append(
-                (path.name, f"{path.name}: same text as {texts_seen[text_hash].name} (duplicate document); skipped")
-            )
-            continue
-        texts_seen[text_hash] = path
-        renames = _unique_ids(docs["doc_id"].tolist(), ids)
-        if renames:
-            problems.append((path.name, f"{path.name}: doc_id(s) {sorted(renames)} already used; renamed"))
-            for name in TABLES:
-                if len(tables[name]):
-                    tables[name]["doc_id"] = tables[name]["doc_id"].replace(renames)
-            for name in ("segments", "responsibilities", "sentences", "tokens"):
-                for column in ("seg_id", "parent", "sent_id"):
-                    if column in tables[name] and len(tables[name]):
-                        tables[name][column] = tables[name][column].map(partial(_rename, renames=renames))
-        docs = tables["documents"]
-        docs["source_file"] = display_path(path)
-        docs["sha256"] = sha
-        tables["documents"] = docs
-        for doc_id in docs["doc_id"]:
-            texts[doc_id] = (path, result.get("text"))
-        for name in TABLES:
-            frames[name].append(tables[name])
-    out = {name: (pd.concat(frames[name], ignore_index=True) if frames[name] else pd.DataFrame()) for name in TABLES}
-    for name, columns in EMPTY_COLUMNS.items():  # an empty table still has its columns
-        if out[name].empty and not len(out[name].columns):
-            out[name] = pd.DataFrame(columns=columns)
-    problem_frame = pd.DataFrame(problems, columns=["file", "problem"])
-    return out, texts, problem_frame, tokenizer
+        values = frame[column].astype(object)
+        rename = (lambda v, m: m.get(v, v)) if column == "doc_id" else _rename
+        values[mask] = [rename(v, renames[k]) for v, k in zip(values[mask], keys)]
+        frame[column] = values.astype(frame[column].dtype if frame[column].dtype != "category" else "category")
+    return frame
 
 
 def _unique_ids(doc_ids: list[str], used: set[str]) -> dict:
@@ -323,7 +413,7 @@ def _unique_ids(doc_ids: list[str], used: set[str]) -> dict:
     return renames
 
 
-def _rename(value, renames):
+def _rename(value, renames: dict) -> object:
     if not isinstance(value, str):
         return value
     head, sep, tail = value.partition(":")

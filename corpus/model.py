@@ -8,11 +8,12 @@ metadata. Methods never change the object; they return a new one (``subset``, ``
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .clean import simplified_view
@@ -24,19 +25,53 @@ DERIVED = ("segments", "responsibilities", "sentences", "tokens")
 PROTECTED = frozenset({"doc_id", "source_file", "sha256", "start", "end"})
 
 
-@dataclass(frozen=True)
+class Pending:
+    """A table made on first use: a warm load converts the cache's Arrow tables only when asked.
+
+    ``rows`` is the number of rows when known without making the table (for ``repr``).
+    """
+
+    def __init__(self, make: Callable[[], pd.DataFrame], rows: int | None = None) -> None:
+        self.make = make
+        self.rows = rows
+
+
+class _Table:
+    """A Corpus table that may stay ``Pending`` until it is first read (then kept)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = f"_{name}_table"
+
+    def __get__(self, obj: Any, objtype: type | None = None) -> pd.DataFrame:
+        if obj is None:
+            raise AttributeError(self.slot)  # no class-level default: the field is required
+        value = obj.__dict__[self.slot]
+        if isinstance(value, Pending):
+            value = value.make()
+            obj.__dict__[self.slot] = value
+        return value
+
+    def __set__(self, obj: Any, value: pd.DataFrame | Pending) -> None:
+        obj.__dict__[self.slot] = value
+
+    def raw(self, obj: Any) -> pd.DataFrame | Pending:
+        return obj.__dict__[self.slot]
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
 class Corpus:
     """Documents with docvars and their derived tables; see :mod:`corpus` for the columns.
 
     Build it with :func:`corpus.load`. The object is frozen; treat its tables as read-only
-    (methods return new objects with filtered copies).
+    (methods return new objects with filtered copies). The derived tables are made on first
+    use (a loaded corpus holds them as Arrow until then; ``subset`` and ``body`` stay lazy).
     """
 
     documents: pd.DataFrame
-    segments: pd.DataFrame
-    responsibilities: pd.DataFrame
-    sentences: pd.DataFrame
-    tokens: pd.DataFrame
+    segments: pd.DataFrame = _Table()
+    responsibilities: pd.DataFrame = _Table()
+    sentences: pd.DataFrame = _Table()
+    tokens: pd.DataFrame = _Table()
     problems: pd.DataFrame
     tokenizer: Tokenizer | None
     folder: Path
@@ -79,10 +114,17 @@ class Corpus:
         return len(self.documents)
 
     def __repr__(self) -> str:
+        counts = {name: self._rows(name) for name in ("segments", "sentences", "tokens")}
         return (
-            f"Corpus({len(self.documents)} documents, {len(self.segments)} segments, "
-            f"{len(self.sentences)} sentences, {len(self.tokens)} tokens, folder={str(self.folder)!r})"
+            f"Corpus({len(self.documents)} documents, {counts['segments']} segments, "
+            f"{counts['sentences']} sentences, {counts['tokens']} tokens, folder={str(self.folder)!r})"
         )
+
+    def _rows(self, name: str) -> str:
+        value = _raw(self, name)
+        if isinstance(value, Pending):
+            return "?" if value.rows is None else str(value.rows)
+        return str(len(value))
 
     @property
     def doc_ids(self) -> list[str]:
@@ -132,7 +174,7 @@ class Corpus:
         for name in names:
             column = f"{name}{suffix}"
             if column not in out.columns:
-                out[column] = out[on].map(self.docvar(name)) if len(out) else pd.Series(dtype=object)
+                out[column] = _lookup(out[on], self.docvar(name)) if len(out) else pd.Series(dtype=object)
         return out
 
     def summary(self) -> pd.DataFrame:
@@ -178,9 +220,15 @@ class Corpus:
 
     def _restrict(self, doc_ids: pd.Series) -> Corpus:
         ids = set(doc_ids)
-        tables = {name: _rows(getattr(self, name), ids) for name in ("documents", *DERIVED)}
+        tables = {name: self._derive(name, ids) for name in DERIVED}
         files = {d: f for d, f in self.files.items() if d in ids}
-        return replace(self, files=files, **tables)
+        return _replace(self, documents=_rows(self.documents, ids), files=files, **tables)
+
+    def _derive(self, name: str, ids: set, key: str = "doc_id") -> pd.DataFrame | Pending:
+        """Table ``name`` restricted to ``ids`` of ``key``: now if it is made, else when first used."""
+        if isinstance(_raw(self, name), Pending):
+            return Pending(lambda: _rows(getattr(self, name), ids, key=key))
+        return _rows(getattr(self, name), ids, key=key)
 
     def body(self) -> Corpus:
         """The documents' bodies: the one definition of body text.
@@ -192,8 +240,8 @@ class Corpus:
             return self
         segments = self.segments[self.segments["in_body"].astype(bool)]
         ids = set(segments["seg_id"])
-        tables = {name: _rows(getattr(self, name), ids, key="seg_id") for name in DERIVED[1:]}
-        return replace(self, segments=segments, **tables)
+        tables = {name: self._derive(name, ids, key="seg_id") for name in DERIVED[1:]}
+        return _replace(self, segments=segments, **tables)
 
     def with_docvars(self, table: pd.DataFrame, *, on: str = "doc_id") -> Corpus:
         """A new Corpus whose documents carry the researcher's own columns from ``table``.
@@ -210,10 +258,37 @@ class Corpus:
             dupes = table.loc[table[on].duplicated(), on].tolist()[:5]
             raise ValueError(f"with_docvars: {on!r} values repeat in the table: {dupes}")
         documents = self.documents.merge(table, on=on, how="left")
-        return replace(self, documents=documents)
+        return _replace(self, documents=documents)
+
+
+def _raw(corpus: Corpus, name: str) -> Any:
+    """A field's value as stored (a table not made yet stays ``Pending``)."""
+    attribute = type(corpus).__dict__.get(name)
+    return attribute.raw(corpus) if isinstance(attribute, _Table) else getattr(corpus, name)
+
+
+def _replace(corpus: Corpus, **changes: Any) -> Corpus:
+    """``dataclasses.replace`` that keeps tables not made yet pending."""
+    values = {f.name: _raw(corpus, f.name) for f in fields(corpus) if f.init}
+    return type(corpus)(**{**values, **changes})
+
+
+def _lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
+    """``values[key]`` for every key, as a plain column also when ``keys`` is categorical."""
+    if isinstance(keys.dtype, pd.CategoricalDtype):
+        per_category = pd.Series(keys.cat.categories).map(values).to_numpy(dtype=object)
+        codes = keys.cat.codes.to_numpy()
+        looked_up = np.where(codes >= 0, per_category[codes], None)
+        return pd.Series(looked_up, index=keys.index).infer_objects()
+    return keys.map(values)
 
 
 def _rows(table: pd.DataFrame, ids: set, *, key: str = "doc_id") -> pd.DataFrame:
+    """The rows of ``table`` whose ``key`` is in ``ids``; categoricals keep only the values left."""
     if table.empty or key not in table.columns:
         return table
-    return table[table[key].isin(ids)].reset_index(drop=True)
+    rows = table[table[key].isin(ids)].reset_index(drop=True)
+    for column in rows.columns:
+        if isinstance(rows[column].dtype, pd.CategoricalDtype):
+            rows[column] = rows[column].cat.remove_unused_categories()
+    return rows

@@ -68,23 +68,17 @@ class Tokenizer:
     terms: tuple[str, ...] = field(init=False, repr=False, compare=False)
     stopwords: frozenset[str] = field(init=False, repr=False, compare=False)
     fingerprint: str = field(init=False, compare=False)
-    _engine: jieba.Tokenizer = field(init=False, repr=False, compare=False)
+    _engine: jieba.Tokenizer | None = field(init=False, repr=False, compare=False)
+    _entries: tuple = field(init=False, repr=False, compare=False)
     _protected: re.Pattern | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         entries = read_word_list(self.lexicon_path)
         stop = frozenset(term for term, _, _ in read_word_list(self.stopwords_path))
-        engine = jieba.Tokenizer()
-        engine.initialize()
-        protected = []
-        for term, freq, tag in entries:
-            if _JIEBA_WORD.match(term):
-                engine.add_word(term, freq or _DEFAULT_FREQ, tag)
-            else:
-                protected.append(term)
-        protected.sort(key=len, reverse=True)
+        protected = sorted((term for term, _, _ in entries if not _JIEBA_WORD.match(term)), key=len, reverse=True)
         pattern = re.compile("|".join(map(re.escape, protected))) if protected else None
-        object.__setattr__(self, "_engine", engine)
+        object.__setattr__(self, "_entries", tuple(entries))
+        object.__setattr__(self, "_engine", None)  # built on first use: a warm load never tokenises
         object.__setattr__(self, "_protected", pattern)
         object.__setattr__(self, "terms", tuple(term for term, _, _ in entries))
         object.__setattr__(self, "stopwords", stop)
@@ -109,11 +103,22 @@ class Tokenizer:
 
     def _cut(self, chunk: str, offset: int):
         pos = 0
-        for word in self._engine.cut(chunk, HMM=False):
+        for word in self._jieba().cut(chunk, HMM=False):
             start = offset + pos
             pos += len(word)
             if _KEEP.search(word):
                 yield word, start, start + len(word)
+
+    def _jieba(self) -> jieba.Tokenizer:
+        """jieba with the lexicon's plain terms added (loading jieba's dictionary takes ~1 s)."""
+        if self._engine is None:
+            engine = jieba.Tokenizer()
+            engine.initialize()
+            for term, freq, tag in self._entries:
+                if _JIEBA_WORD.match(term):
+                    engine.add_word(term, freq or _DEFAULT_FREQ, tag)
+            object.__setattr__(self, "_engine", engine)
+        return self._engine
 
     def cut(self, text: str, *, drop_stopwords: bool = False) -> list[str]:
         """Tokens of ``text``; with ``drop_stopwords`` the stopword list is applied."""

@@ -41,67 +41,95 @@ def _same(a: corpus.Corpus, b: corpus.Corpus) -> None:
         pd.testing.assert_frame_equal(left, right, check_dtype=False)
 
 
-def _entries(cache: Path) -> list[Path]:
-    return sorted(p for p in cache.iterdir() if p.is_dir() and ".tmp" not in p.name)
+def _two_batches(folder: Path, cache: Path) -> list[str]:
+    """Load ``folder`` in two steps (the second file added later): two batches of one entry each."""
+    second = folder / "second.txt"
+    held = second.read_bytes()
+    second.unlink()
+    corpus.load(folder, cache=cache)
+    second.write_bytes(held)
+    corpus.load(folder, cache=cache)
+    return _batches(cache)
 
 
-def _corrupt(entries):
-    (entries[0] / "segments.parquet").write_bytes(b"PAR1 garbage")
+def _batches(cache: Path) -> list[str]:
+    return sorted(p.stem for p in (cache / "batches").glob("*.json"))
 
 
-def _truncate(entries):
-    path = entries[0] / "tokens.parquet"
+def _part(cache: Path, table: str, batch: str) -> Path:
+    return cache / "tables" / table / f"{batch}.parquet"
+
+
+def _record(cache: Path, batch: str) -> Path:
+    return cache / "batches" / f"{batch}.json"
+
+
+def _corrupt(cache, batches):
+    _part(cache, "segments", batches[0]).write_bytes(b"PAR1 garbage")
+
+
+def _truncate(cache, batches):
+    path = _part(cache, "tokens", batches[0])
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
 
 
-def _swap_parts(entries):
-    shutil.copy(entries[1] / "segments.parquet", entries[0] / "segments.parquet")
+def _missing_part(cache, batches):
+    _part(cache, "sentences", batches[0]).unlink()
 
 
-def _swap_entries(entries):
-    tmp = entries[0].with_name("swap")
-    entries[0].rename(tmp)
-    entries[1].rename(entries[0])
-    tmp.rename(entries[1])
+def _swap_parts(cache, batches):
+    shutil.copy(_part(cache, "segments", batches[1]), _part(cache, "segments", batches[0]))
 
 
-def _other_version(entries):
-    meta = json.loads((entries[0] / "meta.json").read_text(encoding="utf-8"))
-    (entries[0] / "meta.json").write_text(json.dumps({**meta, "version": "0ld"}), encoding="utf-8")
+def _swap_records(cache, batches):
+    first, second = _record(cache, batches[0]), _record(cache, batches[1])
+    held = first.read_bytes()
+    first.write_bytes(second.read_bytes())
+    second.write_bytes(held)
 
 
-def _half_written(entries):
-    (entries[0] / "meta.json").unlink()
+def _other_version(cache, batches):
+    meta = json.loads(_record(cache, batches[0]).read_text(encoding="utf-8"))
+    _record(cache, batches[0]).write_text(json.dumps({**meta, "version": "0ld"}), encoding="utf-8")
 
 
-def _garbage_meta(entries):
-    (entries[0] / "meta.json").write_text("{not json", encoding="utf-8")
+def _garbage_record(cache, batches):
+    _record(cache, batches[0]).write_text("{not json", encoding="utf-8")
+
+
+def _half_written(cache, batches):
+    """A process killed before committing its batch: the record is missing, nothing to warn about."""
+    _record(cache, batches[0]).unlink()
 
 
 DAMAGE = {
     "cache-corrupt": (_corrupt, "does not match its checksum"),
     "cache-truncated": (_truncate, "does not match its checksum"),
+    "cache-missing-part": (_missing_part, "missing"),
     "cache-swapped-part": (_swap_parts, "does not match its checksum"),
-    "cache-swapped-entry": (_swap_entries, "(swapped)"),
+    "cache-swapped-record": (_swap_records, "(swapped)"),
     "cache-other-version": (_other_version, "another version of the code"),
-    "cache-half-written": (_half_written, "unreadable meta.json"),
-    "cache-garbage-meta": (_garbage_meta, "unreadable meta.json"),
+    "cache-garbage-record": (_garbage_record, "unreadable"),
+    "cache-half-written": (_half_written, None),
 }
 
 
 @pytest.mark.parametrize("damage", list(DAMAGE), ids=list(DAMAGE))
-def test_a_damaged_entry_is_rebuilt_with_a_warning(damage, two_docs, tmp_path, caplog):
+def test_a_damaged_batch_is_rebuilt_with_a_warning(damage, two_docs, tmp_path, caplog):
     cache = tmp_path / "cache"
     fresh = corpus.load(two_docs, cache=False)
-    corpus.load(two_docs, cache=cache)
-    entries = _entries(cache)
-    assert len(entries) == 2
+    batches = _two_batches(two_docs, cache)
+    assert len(batches) == 2
     spoil, reason = DAMAGE[damage]
-    spoil(entries)
+    spoil(cache, batches)
     with caplog.at_level(logging.WARNING, logger="corpus"):
         healed = corpus.load(two_docs, cache=cache)
     warnings = [r.getMessage() for r in caplog.records if r.name == "corpus"]
-    assert warnings and all("rebuilt" in w for w in warnings) and any(reason in w for w in warnings), warnings
+    if reason is None:
+        assert not warnings
+    else:
+        assert warnings and all("rebuilt" in w for w in warnings) and any(reason in w for w in warnings), warnings
+        assert any("good.txt" in w or "second.txt" in w for w in warnings), warnings  # names the files
     assert healed.problems.empty
     _same(fresh, healed)
     caplog.clear()
@@ -109,6 +137,31 @@ def test_a_damaged_entry_is_rebuilt_with_a_warning(damage, two_docs, tmp_path, c
         again = corpus.load(two_docs, cache=cache)  # healed: no warning the next time
     assert not [r for r in caplog.records if r.name == "corpus"]
     _same(fresh, again)
+
+
+def test_adding_one_document_processes_one_file(two_docs, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    corpus.load(two_docs, cache=cache)
+    (two_docs / "third.txt").write_text(GOOD_TEXT.replace("开江县", "濉溪县"), encoding="utf-8")
+    calls = []
+    real = loader.process_file
+    monkeypatch.setattr(loader, "process_file", lambda *a: calls.append(a[0].name) or real(*a))
+    c = corpus.load(two_docs, cache=cache)
+    assert calls == ["third.txt"] and len(_batches(cache)) == 2
+    _same(corpus.load(two_docs, cache=False), c)
+
+
+def test_small_batches_are_merged(two_docs, tmp_path, monkeypatch):
+    monkeypatch.setattr(cache_store, "MAX_SMALL_BATCHES", 1)
+    cache = tmp_path / "cache"
+    assert len(_two_batches(two_docs, cache)) == 1  # the second load merged the two small batches
+    calls = []
+    real = loader.process_file
+    monkeypatch.setattr(loader, "process_file", lambda *a: calls.append(a[0].name) or real(*a))
+    c = corpus.load(two_docs, cache=cache)
+    assert calls == [] and not list((cache / "tables").glob("*/*.tmp"))
+    assert sum(1 for _ in (cache / "tables" / "tokens").iterdir()) == 1
+    _same(corpus.load(two_docs, cache=False), c)
 
 
 def _cache_is_a_file(tmp_path, monkeypatch) -> Path:
@@ -145,10 +198,10 @@ def test_an_unusable_cache_folder_means_no_cache(make, docs, tmp_path, monkeypat
 
 
 def test_disk_full_while_writing_the_cache(docs, monkeypatch, tmp_path, caplog):
-    def full(folder, result, **kwargs):
-        raise OSError(errno.ENOSPC, "No space left on device", str(folder))
+    def full(self, entries):
+        raise OSError(errno.ENOSPC, "No space left on device", str(self.root))
 
-    monkeypatch.setattr(cache_store, "write_entry", full)
+    monkeypatch.setattr(cache_store.Store, "write", full)
     with caplog.at_level(logging.WARNING, logger="corpus"):
         c = corpus.load(docs, cache=tmp_path / "cache")
     warnings = [r.getMessage() for r in caplog.records if r.name == "corpus"]
@@ -156,14 +209,14 @@ def test_disk_full_while_writing_the_cache(docs, monkeypatch, tmp_path, caplog):
     _same(corpus.load(docs, cache=False), c)
 
 
-def test_an_entry_deleted_mid_run_is_recomputed(two_docs, monkeypatch, tmp_path):
-    real = cache_store.write_entry
+def test_a_cache_deleted_mid_run_is_recomputed(two_docs, monkeypatch, tmp_path):
+    real = cache_store.Store.write
 
-    def write_then_lose(folder, result, **kwargs):
-        real(folder, result, **kwargs)
-        shutil.rmtree(folder)  # another process (or a user) clears the cache meanwhile
+    def write_then_lose(self, entries):
+        real(self, entries)
+        shutil.rmtree(self.root)  # another process (or a user) clears the cache meanwhile
 
-    monkeypatch.setattr(cache_store, "write_entry", write_then_lose)
+    monkeypatch.setattr(cache_store.Store, "write", write_then_lose)
     c = corpus.load(two_docs, cache=tmp_path / "cache")
     _same(corpus.load(two_docs, cache=False), c)
 
@@ -211,17 +264,18 @@ def test_editing_the_lexicon_reprocesses_every_file(two_docs, tmp_path, monkeypa
     assert "依法决策机制" in set(c.tokens.token)
 
 
-def test_a_temporary_entry_left_by_a_killed_process_is_swept(docs, tmp_path):
+def test_parts_left_by_a_killed_process_are_swept(docs, tmp_path):
     cache = tmp_path / "cache"
-    stale = cache / "0123abcd.tmp999-deadbeef"
-    stale.mkdir(parents=True)
-    (stale / "segments.parquet").write_bytes(b"half")
+    stale = cache / "tables" / "segments" / "20260101000000-deadbeef.parquet"  # no record names it
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"half")
     old = time.time() - 7200
     os.utime(stale, (old, old))
-    fresh = cache / "4567.tmp1-cafe"  # may belong to a process writing right now: kept
-    fresh.mkdir()
+    fresh = stale.with_name("20260101000001-cafe.parquet.tmp")  # may be written right now: kept
+    fresh.write_bytes(b"half")
     corpus.load(docs, cache=cache)
     assert not stale.exists() and fresh.exists()
+    assert len(_batches(cache)) == 1
 
 
 LOAD = "import sys, corpus; c = corpus.load(sys.argv[1], cache=sys.argv[2]); print(len(c.documents), len(c.problems))"
@@ -237,5 +291,5 @@ def test_two_runs_at_once_share_the_cache_safely(two_docs, tmp_path, caplog):
     with caplog.at_level(logging.WARNING, logger="corpus"):
         again = corpus.load(two_docs, cache=cache)
     assert not [r for r in caplog.records if r.name == "corpus"]  # no damaged entry left behind
-    assert len(_entries(cache)) == 2 and not [p for p in cache.iterdir() if ".tmp" in p.name]
+    assert 1 <= len(_batches(cache)) <= 2 and not list(cache.rglob("*.tmp"))  # one each, or the second found it
     _same(corpus.load(two_docs, cache=False), again)
