@@ -10,8 +10,10 @@ in its own process, the sides interleaved (tool, plain, tool, plain, … so drif
 machine hits both alike):
 
 * **tool** — ``corpus.load`` with a fresh cache (``build``), ``corpus.load`` again in a new
-  process (``warm``), then ``similarity`` (:func:`analysis.similarity.tfidf.similarity`, word and
-  character TF-IDF, top-k), ``reuse`` (:func:`analysis.similarity.reuse.reuse`) and ``alignment``;
+  process (``warm``; its derived tables are made on first use), the token table made as pandas
+  (``tokens``), a load with one document added (``add_one``), then ``similarity``
+  (:func:`analysis.similarity.tfidf.similarity`, word and character TF-IDF, top-k), ``reuse``
+  (:func:`analysis.similarity.reuse.reuse`) and ``alignment``;
 * **plain** — what a researcher writes in a notebook: read the files, ``jieba.lcut`` each
   (``tokenise``), ``TfidfVectorizer`` (``tfidf``), dense ``cosine_similarity`` (``cosine``);
 * **before** (with ``--baseline``) — the tool's analysis stages imported from another checkout
@@ -75,13 +77,17 @@ def _stage(results: dict, name: str, fn):
     return value
 
 
-def child_tool(folder: Path, cache: Path, *, warm: bool) -> dict:
-    """The tool's stages in this process (``warm``: only the load of an existing cache)."""
+def child_tool(folder: Path, cache: Path, *, warm: bool, corpus_only: bool = False) -> dict:
+    """The tool's stages in this process (``warm``: only the load of an existing cache;
+    ``corpus_only``: only the build)."""
     import corpus
 
     results: dict = {}
     c = _stage(results, "warm" if warm else "build", lambda: corpus.load(folder, cache=cache))
-    if warm or c is None:
+    if warm and c is not None:
+        _stage(results, "tokens", lambda: c.tokens)  # the token table as pandas, on first use
+        _stage(results, "add_one", lambda: _add_one(folder, cache))
+    if warm or corpus_only or c is None:
         return results
     from analysis.similarity import alignment, reuse, tfidf
 
@@ -95,6 +101,19 @@ def child_tool(folder: Path, cache: Path, *, warm: bool) -> dict:
         _stage(results, "reuse", lambda: reuse.reuse(c))
     _stage(results, "alignment", lambda: alignment.align(c))
     return results
+
+
+def _add_one(folder: Path, cache: Path):
+    """Load the corpus with one new document added (a copy of the first with one line more)."""
+    import corpus
+
+    first = sorted(folder.glob("*.txt"))[0]
+    added = folder / "zz_added.txt"
+    added.write_text(first.read_text(encoding="utf-8") + "\n本报告新增一段以作对照。\n", encoding="utf-8")
+    try:
+        return corpus.load(folder, cache=cache)
+    finally:
+        added.unlink()
 
 
 def child_plain(folder: Path) -> dict:
@@ -157,7 +176,8 @@ def run_size(n: int, root: Path, args) -> dict:
         cache = root / f"cache{n}"
         shutil.rmtree(cache, ignore_errors=True)
         if "tool" in args.sides:
-            tool = _child(["tool", str(folder), str(cache)], pythonpath=ROOT, **kw)
+            side = "build" if args.corpus_only else "tool"
+            tool = _child([side, str(folder), str(cache)], pythonpath=ROOT, **kw)
             tool.update(_child(["warm", str(folder), str(cache)], pythonpath=ROOT, **kw))
             runs["tool"].append(tool)
         if "plain" in args.sides:
@@ -207,9 +227,13 @@ def report(n: int, result: dict) -> str:
         parts = [side.get(k, {}).get("s") for k in names]
         return None if None in parts else sum(parts)
 
+    cores = os.cpu_count() or 1
+    tokenise = total(plain, ("tokenise",))
     for label, a, b in (
+        (f"build / (tokenise / {cores} cores)", total(tool, ("build",)), tokenise / cores if tokenise else None),
         ("build / (read+tokenise)", total(tool, ("build",)), total(plain, ("read", "tokenise"))),
-        ("warm / (read+tokenise)", total(tool, ("warm",)), total(plain, ("read", "tokenise"))),
+        ("(read+tokenise) / warm", total(plain, ("read", "tokenise")), total(tool, ("warm",))),
+        ("(read+tokenise) / (warm+tokens)", total(plain, ("read", "tokenise")), total(tool, ("warm", "tokens"))),
         ("(similarity+reuse) / (tfidf+cosine)", total(tool, PAIRWISE), total(plain, ("tfidf", "cosine"))),
     ):
         if a is not None and b:
@@ -226,6 +250,7 @@ def main(argv=None) -> None:
     parser.add_argument("--mem-gb", type=float, default=12.0, help="address-space limit of each child")
     parser.add_argument("--timeout", type=int, default=1800, help="seconds allowed to each child")
     parser.add_argument("--json", type=Path, help="write all medians here")
+    parser.add_argument("--corpus-only", action="store_true", help="time the corpus stages only")
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
     args = parser.parse_args(argv)
     results = {}
@@ -234,8 +259,8 @@ def main(argv=None) -> None:
         for n in args.sizes:
             results[n] = run_size(n, root, args)
             print(report(n, results[n]), flush=True)
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
+            if args.json:  # after each size, so a long run keeps what it measured
+                args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
 
 
 def _child_main(argv: list[str]) -> None:
@@ -243,7 +268,7 @@ def _child_main(argv: list[str]) -> None:
     if side == "plain":
         out = child_plain(folder)
     else:
-        out = child_tool(folder, Path(argv[2]), warm=side == "warm")
+        out = child_tool(folder, Path(argv[2]), warm=side == "warm", corpus_only=side == "build")
     print(json.dumps(out))
 
 

@@ -73,6 +73,7 @@ def _code_version() -> str:
 
 CODE_VERSION = _code_version()
 PARALLEL_THRESHOLD = 8
+CLUSTER_TIMEOUT = "30s"  # waiting for a Dask scheduler to answer
 IGNORED = {MANIFEST_NAME, "README.md", ".gitkeep"}
 
 
@@ -308,9 +309,12 @@ def _on_cluster(work: list, scheduler: str) -> list:
         raise RuntimeError(
             "a Dask scheduler was given but dask.distributed is not installed: pip install '.[cluster]'"
         ) from None
-    with Client(scheduler, set_as_default=False) as client:
-        futures = client.map(_work, work, pure=False)
-        return client.gather(futures)
+    try:
+        client = Client(scheduler, set_as_default=False, timeout=CLUSTER_TIMEOUT)
+    except OSError as err:
+        raise OSError(f"cannot reach the Dask scheduler at {scheduler} ({err})") from None
+    with client:
+        return client.gather(client.map(_work, work, pure=False))
 
 
 def _run(work: list, jobs: int | None, scheduler: str | None) -> list:

@@ -163,3 +163,26 @@ def test_a_changed_file_is_noticed_against_the_manifest_hash(seed_dir, tmp_path)
     c = corpus.load(folder, cache=False)
     assert c.documents.doc_id.tolist() == ["kj"]
     assert "content differs from the sha256 in manifest.csv" in " ".join(c.problems.problem)
+
+
+def test_a_warm_load_makes_tables_on_first_use_and_keeps_them_compact(seed_dir, tmp_path, monkeypatch):
+    folder = _copy(seed_dir, tmp_path, "guanxian-2023-report.txt", "kaijiang-2021-plan.txt")
+    cache = tmp_path / "cache"
+    fresh = corpus.load(folder, cache=cache)
+    made = []
+    original = load_module._frame
+    monkeypatch.setattr(load_module, "_frame", lambda name, *a: made.append(name) or original(name, *a))
+    warm = corpus.load(folder, cache=cache)
+    assert made == [] and f"{len(fresh.tokens)} tokens" in repr(warm)
+    report = warm.subset(doc_type="report").body()  # body() needs the segments, nothing else
+    assert made == ["segments"]
+    assert report.sentences.text.str.contains("接收行政复议申请91件").any()
+    assert made == ["segments", "sentences"]
+    tokens = warm.tokens
+    assert {str(tokens[c].dtype) for c in ("doc_id", "seg_id", "sent_id")} == {"category"}
+    assert tokens.start.dtype == "int32" and tokens.token.dtype == "str"
+    pd.testing.assert_frame_equal(tokens, fresh.tokens)
+    row = tokens[tokens.token == "行政复议"].iloc[0]
+    assert warm.quote(row.doc_id, row.start, row.end) == "行政复议"
+    kept = warm.subset(county="冠县").tokens  # a subset's categoricals keep only its own values
+    assert list(kept.doc_id.cat.categories) == ["guanxian-2023-report"]
