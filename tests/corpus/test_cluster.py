@@ -27,5 +27,5 @@ def test_a_local_cluster_gives_the_same_corpus_and_fills_the_cache(seed_dir, tmp
 
 def test_an_unreachable_scheduler_is_a_clear_error(seed_dir, monkeypatch):
     monkeypatch.setattr(corpus.loader, "CLUSTER_TIMEOUT", "2s")
-    with pytest.raises(OSError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
+    with pytest.raises(OSError, match=r"cannot reach the Dask scheduler at tcp://127\.0\.0\.1:9"):
         corpus.load(seed_dir, cache=False, scheduler="tcp://127.0.0.1:9")
