@@ -2,7 +2,7 @@
 
 Each file's tables are cached under an entry key hashing the file's bytes, its manifest rows,
 the tokeniser fingerprint (lexicon and stopwords) and ``CODE_VERSION`` (this package's code and
-every data file it reads), in one Parquet dataset per table (``corpus.cache``): adding one
+every data file it reads), in one Arrow dataset per table (``corpus.cache``): adding one
 document processes one file, and a warm load reads each table once as Arrow and converts it to
 pandas once (``corpus.tables``: categoricals and 32-bit offsets). Files are processed in worker
 processes when more than ``PARALLEL_THRESHOLD`` need work, or on a Dask cluster when a scheduler

@@ -57,7 +57,7 @@ def _batches(cache: Path) -> list[str]:
 
 
 def _part(cache: Path, table: str, batch: str) -> Path:
-    return cache / "tables" / table / f"{batch}.parquet"
+    return cache / "tables" / table / f"{batch}.arrow"
 
 
 def _record(cache: Path, batch: str) -> Path:
@@ -65,7 +65,7 @@ def _record(cache: Path, batch: str) -> Path:
 
 
 def _corrupt(cache, batches):
-    _part(cache, "segments", batches[0]).write_bytes(b"PAR1 garbage")
+    _part(cache, "segments", batches[0]).write_bytes(b"ARROW1 garbage")
 
 
 def _truncate(cache, batches):
@@ -266,12 +266,12 @@ def test_editing_the_lexicon_reprocesses_every_file(two_docs, tmp_path, monkeypa
 
 def test_parts_left_by_a_killed_process_are_swept(docs, tmp_path):
     cache = tmp_path / "cache"
-    stale = cache / "tables" / "segments" / "20260101000000-deadbeef.parquet"  # no record names it
+    stale = cache / "tables" / "segments" / "20260101000000-deadbeef.arrow"  # no record names it
     stale.parent.mkdir(parents=True)
     stale.write_bytes(b"half")
     old = time.time() - 7200
     os.utime(stale, (old, old))
-    fresh = stale.with_name("20260101000001-cafe.parquet.tmp")  # may be written right now: kept
+    fresh = stale.with_name("20260101000001-cafe.arrow.tmp")  # may be written right now: kept
     fresh.write_bytes(b"half")
     corpus.load(docs, cache=cache)
     assert not stale.exists() and fresh.exists()
