@@ -1,4 +1,5 @@
-"""Command line: ``python -m corpus summary [--corpus DIR] [--csv FILE] [--follow-links] [--max-text-mb N]``.
+"""Command line: ``python -m corpus summary [--corpus DIR] [--csv FILE] [--follow-links] [--max-text-mb N]
+[--scheduler ADDRESS]``.
 
 Exit codes: 0 the table was produced (problems with single files are notes on stderr, one
 line each); 2 usage or environment error (folder missing, ``--csv`` a folder or inside the
@@ -48,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
         default=DEFAULT_LIMITS.max_file_bytes / MB,
         help="largest .docx/.pdf file read, in MiB (default: %(default)g)",
     )
+    cmd.add_argument(
+        "--scheduler", default=None, help="address of a Dask scheduler to process the files on (tcp://host:8786)"
+    )
     cmd.add_argument("--debug", action="store_true", help="print the full traceback of an error")
     return parser
 
@@ -58,9 +62,13 @@ def _summary(args: argparse.Namespace) -> int:
         check_output_file(args.csv, corpus_folder=folder)
     limits = Limits(max_text_bytes=int(args.max_text_mb * MB), max_file_bytes=int(args.max_file_mb * MB))
     try:
-        docs, problems = summary(folder, follow_links=args.follow_links, limits=limits)
+        docs, problems = summary(folder, follow_links=args.follow_links, limits=limits, scheduler=args.scheduler)
     except (LexiconError, DataFileError) as err:  # a data file the researcher edited: an environment error
         raise UsageError(str(err)) from None
+    except OSError as err:
+        if args.scheduler and "Dask scheduler" in str(err):
+            raise UsageError(str(err)) from None
+        raise
     with pd.option_context("display.max_columns", None, "display.width", 250, "display.max_colwidth", 40):
         print(docs.to_string(index=False))
     for row in problems.itertuples():
