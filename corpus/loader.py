@@ -91,12 +91,12 @@ def manifest_rows(folder: Path, path: Path) -> tuple[dict, list[str]]:
     if not path.exists():
         return {}, []
     table, problems = metadata.read_manifest(path)
-    by_file: dict[Path, list[dict]] = {}
+    by_file: dict[str, list[dict]] = {}
     root = _entry(folder, ".")
     for row in table.to_dict("records"):
         target = _entry(folder, row["source_file"])
         label = f"{MANIFEST_NAME}: row {row['doc_id'] or row['source_file']!r}"
-        if root not in target.parents:
+        if not target.startswith(root + os.sep):
             problems.append(f"{label}: path {row['source_file']!r} is outside the corpus folder; row ignored")
         elif not os.path.lexists(target):
             problems.append(f"{label}: file {row['source_file']!r} does not exist; row ignored")
@@ -105,13 +105,14 @@ def manifest_rows(folder: Path, path: Path) -> tuple[dict, list[str]]:
     return by_file, problems
 
 
-def _entry(folder: Path, name: str) -> Path:
+def _entry(folder: Path, name: str) -> str:
     """``folder/name`` absolute and normalised (``..`` removed) without following links."""
-    return Path(os.path.normpath(folder.absolute() / name))
+    return os.path.normpath(os.path.join(os.path.abspath(folder), name))
 
 
-def _cache_key(data: bytes, rows: list[dict], fingerprint: str) -> str:
-    digest = hashlib.sha256(data)
+def _cache_key(sha: str, rows: list[dict], fingerprint: str) -> str:
+    """The entry key: the file's SHA-256, its manifest rows, the tokeniser and the code version."""
+    digest = hashlib.sha256(sha.encode())
     digest.update(json.dumps(rows, sort_keys=True, ensure_ascii=False).encode())
     digest.update(f"{fingerprint}|{CODE_VERSION}".encode())
     return digest.hexdigest()[:32]
@@ -213,6 +214,7 @@ def _read_files(files, rows, folder, tokenizer, limits, problems) -> list[_File]
     """Read each file once (limits checked, duplicates and stale manifest checksums noted)."""
     found: list[_File] = []
     seen: dict[str, Path] = {}
+    root = os.path.abspath(folder)
     for path in files:
         try:
             data = safe_files.read_bytes(path, limits=limits)
@@ -226,7 +228,7 @@ def _read_files(files, rows, folder, tokenizer, limits, problems) -> list[_File]
             problems.append((path.name, f"{path.name}: duplicate of {seen[sha].name} (same content); skipped"))
             continue
         seen[sha] = path
-        file_rows = rows.get(_entry(folder, path.name), [])
+        file_rows = rows.get(os.path.join(root, path.name), [])  # as ``_entry`` (a plain name)
         stated = {r["sha256"] for r in file_rows if r.get("sha256")}
         if stated and stated != {sha}:
             problems.append(
@@ -236,7 +238,7 @@ def _read_files(files, rows, folder, tokenizer, limits, problems) -> list[_File]
                     "(file changed since it was described); loaded as it is now",
                 )
             )
-        key = _cache_key(data, file_rows, tokenizer.fingerprint)
+        key = _cache_key(sha, file_rows, tokenizer.fingerprint)
         work = (path, data, file_rows, tokenizer.lexicon_path, tokenizer.stopwords_path)
         found.append(_File(path=path, sha=sha, key=key, work=work))
     return found
@@ -336,6 +338,7 @@ def _assemble(found: list[_File], pieces: dict, problems: list, tokenizer):
     texts_seen: dict[str, Path] = {}
     used: set[str] = set()
     documents = []
+    shown = _shown_paths(found[0].path.parent if found else Path("."))
     for item in found:
         record = item.record or {}
         if record["text_hash"] and record["text_hash"] in texts_seen:
@@ -351,7 +354,7 @@ def _assemble(found: list[_File], pieces: dict, problems: list, tokenizer):
             problems.append((item.path.name, f"{item.path.name}: doc_id(s) {sorted(changed)} already used; renamed"))
         for row in record["documents"]:
             doc_id = changed.get(row["doc_id"], row["doc_id"])
-            documents.append({**row, "doc_id": doc_id, "source_file": display_path(item.path), "sha256": item.sha})
+            documents.append({**row, "doc_id": doc_id, "source_file": shown(item.path), "sha256": item.sha})
             texts[doc_id] = (item.path, item.text)
     out: dict = {"documents": tables.documents_frame(documents)}
     kept = [item.record for item in found if item.key in rank and item.record]
@@ -359,6 +362,16 @@ def _assemble(found: list[_File], pieces: dict, problems: list, tokenizer):
         rows = sum(record["rows"][name] for record in kept)
         out[name] = Pending(partial(_frame, name, pieces[name], rank, renames), rows=rows)
     return out, texts, pd.DataFrame(problems, columns=["file", "problem"]), tokenizer
+
+
+def _shown_paths(folder: Path):
+    """``display_path`` of files of ``folder``, resolving the folder once (links still resolved)."""
+    base = display_path(folder)
+
+    def shown(path: Path) -> str:
+        return display_path(path) if path.is_symlink() or path.parent != folder else f"{base}/{path.name}"
+
+    return shown
 
 
 def _frame(name: str, pieces: list, rank: dict[str, int], renames: dict[str, dict]) -> pd.DataFrame:
