@@ -70,6 +70,7 @@ class Tokenizer:
     fingerprint: str = field(init=False, compare=False)
     _engine: jieba.Tokenizer = field(init=False, repr=False, compare=False)
     _protected: re.Pattern | None = field(init=False, repr=False, compare=False)
+    _kept: dict[str, bool] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         entries = read_word_list(self.lexicon_path)
@@ -86,6 +87,7 @@ class Tokenizer:
         pattern = re.compile("|".join(map(re.escape, protected))) if protected else None
         object.__setattr__(self, "_engine", engine)
         object.__setattr__(self, "_protected", pattern)
+        object.__setattr__(self, "_kept", {})
         object.__setattr__(self, "terms", tuple(term for term, _, _ in entries))
         object.__setattr__(self, "stopwords", stop)
         digest = hashlib.sha256()
@@ -96,24 +98,38 @@ class Tokenizer:
 
     def spans(self, text: str) -> list[tuple[str, int, int]]:
         """Tokens of ``text`` with ``[start, end)`` offsets; punctuation and spaces dropped."""
-        out = []
-        pos = 0
-        matches = list(self._protected.finditer(text)) if self._protected else []
-        for m in matches + [None]:
-            stop = m.start() if m else len(text)
-            out.extend(self._cut(text[pos:stop], pos))
-            if m:
-                out.append((m.group(0), m.start(), m.end()))
-                pos = m.end()
-        return out
+        return list(zip(*self.columns(text)))
 
-    def _cut(self, chunk: str, offset: int):
+    def columns(self, text: str) -> tuple[list[str], list[int], list[int]]:
+        """``spans`` as three lists: tokens, start offsets, end offsets (the shape tables need)."""
+        words: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
         pos = 0
+        if self._protected is not None:
+            for m in self._protected.finditer(text):
+                self._cut_into(text[pos : m.start()], pos, words, starts, ends)
+                words.append(m.group(0))
+                starts.append(m.start())
+                ends.append(m.end())
+                pos = m.end()
+        self._cut_into(text[pos:], pos, words, starts, ends)
+        return words, starts, ends
+
+    def _cut_into(self, chunk: str, offset: int, words: list, starts: list, ends: list) -> None:
+        """jieba's words of ``chunk`` that hold a letter, digit or Chinese character, appended."""
+        kept = self._kept  # word -> holds a letter, digit or Chinese character (``_KEEP``)
+        pos = offset
         for word in self._engine.cut(chunk, HMM=False):
-            start = offset + pos
-            pos += len(word)
-            if _KEEP.search(word):
-                yield word, start, start + len(word)
+            end = pos + len(word)
+            keep = kept.get(word)
+            if keep is None:
+                keep = kept[word] = _KEEP.search(word) is not None
+            if keep:
+                words.append(word)
+                starts.append(pos)
+                ends.append(end)
+            pos = end
 
     def cut(self, text: str, *, drop_stopwords: bool = False) -> list[str]:
         """Tokens of ``text``; with ``drop_stopwords`` the stopword list is applied."""
