@@ -94,7 +94,8 @@ def run_time(docs: list, tokenizer: Tokenizer, repeat: int) -> None:
             totals[side].append(spent[side])
         print("  run: " + "  ".join(f"{side} {spent[side]:.2f} s" for side in sides), flush=True)
     med = {side: statistics.median(values) for side, values in totals.items()}
-    print(f"{len(docs)} documents, {n_chars:,} characters, median of {repeat}:")
+    used = getattr(tokenizer, "segmenter_used", "jieba")
+    print(f"{len(docs)} documents, {n_chars:,} characters, segmenter {used}, median of {repeat}:")
     for side in sides:
         rate = n_chars / med[side] / 1000
         ratio = med[side] / med[sides[0]]

@@ -6,12 +6,16 @@ punctuation before looking words up, so ``双随机、一公开`` can never come
 module reads the lexicon itself (BOM and whitespace stripped), adds plain terms with
 ``Tokenizer.add_word``, matches terms that contain punctuation before jieba runs, and
 ``Tokenizer.check_lexicon`` verifies that every entry comes out as one token.
-Tokenisation is deterministic: a private ``jieba.Tokenizer``, HMM off.
+Tokenisation is deterministic: a private ``jieba.Tokenizer``, HMM off, its dictionary
+segmentation run by ``corpus.segment.Segmenter`` (jieba's words, without jieba's per-word
+generators; with ``segmenter="auto"`` paths are found by jieba-next's Rust code when that
+optional package is installed).
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import logging
 import re
 from dataclasses import dataclass, field
@@ -21,6 +25,7 @@ import jieba
 
 from .paths import LEXICON_FILE, STOPWORDS_FILE
 from .patterns import HAN_RANGES
+from .segment import Segmenter, jieba_next_prefix_dict
 
 jieba.setLogLevel(logging.WARNING)
 # jieba's own notion of a dictionary word (its ``re_han_default``): entries outside it are
@@ -58,19 +63,31 @@ def read_word_list(path: Path) -> list[tuple[str, int | None, str | None]]:
     return entries
 
 
+def _has_word_character(word: str) -> bool:
+    """True for a token with a letter, digit or Chinese character (others are dropped)."""
+    return _KEEP.search(word) is not None
+
+
 @dataclass(frozen=True)
 class Tokenizer:
-    """jieba with the project lexicon; ``cut`` returns tokens, ``spans`` returns offsets."""
+    """jieba with the project lexicon; ``cut`` returns tokens, ``spans`` returns offsets.
+
+    ``segmenter``: ``"jieba"`` (pure Python), ``"jieba_next"`` (jieba-next's Rust path finder;
+    an ImportError when it is not installed) or ``"auto"`` (jieba_next when installed, else
+    jieba); ``segmenter_used`` says which one runs. Both give jieba's tokens (``corpus.segment``).
+    """
 
     lexicon_path: Path = LEXICON_FILE
     stopwords_path: Path = STOPWORDS_FILE
+    segmenter: str = "auto"
     # Built in __post_init__ from the two files (not constructor arguments).
     terms: tuple[str, ...] = field(init=False, repr=False, compare=False)
     stopwords: frozenset[str] = field(init=False, repr=False, compare=False)
     fingerprint: str = field(init=False, compare=False)
     _engine: jieba.Tokenizer = field(init=False, repr=False, compare=False)
     _protected: re.Pattern | None = field(init=False, repr=False, compare=False)
-    _kept: dict[str, bool] = field(init=False, repr=False, compare=False)
+    segmenter_used: str = field(init=False, compare=False)
+    _segmenter: Segmenter = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         entries = read_word_list(self.lexicon_path)
@@ -87,13 +104,21 @@ class Tokenizer:
         pattern = re.compile("|".join(map(re.escape, protected))) if protected else None
         object.__setattr__(self, "_engine", engine)
         object.__setattr__(self, "_protected", pattern)
-        object.__setattr__(self, "_kept", {})
+        use = self.segmenter
+        if use == "auto":
+            use = "jieba_next" if jieba_next_prefix_dict() is not None else "jieba"
+        segmenter = Segmenter(engine, keep=_has_word_character, use=use)
+        use = segmenter.used
+        object.__setattr__(self, "_segmenter", segmenter)
+        object.__setattr__(self, "segmenter_used", use)
         object.__setattr__(self, "terms", tuple(term for term, _, _ in entries))
         object.__setattr__(self, "stopwords", stop)
         digest = hashlib.sha256()
         for path in (self.lexicon_path, self.stopwords_path):
             digest.update(Path(path).read_bytes())
         digest.update(jieba.__version__.encode())
+        if use != "jieba":  # tested token-identical, but a cache never mixes two path finders
+            digest.update(f"{use} {importlib.metadata.version(use.replace('_', '-'))}".encode())
         object.__setattr__(self, "fingerprint", digest.hexdigest()[:16])
 
     def spans(self, text: str) -> list[tuple[str, int, int]]:
@@ -118,18 +143,7 @@ class Tokenizer:
 
     def _cut_into(self, chunk: str, offset: int, words: list, starts: list, ends: list) -> None:
         """jieba's words of ``chunk`` that hold a letter, digit or Chinese character, appended."""
-        kept = self._kept  # word -> holds a letter, digit or Chinese character (``_KEEP``)
-        pos = offset
-        for word in self._engine.cut(chunk, HMM=False):
-            end = pos + len(word)
-            keep = kept.get(word)
-            if keep is None:
-                keep = kept[word] = _KEEP.search(word) is not None
-            if keep:
-                words.append(word)
-                starts.append(pos)
-                ends.append(end)
-            pos = end
+        self._segmenter.cut_into(chunk, offset, (words, starts, ends))
 
     def cut(self, text: str, *, drop_stopwords: bool = False) -> list[str]:
         """Tokens of ``text``; with ``drop_stopwords`` the stopword list is applied."""
