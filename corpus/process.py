@@ -15,6 +15,7 @@ import pandas as pd
 
 from . import metadata, places
 from .clean import CleanText, clean
+from .frames import from_columns, from_records
 from .infer import infer
 from .read import read_source
 from .responsibility import parse_clause
@@ -33,26 +34,10 @@ def process_file(path: Path, data: bytes, rows: list[dict], tokenizer: Tokenizer
     for row, (c_start, c_end) in bounds:
         doc = _document(cleaned, c_start, c_end, row, path, tokenizer, records, columns)
         records["documents"].append(doc)
-    frames = {name: pd.DataFrame(rows) for name, rows in records.items()}
-    for name, parts in columns.items():
-        frames[name] = _frame(parts)
+    frames = {"documents": pd.DataFrame(records["documents"])}  # one row per document, keys may differ
+    frames.update({name: from_records(records[name]) for name in ("segments", "responsibilities")})
+    frames.update({name: from_columns(parts) for name, parts in columns.items()})
     return {"tables": frames, "problems": problems, "encoding": source.encoding, "text": source.text}
-
-
-def _frame(parts: list[dict]) -> pd.DataFrame:
-    """One DataFrame from per-document column dicts (a table without rows has no columns)."""
-    parts = [part for part in parts if len(part["doc_id"])]
-    if not parts:
-        return pd.DataFrame()
-    if len(parts) == 1:
-        return pd.DataFrame(parts[0])
-    return pd.DataFrame({name: _concat([part[name] for part in parts]) for name in parts[0]})
-
-
-def _concat(values: list):
-    if isinstance(values[0], np.ndarray):
-        return np.concatenate(values)
-    return [v for part in values for v in part]
 
 
 def _document_bounds(cleaned: CleanText, rows: list[dict], path: Path):
