@@ -68,23 +68,34 @@ class Segmenter:
     def __init__(self, engine: jieba.Tokenizer, *, keep: Callable[[str], bool], use: str = "jieba") -> None:
         if use not in ENGINES:
             raise ValueError(f"use={use!r}: expected one of {ENGINES}")
-        engine.check_initialized()
-        self.freq: dict[str, int] = engine.FREQ
-        self.total = engine.total
-        logtotal = log(engine.total)
-        # log(freq) - log(total) per dictionary word; None for a prefix that is no word (freq 0)
-        self._score = {word: (log(f) - logtotal if f else None) for word, f in self.freq.items()}
-        self._unknown = log(1) - logtotal  # a character outside the dictionary: jieba's ``or 1``
+        if use == "jieba_next" and jieba_next_prefix_dict() is None:
+            raise ImportError("use='jieba_next': the jieba-next package is not installed (pip install jieba-next)")
+        self.engine, self.use = engine, use
         self._keep = keep
         self._kept: dict[str, bool] = {}  # keep(word), remembered
+        # Built on first use (a warm corpus load builds a tokenizer for its fingerprint only):
+        self._score: dict[str, float | None] | None = None  # log(freq) - log(total); None: prefix only
+        self._unknown = 0.0
         self._rust = None
-        if use == "jieba_next":
+
+    def _prepare(self) -> None:
+        """Read the dictionary: scores per word, and the Rust path finder if asked for and safe."""
+        engine = self.engine
+        engine.check_initialized()
+        logtotal = log(engine.total)
+        self._score = {word: (log(f) - logtotal if f else None) for word, f in engine.FREQ.items()}
+        self._unknown = log(1) - logtotal  # a character outside the dictionary: jieba's ``or 1``
+        if self.use == "jieba_next" and max_nested(engine.FREQ) <= RUST_MAX_WORDS:
             prefix_dict = jieba_next_prefix_dict()
-            if prefix_dict is None:
-                raise ImportError("use='jieba_next': the jieba-next package is not installed (pip install jieba-next)")
-            if max_nested(self.freq) <= RUST_MAX_WORDS:
-                self._rust = prefix_dict(self.freq, float(self.total))
-        self.used = "jieba_next" if self._rust is not None else "jieba"
+            assert prefix_dict is not None
+            self._rust = prefix_dict(engine.FREQ, float(engine.total))
+
+    @property
+    def used(self) -> str:
+        """The route finder that runs: ``use``, or ``"jieba"`` where jieba-next cannot be trusted."""
+        if self._score is None:
+            self._prepare()
+        return "jieba_next" if self._rust is not None else "jieba"
 
     def route(self, block: str) -> list[int]:
         """Index of the last character of the best word starting at each position of ``block``."""
@@ -97,7 +108,10 @@ class Segmenter:
 
     def route_python(self, block: str) -> list[int]:
         """Index of the last character of the best word starting at each position of ``block``."""
+        if self._score is None:
+            self._prepare()
         score, unknown = self._score, self._unknown
+        assert score is not None
         n = len(block)
         best = [0.0] * (n + 1)
         route = [0] * n
@@ -125,6 +139,8 @@ class Segmenter:
         ``out`` is (words, starts, ends). The words are those of
         ``jieba.Tokenizer.cut(text, HMM=False)``.
         """
+        if self._score is None:
+            self._prepare()
         words, starts, ends = out
         kept, keep = self._kept, self._keep
         pos = offset

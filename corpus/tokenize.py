@@ -74,7 +74,8 @@ class Tokenizer:
 
     ``segmenter``: ``"jieba"`` (pure Python), ``"jieba_next"`` (jieba-next's Rust path finder;
     an ImportError when it is not installed) or ``"auto"`` (jieba_next when installed, else
-    jieba); ``segmenter_used`` says which one runs. Both give jieba's tokens (``corpus.segment``).
+    jieba); ``segmenter_used`` says which one was chosen. Both give jieba's tokens
+    (``corpus.segment``).
     """
 
     lexicon_path: Path = LEXICON_FILE
@@ -107,8 +108,7 @@ class Tokenizer:
         use = self.segmenter
         if use == "auto":
             use = "jieba_next" if jieba_next_prefix_dict() is not None else "jieba"
-        segmenter = Segmenter(engine, keep=_has_word_character, use=use)
-        use = segmenter.used
+        segmenter = Segmenter(engine, keep=_has_word_character, use=use)  # reads the dictionary on first use
         object.__setattr__(self, "_segmenter", segmenter)
         object.__setattr__(self, "segmenter_used", use)
         object.__setattr__(self, "terms", tuple(term for term, _, _ in entries))
