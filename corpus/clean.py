@@ -348,7 +348,7 @@ def _clean_line(text: str, simplify: bool):
     kept = kept.translate(_SUBSTITUTE_TABLE)
     line = kept.translate(_T2S_TABLE) if simplify else kept  # both one to one: offsets hold
     if _HALF_WIDTH.search(line):
-        line = "".join(_full_width_punctuation(list(line)))
+        line = _full_width_punctuation(line)
     if " " in line:
         chars, kept_local = _drop_spaces(list(line), list(local))
         line, local = "".join(chars), kept_local
@@ -378,22 +378,29 @@ _SUBSTITUTE_TABLE = str.maketrans(
 )  # ``_substitute`` as a translation table, for whole lines
 
 
-def _full_width_punctuation(chars: list[str]) -> list[str]:
-    out = list(chars)
-    before = _nearest_non_space(chars, after=False)
-    after = _nearest_non_space(chars, after=True)
-    for i, ch in enumerate(chars):
-        if ch not in HALF_TO_FULL:
-            continue
-        prev, nxt = before[i], after[i]
+def _full_width_punctuation(line: str) -> str:
+    """Half-width punctuation next to Chinese text made full-width (``HALF_TO_FULL``)."""
+    out = list(line)
+    spaced = " " in line  # else a character's neighbours are simply the characters beside it
+    if spaced:
+        before = _nearest_non_space(line, after=False)
+        after = _nearest_non_space(line, after=True)
+    last = len(line) - 1
+    for m in _HALF_WIDTH.finditer(line):
+        i = m.start()
+        ch = line[i]
+        if spaced:
+            prev, nxt = before[i], after[i]
+        else:
+            prev, nxt = line[i - 1] if i else "", line[i + 1] if i < last else ""
         if (prev and is_cjk(prev) and not prev.isdigit()) or (nxt and is_cjk(nxt)):
             if ch == ":" and prev.isdigit() and nxt.isdigit():
                 continue
             out[i] = HALF_TO_FULL[ch]
-    return _convert_bracket_pairs(chars, out)
+    return "".join(_convert_bracket_pairs(line, out) if "(" in line else out)
 
 
-def _nearest_non_space(chars: list[str], *, after: bool) -> list[str]:
+def _nearest_non_space(chars: str | list[str], *, after: bool) -> list[str]:
     """For each position, the nearest character before it (or ``after`` it) that is not a space
     ('' if none): one pass, so cleaning stays linear in the length of a line."""
     out, last = [""] * len(chars), ""
@@ -405,7 +412,7 @@ def _nearest_non_space(chars: list[str], *, after: bool) -> list[str]:
     return out
 
 
-def _convert_bracket_pairs(chars: list[str], out: list[str]) -> list[str]:
+def _convert_bracket_pairs(chars: str, out: list[str]) -> list[str]:
     """Give both brackets of a ``( )`` pair the same width when one of them was converted."""
     stack = []
     for i, ch in enumerate(chars):
