@@ -56,7 +56,7 @@ class Segmenter:
     Parameters
     ----------
     engine : jieba.Tokenizer
-        Its ``FREQ`` and ``total`` are read once: add words before building the segmenter.
+        Its ``FREQ`` and ``total`` are read once, on first use: add words before cutting text.
     keep : callable
         ``keep(word)`` says whether a word is appended (its answer is remembered per word).
     use : {"jieba", "jieba_next"}
