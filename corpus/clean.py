@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,6 +74,9 @@ TIMESTAMP = re.compile(
     r"^(?:\w{1,6}[：:])?(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})"
     r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?$"
 )
+_CONTROL = re.compile("[\r\f]+")
+_HALF_WIDTH = re.compile("[" + re.escape("".join(HALF_TO_FULL)) + "]")
+_DIGIT_RUN = re.compile(r"\d+")
 TERMINAL = set("。！？；：!?;:〕]）)")
 CLAUSE_OPENER = re.compile(r"[〔\[（(]\s*(牵头|责任单位|协同)")
 MARKER = re.compile(
@@ -208,25 +212,29 @@ def clean(source: str, *, fmt: str = "text", simplify: bool | None = None) -> Cl
     ``simplify``: convert traditional characters to simplified ones; by default (None) when
     the text is written in traditional Chinese (``is_traditional``).
     """
-    chars, pos = _strip_html(source) if fmt == "html" else (list(source), list(range(len(source))))
+    if fmt == "html":
+        chars, positions = _strip_html(source)
+        text, pos = "".join(chars), np.asarray(positions, dtype=np.int64)
+    else:
+        text, pos = source, np.arange(len(source), dtype=np.int64)
     if simplify is None:
-        simplify = is_traditional("".join(chars))
+        simplify = is_traditional(text)
     kept = []
-    for line_chars, line_pos, newline_pos, page_break in _drop_page_edges(_split_lines(chars, pos)):
-        line = _clean_line(line_chars, line_pos, simplify)
-        if line is not None:
-            kept.append((line[0], line[1], line[2], newline_pos, page_break or line[3]))
-    out_chars: list[str] = []
-    out_pos: list[int] = []
-    for i, (chars_i, pos_i, was_heading, _, page_break) in enumerate(kept):
-        if i > 0:
-            prev_text = "".join(kept[i - 1][0])
-            if not _joins(prev_text, "".join(chars_i), kept[i - 1][2], was_heading, page_break=page_break):
-                out_chars.append("\n")
-                out_pos.append(kept[i - 1][3])
-        out_chars.extend(chars_i)
-        out_pos.extend(pos_i)
-    return CleanText("".join(out_chars), np.asarray(out_pos, dtype=np.int64), simplified=simplify)
+    for line, start, newline_pos, page_break in _drop_page_edges(_split_lines(text, pos)):
+        cleaned = _clean_line(line, simplify)
+        if cleaned is not None:
+            line_text, local, was_heading, opened_by_number = cleaned
+            kept.append((line_text, pos[start + local], was_heading, newline_pos, page_break or opened_by_number))
+    out_text: list[str] = []
+    out_pos: list[np.ndarray] = []
+    for i, (text_i, pos_i, was_heading, _, page_break) in enumerate(kept):
+        if i > 0 and not _joins(kept[i - 1][0], text_i, kept[i - 1][2], was_heading, page_break=page_break):
+            out_text.append("\n")
+            out_pos.append(np.array([kept[i - 1][3]], dtype=np.int64))
+        out_text.append(text_i)
+        out_pos.append(pos_i)
+    src = np.concatenate(out_pos) if out_pos else np.zeros(0, dtype=np.int64)
+    return CleanText("".join(out_text), src, simplified=simplify)
 
 
 def _strip_html(source: str) -> tuple[list[str], list[int]]:
@@ -257,29 +265,31 @@ def _strip_html(source: str) -> tuple[list[str], list[int]]:
     return chars, pos
 
 
-def _split_lines(chars: list[str], pos: list[int]):
-    """Yield (chars, positions, position of the terminating newline) per line."""
+def _split_lines(text: str, pos: np.ndarray) -> list[tuple[str, int, int]]:
+    """(line, index of its first character in ``text``, source position of the terminating
+    newline) per line; ``pos`` maps ``text`` to the source."""
     lines, start = [], 0
-    for i, ch in enumerate(chars):
-        if ch == "\n":
-            lines.append((chars[start:i], pos[start:i], pos[i]))
-            start = i + 1
-    end_pos = pos[-1] + 1 if pos else 0
-    lines.append((chars[start:], pos[start:], end_pos))
+    for line in text.split("\n"):
+        end = start + len(line)
+        newline_pos = int(pos[end]) if end < len(text) else int(pos[-1]) + 1 if len(pos) else 0
+        lines.append((line, start, newline_pos))
+        start = end + 1
     return lines
 
 
 def _drop_page_edges(lines):
     """Remove page-break lines and the page numbers and running headers/footers beside them.
 
-    Returns (chars, positions, newline position, follows a page break) per remaining line. An
+    Returns (line, start, newline position, follows a page break) per remaining line. An
     edge line (two first and two last non-blank lines of a page; on the first page only the last
     two, as it opens with the document's own heading) is dropped when it is a page number or
     when, digits aside, it recurs at the edge of at least two pages.
     """
+    if not any(PAGE_BREAK in line[0] for line in lines):
+        return [(*line, False) for line in lines]
     pages: list[list] = [[]]
     for line in lines:
-        if "".join(line[0]).strip(" \t\r") == PAGE_BREAK:
+        if line[0].strip(" \t\r") == PAGE_BREAK:
             pages.append([])
         else:
             pages[-1].append(line)
@@ -287,7 +297,7 @@ def _drop_page_edges(lines):
         return [(*line, False) for line in lines]
     edges = []
     for number, page in enumerate(pages):
-        filled = [i for i, line in enumerate(page) if "".join(line[0]).strip()]
+        filled = [i for i, line in enumerate(page) if line[0].strip()]
         edges.append(set((filled[:2] if number else []) + filled[-2:]))  # page 1 opens with the title
     seen: dict[str, set[int]] = {}
     for number, (page, edge) in enumerate(zip(pages, edges)):
@@ -297,47 +307,55 @@ def _drop_page_edges(lines):
     for number, (page, edge) in enumerate(zip(pages, edges)):
         first = True
         for i, line in enumerate(page):
-            text = "".join(line[0])
-            if i in edge and (EDGE_PAGE_NUMBER.match(text) or len(seen[_edge_key(line[0])]) >= 2):
+            text = line[0]
+            if i in edge and (EDGE_PAGE_NUMBER.match(text) or len(seen[_edge_key(text)]) >= 2):
                 continue
             out.append((*line, number > 0 and first and bool(text.strip())))
             first = first and not text.strip()
     return out
 
 
-def _edge_key(chars: list[str]) -> str:
-    return re.sub(r"\d+", "#", "".join(ch for ch in chars if not ch.isspace()))
+def _edge_key(line: str) -> str:
+    return _DIGIT_RUN.sub("#", "".join(ch for ch in line if not ch.isspace()))
 
 
-def _clean_line(chars: list[str], pos: list[int], simplify: bool):
+def _clean_line(text: str, simplify: bool):
     """Clean one line; None when nothing is left.
 
-    Returns (chars, pos, was_markdown_heading, opened_by_a_page_number).
+    Returns (clean line, index in ``text`` of each of its characters, was_markdown_heading,
+    opened_by_a_page_number).
     """
-    text = "".join(chars)
     probe = text.translate(_T2S_TABLE) if simplify else text  # same length: T2S is one to one
     if chrome_line(probe) or PAGE_NUMBER.match(text):
         return None
-    keep = [ch not in "\r\f" for ch in chars]
+    holes = [(m.start(), m.end()) for m in _CONTROL.finditer(text)]
     was_heading = False
     m = MD_HEADING.match(text)
     if m and text[m.end() : m.end() + 1] != "#" and "#" in text[: m.end()]:
         was_heading = True
-        for i in range(m.start(), m.end()):
-            keep[i] = False
+        holes.append((m.start(), m.end()))
     page_number = LEADING_PAGE_NUMBER.match(text)
     for pattern in (BOOKMARK, MD_EMPHASIS, CHROME_INLINE, LEADING_PAGE_NUMBER):
-        for m in pattern.finditer(probe):
-            for i in range(m.start(), m.end()):
-                keep[i] = False
-    kept = "".join(ch for ch, k in zip(chars, keep) if k).translate(_SUBSTITUTE_TABLE)
-    chars = list(kept.translate(_T2S_TABLE) if simplify else kept)  # both one to one: offsets hold
-    pos = [p for p, k in zip(pos, keep) if k]
-    chars = _full_width_punctuation(chars)
-    chars, pos = _drop_spaces(chars, pos)
-    if not chars:
+        holes.extend((m.start(), m.end()) for m in pattern.finditer(probe))
+    local: Sequence[int] = range(len(text))  # the common case: nothing deleted inside the line
+    kept = text
+    if holes:
+        keep = [True] * len(text)
+        for a, b in holes:
+            keep[a:b] = [False] * (b - a)
+        local = [i for i, k in enumerate(keep) if k]
+        kept = "".join(text[i] for i in local)
+    kept = kept.translate(_SUBSTITUTE_TABLE)
+    line = kept.translate(_T2S_TABLE) if simplify else kept  # both one to one: offsets hold
+    if _HALF_WIDTH.search(line):
+        line = _full_width_punctuation(line)
+    if " " in line:
+        chars, kept_local = _drop_spaces(list(line), list(local))
+        line, local = "".join(chars), kept_local
+    if not line:
         return None
-    return chars, pos, was_heading, page_number is not None
+    index = np.arange(len(line), dtype=np.int64) if isinstance(local, range) else np.asarray(local, dtype=np.int64)
+    return line, index, was_heading, page_number is not None
 
 
 def _substitute(ch: str) -> str:
@@ -360,22 +378,29 @@ _SUBSTITUTE_TABLE = str.maketrans(
 )  # ``_substitute`` as a translation table, for whole lines
 
 
-def _full_width_punctuation(chars: list[str]) -> list[str]:
-    out = list(chars)
-    before = _nearest_non_space(chars, after=False)
-    after = _nearest_non_space(chars, after=True)
-    for i, ch in enumerate(chars):
-        if ch not in HALF_TO_FULL:
-            continue
-        prev, nxt = before[i], after[i]
+def _full_width_punctuation(line: str) -> str:
+    """Half-width punctuation next to Chinese text made full-width (``HALF_TO_FULL``)."""
+    out = list(line)
+    spaced = " " in line  # else a character's neighbours are simply the characters beside it
+    if spaced:
+        before = _nearest_non_space(line, after=False)
+        after = _nearest_non_space(line, after=True)
+    last = len(line) - 1
+    for m in _HALF_WIDTH.finditer(line):
+        i = m.start()
+        ch = line[i]
+        if spaced:
+            prev, nxt = before[i], after[i]
+        else:
+            prev, nxt = line[i - 1] if i else "", line[i + 1] if i < last else ""
         if (prev and is_cjk(prev) and not prev.isdigit()) or (nxt and is_cjk(nxt)):
             if ch == ":" and prev.isdigit() and nxt.isdigit():
                 continue
             out[i] = HALF_TO_FULL[ch]
-    return _convert_bracket_pairs(chars, out)
+    return "".join(_convert_bracket_pairs(line, out) if "(" in line else out)
 
 
-def _nearest_non_space(chars: list[str], *, after: bool) -> list[str]:
+def _nearest_non_space(chars: str | list[str], *, after: bool) -> list[str]:
     """For each position, the nearest character before it (or ``after`` it) that is not a space
     ('' if none): one pass, so cleaning stays linear in the length of a line."""
     out, last = [""] * len(chars), ""
@@ -387,7 +412,7 @@ def _nearest_non_space(chars: list[str], *, after: bool) -> list[str]:
     return out
 
 
-def _convert_bracket_pairs(chars: list[str], out: list[str]) -> list[str]:
+def _convert_bracket_pairs(chars: str, out: list[str]) -> list[str]:
     """Give both brackets of a ``( )`` pair the same width when one of them was converted."""
     stack = []
     for i, ch in enumerate(chars):

@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import metadata, places
 from .clean import CleanText, clean
+from .frames import from_columns, from_records
 from .infer import infer
 from .read import read_source
 from .responsibility import parse_clause
@@ -27,13 +29,14 @@ def process_file(path: Path, data: bytes, rows: list[dict], tokenizer: Tokenizer
     cleaned = clean(source.text, fmt=source.fmt)
     bounds, problems = _document_bounds(cleaned, rows or [{}], path)
     problems = [*source.warnings, *problems]  # e.g. a doubtful Big5 / GB18030 choice, naming the file
-    tables: dict[str, list[dict]] = {
-        name: [] for name in ("documents", "segments", "responsibilities", "sentences", "tokens")
-    }
+    records: dict[str, list[dict]] = {name: [] for name in ("documents", "segments", "responsibilities")}
+    columns: dict[str, list[dict]] = {"sentences": [], "tokens": []}  # per document, column by column
     for row, (c_start, c_end) in bounds:
-        doc = _document(cleaned, c_start, c_end, row, path, tokenizer, tables)
-        tables["documents"].append(doc)
-    frames = {name: pd.DataFrame(records) for name, records in tables.items()}
+        doc = _document(cleaned, c_start, c_end, row, path, tokenizer, records, columns)
+        records["documents"].append(doc)
+    frames = {"documents": pd.DataFrame(records["documents"])}  # one row per document, keys may differ
+    frames.update({name: from_records(records[name]) for name in ("segments", "responsibilities")})
+    frames.update({name: from_columns(parts) for name, parts in columns.items()})
     return {"tables": frames, "problems": problems, "encoding": source.encoding, "text": source.text}
 
 
@@ -60,7 +63,7 @@ def _document_bounds(cleaned: CleanText, rows: list[dict], path: Path):
     return bounds, problems
 
 
-def _document(cleaned: CleanText, c_start: int, c_end: int, row: dict, path: Path, tokenizer, tables) -> dict:
+def _document(cleaned: CleanText, c_start: int, c_end: int, row: dict, path: Path, tokenizer, records, columns) -> dict:
     text = cleaned.text
     spans = line_spans(text, c_start, c_end)
     body_from = front_end(text, spans)
@@ -70,7 +73,10 @@ def _document(cleaned: CleanText, c_start: int, c_end: int, row: dict, path: Pat
     doc_id = row.get("doc_id") or _doc_id(meta, path)
     segments, clauses = build_segments(cleaned, c_start, c_end, doc_id)
     start, end = cleaned.source_span(c_start, c_end)
-    _segment_rows(cleaned, segments, clauses, doc_id, tokenizer, tables)
+    _segment_rows(cleaned, segments, clauses, doc_id, records)
+    sentences, tokens = _sentence_columns(cleaned, segments, doc_id, tokenizer)
+    columns["sentences"].append(sentences)
+    columns["tokens"].append(tokens)
     body = [s for s in segments if s.in_body]
     return {
         "doc_id": doc_id,
@@ -101,13 +107,13 @@ def _doc_id(meta: dict, path: Path) -> str:
     return "-".join(parts)
 
 
-def _segment_rows(cleaned: CleanText, segments, clauses, doc_id: str, tokenizer: Tokenizer, tables) -> None:
+def _segment_rows(cleaned: CleanText, segments, clauses, doc_id: str, records) -> None:
     text = cleaned.text
     for order, seg in enumerate(segments):
         start, end = cleaned.source_span(seg.start, seg.end)
         heading_start, heading_end = cleaned.source_span(*seg.heading_span) if seg.heading else (start, start)
         seg_text = "".join(text[s:e] for s, e in seg.pieces)
-        tables["segments"].append(
+        records["segments"].append(
             {
                 "doc_id": doc_id,
                 "seg_id": seg.seg_id,
@@ -126,39 +132,11 @@ def _segment_rows(cleaned: CleanText, segments, clauses, doc_id: str, tokenizer:
                 "in_body": seg.in_body,
             }
         )
-        if not seg.in_body:  # front and back matter, page chrome: no sentences, no tokens
-            continue
-        for sent_no, (a, b) in enumerate(sentences_of(text, seg.pieces)):
-            sent_id = f"{seg.seg_id}.{sent_no:02d}"
-            s_start, s_end = cleaned.source_span(a, b)
-            tables["sentences"].append(
-                {
-                    "doc_id": doc_id,
-                    "seg_id": seg.seg_id,
-                    "sent_id": sent_id,
-                    "text": text[a:b],
-                    "start": s_start,
-                    "end": s_end,
-                }
-            )
-            for token, t_start, t_end in tokenizer.spans(text[a:b]):
-                src_start, src_end = cleaned.source_span(a + t_start, a + t_end)
-                tables["tokens"].append(
-                    {
-                        "doc_id": doc_id,
-                        "seg_id": seg.seg_id,
-                        "sent_id": sent_id,
-                        "token": token,
-                        "start": src_start,
-                        "end": src_end,
-                        "is_stop": token in tokenizer.stopwords,
-                    }
-                )
     for seg_id, a, b in clauses:
         clause = text[a:b]
         for named in parse_clause(clause):
             src_start, src_end = cleaned.source_span(a + named.start, a + named.end)
-            tables["responsibilities"].append(
+            records["responsibilities"].append(
                 {
                     "doc_id": doc_id,
                     "seg_id": seg_id,
@@ -170,3 +148,56 @@ def _segment_rows(cleaned: CleanText, segments, clauses, doc_id: str, tokenizer:
                     "clause": clause,
                 }
             )
+
+
+def _sentence_columns(cleaned: CleanText, segments, doc_id: str, tokenizer: Tokenizer) -> tuple[dict, dict]:
+    """The sentences and tokens of a document's body segments, column by column.
+
+    Front and back matter and page chrome have no sentences and no tokens. Clean offsets are
+    gathered for the whole document and mapped to the source in one step (``CleanText.src``):
+    a sentence or token never has zero length, so ``[src[start], src[end - 1] + 1)`` is its
+    source span, as ``CleanText.source_span`` gives it.
+    """
+    text = cleaned.text
+    sent: dict[str, list] = {"seg_id": [], "sent_id": [], "text": [], "a": [], "b": []}
+    tok: dict[str, list] = {"seg_id": [], "sent_id": [], "token": [], "offset": [], "a": [], "b": []}
+    for seg in segments:
+        if not seg.in_body:
+            continue
+        for sent_no, (a, b) in enumerate(sentences_of(text, seg.pieces)):
+            sent_id = f"{seg.seg_id}.{sent_no:02d}"
+            sentence = text[a:b]
+            for name, value in zip(("seg_id", "sent_id", "text", "a", "b"), (seg.seg_id, sent_id, sentence, a, b)):
+                sent[name].append(value)
+            words, starts, ends = tokenizer.columns(sentence)
+            n = len(words)
+            tok["token"] += words
+            tok["a"] += starts
+            tok["b"] += ends
+            tok["offset"] += [a] * n
+            tok["seg_id"] += [seg.seg_id] * n
+            tok["sent_id"] += [sent_id] * n
+    src = cleaned.src
+    sent_starts, sent_ends = np.asarray(sent["a"], dtype=np.int64), np.asarray(sent["b"], dtype=np.int64)
+    offset = np.asarray(tok["offset"], dtype=np.int64)
+    tok_starts = offset + np.asarray(tok["a"], dtype=np.int64)
+    tok_ends = offset + np.asarray(tok["b"], dtype=np.int64)
+    sentences = {
+        "doc_id": [doc_id] * len(sent["text"]),
+        "seg_id": sent["seg_id"],
+        "sent_id": sent["sent_id"],
+        "text": sent["text"],
+        "start": src[sent_starts],
+        "end": src[sent_ends - 1] + 1,
+    }
+    stopwords = tokenizer.stopwords
+    tokens = {
+        "doc_id": [doc_id] * len(tok["token"]),
+        "seg_id": tok["seg_id"],
+        "sent_id": tok["sent_id"],
+        "token": tok["token"],
+        "start": src[tok_starts],
+        "end": src[tok_ends - 1] + 1,
+        "is_stop": [word in stopwords for word in tok["token"]],
+    }
+    return sentences, tokens

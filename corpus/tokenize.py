@@ -6,12 +6,16 @@ punctuation before looking words up, so ``双随机、一公开`` can never come
 module reads the lexicon itself (BOM and whitespace stripped), adds plain terms with
 ``Tokenizer.add_word``, matches terms that contain punctuation before jieba runs, and
 ``Tokenizer.check_lexicon`` verifies that every entry comes out as one token.
-Tokenisation is deterministic: a private ``jieba.Tokenizer``, HMM off.
+Tokenisation is deterministic: a private ``jieba.Tokenizer``, HMM off, its dictionary
+segmentation run by ``corpus.segment.Segmenter`` (jieba's words, without jieba's per-word
+generators; with ``segmenter="auto"`` paths are found by jieba-next's Rust code when that
+optional package is installed).
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import logging
 import re
 from dataclasses import dataclass, field
@@ -21,6 +25,7 @@ import jieba
 
 from .paths import LEXICON_FILE, STOPWORDS_FILE
 from .patterns import HAN_RANGES
+from .segment import Segmenter, jieba_next_prefix_dict
 
 jieba.setLogLevel(logging.WARNING)
 # jieba's own notion of a dictionary word (its ``re_han_default``): entries outside it are
@@ -58,67 +63,81 @@ def read_word_list(path: Path) -> list[tuple[str, int | None, str | None]]:
     return entries
 
 
+def _has_word_character(word: str) -> bool:
+    """True for a token with a letter, digit or Chinese character (others are dropped)."""
+    return _KEEP.search(word) is not None
+
+
 @dataclass(frozen=True)
 class Tokenizer:
-    """jieba with the project lexicon; ``cut`` returns tokens, ``spans`` returns offsets."""
+    """jieba with the project lexicon; ``cut`` returns tokens, ``spans`` returns offsets.
+
+    ``segmenter``: ``"jieba"`` (pure Python), ``"jieba_next"`` (jieba-next's Rust path finder;
+    an ImportError when it is not installed) or ``"auto"`` (jieba_next when installed, else
+    jieba); ``segmenter_used`` says which one was chosen. Both give jieba's tokens
+    (``corpus.segment``).
+    """
 
     lexicon_path: Path = LEXICON_FILE
     stopwords_path: Path = STOPWORDS_FILE
+    segmenter: str = "auto"
     # Built in __post_init__ from the two files (not constructor arguments).
     terms: tuple[str, ...] = field(init=False, repr=False, compare=False)
     stopwords: frozenset[str] = field(init=False, repr=False, compare=False)
     fingerprint: str = field(init=False, compare=False)
-    _engine: jieba.Tokenizer | None = field(init=False, repr=False, compare=False)
-    _entries: tuple = field(init=False, repr=False, compare=False)
+    _engine: jieba.Tokenizer = field(init=False, repr=False, compare=False)
     _protected: re.Pattern | None = field(init=False, repr=False, compare=False)
+    segmenter_used: str = field(init=False, compare=False)
+    _segmenter: Segmenter = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         entries = read_word_list(self.lexicon_path)
         stop = frozenset(term for term, _, _ in read_word_list(self.stopwords_path))
+        engine = jieba.Tokenizer()  # its dictionary is loaded by the segmenter on first use
+        words = tuple((term, freq or _DEFAULT_FREQ, tag) for term, freq, tag in entries if _JIEBA_WORD.match(term))
         protected = sorted((term for term, _, _ in entries if not _JIEBA_WORD.match(term)), key=len, reverse=True)
         pattern = re.compile("|".join(map(re.escape, protected))) if protected else None
-        object.__setattr__(self, "_entries", tuple(entries))
-        object.__setattr__(self, "_engine", None)  # built on first use: a warm load never tokenises
+        object.__setattr__(self, "_engine", engine)
         object.__setattr__(self, "_protected", pattern)
+        use = self.segmenter
+        if use == "auto":
+            use = "jieba_next" if jieba_next_prefix_dict() is not None else "jieba"
+        segmenter = Segmenter(engine, keep=_has_word_character, use=use, words=words)  # dictionary read on first use
+        object.__setattr__(self, "_segmenter", segmenter)
+        object.__setattr__(self, "segmenter_used", use)
         object.__setattr__(self, "terms", tuple(term for term, _, _ in entries))
         object.__setattr__(self, "stopwords", stop)
         digest = hashlib.sha256()
         for path in (self.lexicon_path, self.stopwords_path):
             digest.update(Path(path).read_bytes())
         digest.update(jieba.__version__.encode())
+        if use != "jieba":  # tested token-identical, but a cache never mixes two path finders
+            digest.update(f"{use} {importlib.metadata.version(use.replace('_', '-'))}".encode())
         object.__setattr__(self, "fingerprint", digest.hexdigest()[:16])
 
     def spans(self, text: str) -> list[tuple[str, int, int]]:
         """Tokens of ``text`` with ``[start, end)`` offsets; punctuation and spaces dropped."""
-        out = []
+        return list(zip(*self.columns(text)))
+
+    def columns(self, text: str) -> tuple[list[str], list[int], list[int]]:
+        """``spans`` as three lists: tokens, start offsets, end offsets (the shape tables need)."""
+        words: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
         pos = 0
-        matches = list(self._protected.finditer(text)) if self._protected else []
-        for m in matches + [None]:
-            stop = m.start() if m else len(text)
-            out.extend(self._cut(text[pos:stop], pos))
-            if m:
-                out.append((m.group(0), m.start(), m.end()))
+        if self._protected is not None:
+            for m in self._protected.finditer(text):
+                self._cut_into(text[pos : m.start()], pos, words, starts, ends)
+                words.append(m.group(0))
+                starts.append(m.start())
+                ends.append(m.end())
                 pos = m.end()
-        return out
+        self._cut_into(text[pos:], pos, words, starts, ends)
+        return words, starts, ends
 
-    def _cut(self, chunk: str, offset: int):
-        pos = 0
-        for word in self._jieba().cut(chunk, HMM=False):
-            start = offset + pos
-            pos += len(word)
-            if _KEEP.search(word):
-                yield word, start, start + len(word)
-
-    def _jieba(self) -> jieba.Tokenizer:
-        """jieba with the lexicon's plain terms added (loading jieba's dictionary takes ~1 s)."""
-        if self._engine is None:
-            engine = jieba.Tokenizer()
-            engine.initialize()
-            for term, freq, tag in self._entries:
-                if _JIEBA_WORD.match(term):
-                    engine.add_word(term, freq or _DEFAULT_FREQ, tag)
-            object.__setattr__(self, "_engine", engine)
-        return self._engine
+    def _cut_into(self, chunk: str, offset: int, words: list, starts: list, ends: list) -> None:
+        """jieba's words of ``chunk`` that hold a letter, digit or Chinese character, appended."""
+        self._segmenter.cut_into(chunk, offset, (words, starts, ends))
 
     def cut(self, text: str, *, drop_stopwords: bool = False) -> list[str]:
         """Tokens of ``text``; with ``drop_stopwords`` the stopword list is applied."""

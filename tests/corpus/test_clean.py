@@ -83,3 +83,21 @@ def test_html_is_stripped_with_offsets():
     assert cleaned.text == "一、总体要求\n依法行政建设。"
     s, e = cleaned.source_span(0, 6)
     assert source[s:e] == "一、总体要求"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("受理73件,纠错3件(其中撤销2件)", "受理73件，纠错3件（其中撤销2件）"),
+        ("受理73件 , 纠错3件 ( 其中撤销2件 )", "受理73件，纠错3件（其中撤销2件）"),
+        ("会议于9:30召开:研究(2023)年度计划", "会议于9:30召开：研究（2023）年度计划"),
+        ("score (a, b): 0.5", "score (a, b): 0.5"),
+    ],
+    ids=["no-spaces", "spaces", "clock-and-year", "latin"],
+)
+def test_half_width_punctuation_with_and_without_spaces(line, expected):
+    """Issue 16: the neighbours of a half-width mark are found without a pass over the line
+    when it has no spaces; the result is the same as with spaces around the marks."""
+    cleaned = clean(line)
+    assert cleaned.text == expected
+    assert all(normalises_to(line[p], ch) for p, ch in zip(cleaned.src, cleaned.text))
