@@ -63,16 +63,15 @@ def shingle_index(streams: list[Stream], *, k: int = 12) -> pd.DataFrame:
         h (uint64 hash), doc (index into ``streams``), pos (window start), n_docs (documents
         holding the shingle); only shingles held by two or more documents.
     """
-    frames = []
-    for i, stream in enumerate(streams):
-        h, pos = shingle_hashes(stream.codes, k)
-        frames.append(pd.DataFrame({"h": h, "doc": np.full(len(h), i, np.int32), "pos": pos}))
-    if not frames:
+    parts = [shingle_hashes(stream.codes, k) for stream in streams]
+    if not parts:
         return pd.DataFrame({"h": [], "doc": [], "pos": [], "n_docs": []})
-    index = pd.concat(frames, ignore_index=True)
-    first = ~index.duplicated(["h", "doc"])
-    n_docs = index.h[first].value_counts()
-    index["n_docs"] = index.h.map(n_docs).to_numpy(np.int64)
+    h = np.concatenate([p[0] for p in parts])
+    doc = np.repeat(np.arange(len(parts), dtype=np.int32), [len(p[0]) for p in parts])
+    hid, distinct = pd.factorize(h, sort=False)
+    first = ~pd.Series(hid.astype(np.int64) * len(parts) + doc).duplicated().to_numpy()  # (hash, doc) once
+    n_docs = np.bincount(hid[first], minlength=len(distinct))[hid]
+    index = pd.DataFrame({"h": h, "doc": doc, "pos": np.concatenate([p[1] for p in parts]), "n_docs": n_docs})
     return index[index.n_docs > 1].reset_index(drop=True)
 
 
@@ -168,16 +167,56 @@ def _runs(seeds: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _extend(ca: np.ndarray, cb: np.ndarray, i: int, j: int, length: int) -> tuple[int, int, int] | None:
-    """Check a run exactly and extend it to a maximal match; None on a hash collision."""
-    if not np.array_equal(ca[i : i + length], cb[j : j + length]):
-        return None
-    while i > 0 and j > 0 and ca[i - 1] == cb[j - 1] and ca[i - 1] != BREAK:
-        i, j, length = i - 1, j - 1, length + 1
-    while (
-        i + length < len(ca) and j + length < len(cb) and ca[i + length] == cb[j + length] and ca[i + length] != BREAK
-    ):
-        length += 1
+def _flat(arrays: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """One array of all streams' values and each stream's offset in it (length + 1)."""
+    offset = np.concatenate([[0], np.cumsum([len(x) for x in arrays])]).astype(np.int64)
+    return (np.concatenate(arrays) if arrays else np.empty(0, np.int64)), offset
+
+
+def _equal_spans(
+    codes: np.ndarray, ga: np.ndarray, gb: np.ndarray, length: np.ndarray, *, chunk: int = 1 << 22
+) -> np.ndarray:
+    """Whether ``codes[ga:ga+length] == codes[gb:gb+length]`` for every span (``chunk`` units at a time)."""
+    same = np.ones(len(ga), dtype=bool)
+    ends = np.cumsum(length)
+    lo = 0
+    while lo < len(ga):
+        hi = max(lo + 1, int(np.searchsorted(ends, (ends[lo - 1] if lo else 0) + chunk, side="right")))
+        n = length[lo:hi]
+        first = np.cumsum(n) - n
+        step = np.arange(int(n.sum())) - np.repeat(first, n)
+        differ = codes[np.repeat(ga[lo:hi], n) + step] != codes[np.repeat(gb[lo:hi], n) + step]
+        same[lo:hi] = np.add.reduceat(differ, first) == 0
+        lo = hi
+    return same
+
+
+def _extend_all(codes, offset, a, b, i, j, length) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Check every run exactly and extend it to a maximal match, all runs at once.
+
+    ``codes``/``offset`` from :func:`_flat`; runs (stream a, stream b, start i in a, start j in b,
+    length). A run whose units differ (a hash collision) gets length 0. Extension steps one
+    unit at a time over the runs still extending, so it costs O(runs + extended units).
+    """
+    i, j, length = i.copy(), j.copy(), length.copy()
+    ga, gb = offset[a] + i, offset[b] + j
+    length[~_equal_spans(codes, ga, gb, length)] = 0
+    live = np.flatnonzero(length > 0)
+    while len(live):  # leftwards
+        live = live[(i[live] > 0) & (j[live] > 0)]
+        left = codes[ga[live] - 1]
+        live = live[(left == codes[gb[live] - 1]) & (left != BREAK)]
+        i[live] -= 1
+        j[live] -= 1
+        ga[live] -= 1
+        gb[live] -= 1
+        length[live] += 1
+    live = np.flatnonzero(length > 0)
+    while len(live):  # rightwards
+        live = live[(ga[live] + length[live] < offset[a[live] + 1]) & (gb[live] + length[live] < offset[b[live] + 1])]
+        right = codes[ga[live] + length[live]]
+        live = live[(right == codes[gb[live] + length[live]]) & (right != BREAK)]
+        length[live] += 1
     return i, j, length
 
 
@@ -221,35 +260,41 @@ def find_reuse(
     """
     if k < 2 or min_len < k:
         raise ValueError(f"need 2 <= k <= min_len, got k={k}, min_len={min_len}")
-    rows = []
     seeds = seed_pairs(streams, k=k, max_occurrences=max_occurrences, max_docs=max_docs, index=index)
     runs = _runs(seeds)
-    seen = set()
-    for r in runs.itertuples(index=False):
-        sa, sb = streams[r.a], streams[r.b]
-        hit = _extend(sa.codes, sb.codes, int(r.pos_a), int(r.pos_b), int(r.n_windows) + k - 1)
-        if hit is None or hit[2] < min_len or (r.a, r.b) + hit in seen:
-            continue
-        seen.add((r.a, r.b) + hit)
-        i, j, n = hit
-        s_a, e_a = int(sa.starts[i]), int(sa.ends[i + n - 1])
-        s_b, e_b = int(sb.starts[j]), int(sb.ends[j + n - 1])
-        rows.append(
-            (
-                sa.doc_id,
-                sb.doc_id,
-                s_a,
-                e_a,
-                s_b,
-                e_b,
-                n,
-                sa.text(i, i + n),
-                sources[sa.doc_id][s_a:e_a],
-                sources[sb.doc_id][s_b:e_b],
-                i,
-                j,
-            )
-        )
+    a, b = runs.a.to_numpy(np.int64), runs.b.to_numpy(np.int64)
+    codes, offset = _flat([s.codes for s in streams])
+    i, j, n = _extend_all(
+        codes,
+        offset,
+        a,
+        b,
+        runs.pos_a.to_numpy(np.int64),
+        runs.pos_b.to_numpy(np.int64),
+        runs.n_windows.to_numpy(np.int64) + k - 1,
+    )
+    hit = pd.DataFrame({"a": a, "b": b, "i": i, "j": j, "n": n})
+    hit = hit[hit.n >= min_len].drop_duplicates()  # runs of one diagonal may extend to one passage
+    a, b, i, j, n = (hit[col].to_numpy(np.int64) for col in ("a", "b", "i", "j", "n"))
+    starts, _ = _flat([s.starts for s in streams])
+    ends, _ = _flat([s.ends for s in streams])
+    s_a, e_a = starts[offset[a] + i], ends[offset[a] + i + n - 1]
+    s_b, e_b = starts[offset[b] + j], ends[offset[b] + j + n - 1]
+    ids = [s.doc_id for s in streams]
+    rows = {
+        "doc_a": [ids[x] for x in a],
+        "doc_b": [ids[x] for x in b],
+        "start_a": s_a,
+        "end_a": e_a,
+        "start_b": s_b,
+        "end_b": e_b,
+        "n_units": n,
+        "masked": [streams[x].masked[y : y + m] for x, y, m in zip(a.tolist(), i.tolist(), n.tolist())],
+        "text": [sources[ids[x]][y:z] for x, y, z in zip(a.tolist(), s_a.tolist(), e_a.tolist())],
+        "text_b": [sources[ids[x]][y:z] for x, y, z in zip(b.tolist(), s_b.tolist(), e_b.tolist())],
+        "unit_a": i,
+        "unit_b": j,
+    }
     cols = [
         "doc_a",
         "doc_b",
@@ -264,7 +309,9 @@ def find_reuse(
         "unit_a",
         "unit_b",
     ]
-    out = pd.DataFrame(rows, columns=cols)
+    out = pd.DataFrame(rows, columns=cols).astype(
+        {c: np.int64 for c in cols if c.startswith(("start", "end", "n_", "unit"))}
+    )
     return out.sort_values(["doc_a", "doc_b", "start_a"], kind="stable").reset_index(drop=True)
 
 
