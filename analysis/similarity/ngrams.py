@@ -3,7 +3,8 @@
 Each character is its code point (< 2**21); an n-gram of up to three characters packs into one
 int64 (``c1 << 42 | c2 << 21 | c3``), so the n-grams of a whole batch of documents are computed
 with a few vectorised shifts instead of one Python slice each, and no n-gram of length 2 can
-equal one of length 3 (code points are > 0). Documents are processed in batches (memory
+equal one of length 3 (code points are > 0). N-grams are counted by hashing
+(``pandas.factorize``, no sort of every n-gram). Documents are processed in batches (memory
 O(batch characters)); the vocabulary is the sorted union of the batches' n-grams. Column order
 differs from scikit-learn's (sorted packed ids, not sorted strings), which changes no cosine.
 """
@@ -11,14 +12,15 @@ differs from scikit-learn's (sorted packed ids, not sorted strings), which chang
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from scipy import sparse
 
 MAX_N = 3  # 3 × 21 bits fit in an int64
 _BITS = 21
 
 
-def _batch_triplets(docs: list[str], ngram_range: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(row, packed n-gram, count) of one batch, rows local to the batch."""
+def _batch_counts(docs: list[str], ngram_range: tuple) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Count matrix of one batch (columns: its own distinct packed n-grams) and those n-grams."""
     lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
     codes = np.frombuffer("".join(docs).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
     doc_of = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
@@ -34,14 +36,12 @@ def _batch_triplets(docs: list[str], ngram_range: tuple) -> tuple[np.ndarray, np
         rows.append(doc_of[:m][inside])
         grams.append(gram[inside])
     if not rows:
-        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int64)
+        return sparse.csr_matrix((len(docs), 0), dtype=np.int64), np.empty(0, np.int64)
     row, gram = np.concatenate(rows), np.concatenate(grams)
-    order = np.lexsort((gram, row))
-    row, gram = row[order], gram[order]
-    new = np.ones(len(row), dtype=bool)
-    new[1:] = (row[1:] != row[:-1]) | (gram[1:] != gram[:-1])
-    first = np.nonzero(new)[0]
-    return row[first], gram[first], np.diff(np.append(first, len(row)))
+    gid, distinct = pd.factorize(gram, sort=False)  # hashing, not a sort of every n-gram
+    counts = sparse.csr_matrix((np.ones(len(gid), np.int64), (row, gid)), shape=(len(docs), len(distinct)))
+    counts.sum_duplicates()
+    return counts, np.asarray(distinct)
 
 
 def char_ngram_counts(docs: list[str], *, ngram_range: tuple = (2, 3), batch: int = 500) -> sparse.csr_matrix:
@@ -64,12 +64,17 @@ def char_ngram_counts(docs: list[str], *, ngram_range: tuple = (2, 3), batch: in
     lo, hi = ngram_range
     if not 1 <= lo <= hi <= MAX_N:
         raise ValueError(f"ngram_range must satisfy 1 <= lo <= hi <= {MAX_N}, got {ngram_range!r}")
-    parts = []
-    for first in range(0, len(docs), batch):
-        rows, grams, counts = _batch_triplets(docs[first : first + batch], ngram_range)
-        parts.append((rows + first, grams, counts))
-    rows = np.concatenate([p[0] for p in parts]) if parts else np.empty(0, np.int64)
-    grams = np.concatenate([p[1] for p in parts]) if parts else np.empty(0, np.int64)
-    counts = np.concatenate([p[2] for p in parts]) if parts else np.empty(0, np.int64)
-    vocabulary, cols = np.unique(grams, return_inverse=True)
-    return sparse.csr_matrix((counts, (rows, cols.reshape(-1))), shape=(len(docs), len(vocabulary)))
+    parts = [_batch_counts(docs[first : first + batch], ngram_range) for first in range(0, len(docs), batch)]
+    vocabulary = np.unique(np.concatenate([p[1] for p in parts])) if parts else np.empty(0, np.int64)
+    blocks = []
+    for counts, grams in parts:  # batch columns -> columns of the sorted vocabulary
+        remap = np.searchsorted(vocabulary, grams)
+        counts = counts.tocoo()
+        blocks.append(
+            sparse.csr_matrix((counts.data, (counts.row, remap[counts.col])), shape=(counts.shape[0], len(vocabulary)))
+        )
+    if not blocks:
+        return sparse.csr_matrix((0, 0), dtype=np.int64)
+    out = sparse.vstack(blocks, format="csr")
+    out.sort_indices()
+    return out
