@@ -68,9 +68,15 @@ def shingle_index(streams: list[Stream], *, k: int = 12) -> pd.DataFrame:
         return pd.DataFrame({"h": [], "doc": [], "pos": [], "n_docs": []})
     h = np.concatenate([p[0] for p in parts])
     doc = np.repeat(np.arange(len(parts), dtype=np.int32), [len(p[0]) for p in parts])
-    hid, distinct = pd.factorize(h, sort=False)
-    first = ~pd.Series(hid.astype(np.int64) * len(parts) + doc).duplicated().to_numpy()  # (hash, doc) once
-    n_docs = np.bincount(hid[first], minlength=len(distinct))[hid]
+    order = np.argsort(h, kind="stable")  # one sort; documents stay in order within a hash
+    hs, ds = h[order], doc[order]
+    new_hash = np.ones(len(hs), dtype=bool)
+    new_hash[1:] = hs[1:] != hs[:-1]
+    new_doc = new_hash.copy()
+    new_doc[1:] |= ds[1:] != ds[:-1]
+    group = np.cumsum(new_hash) - 1
+    n_docs = np.empty(len(h), dtype=np.int64)
+    n_docs[order] = np.bincount(group, weights=new_doc, minlength=int(group[-1]) + 1 if len(group) else 0)[group]
     index = pd.DataFrame({"h": h, "doc": doc, "pos": np.concatenate([p[1] for p in parts]), "n_docs": n_docs})
     return index[index.n_docs > 1].reset_index(drop=True)
 
@@ -99,17 +105,25 @@ def seed_pairs(
         index = index[index.n_docs <= max_docs]
     if max_occurrences is not None:
         index = index[index.groupby("h")["h"].transform("size") <= max_occurrences]
-    index = index[["h", "doc", "pos"]]
-    seeds = index.merge(index, on="h", suffixes=("_a", "_b"))
-    seeds = seeds[seeds.doc_a < seeds.doc_b]
-    return pd.DataFrame(
-        {
-            "a": seeds.doc_a.to_numpy(),
-            "b": seeds.doc_b.to_numpy(),
-            "pos_a": seeds.pos_a.to_numpy(),
-            "pos_b": seeds.pos_b.to_numpy(),
-        }
-    )
+    left, right = _self_join(index.h.to_numpy())
+    doc, pos = index.doc.to_numpy(np.int64), index.pos.to_numpy(np.int64)
+    keep = doc[left] < doc[right]
+    left, right = left[keep], right[keep]
+    return pd.DataFrame({"a": doc[left], "b": doc[right], "pos_a": pos[left], "pos_b": pos[right]})
+
+
+def _self_join(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every ordered pair of rows (p, q), p != q, holding the same hash, by one sort (no hash join)."""
+    order = np.argsort(h, kind="stable")
+    hs = h[order]
+    first = np.flatnonzero(np.concatenate([[True], hs[1:] != hs[:-1]])) if len(hs) else np.empty(0, np.int64)
+    size = np.diff(np.append(first, len(hs)))
+    g = np.repeat(size, size)  # group size of each sorted row
+    start = np.repeat(first, size)
+    left = np.repeat(np.arange(len(hs)), g)
+    right = np.repeat(start, g) + (np.arange(len(left)) - np.repeat(np.cumsum(g) - g, g))
+    keep = left != right
+    return order[left[keep]], order[right[keep]]
 
 
 def common_passages(
@@ -156,12 +170,19 @@ def _runs(seeds: pd.DataFrame) -> pd.DataFrame:
     """
     if seeds.empty:
         return pd.DataFrame(columns=["a", "b", "pos_a", "pos_b", "n_windows"])
-    s = seeds.assign(d=seeds.pos_a - seeds.pos_b).sort_values(["a", "b", "d", "pos_a"], kind="stable")
-    a, b, d, p = (s[c].to_numpy() for c in ("a", "b", "d", "pos_a"))
-    new = np.ones(len(s), dtype=bool)
+    a, b, p = (seeds[c].to_numpy(np.int64) for c in ("a", "b", "pos_a"))
+    d = p - seeds.pos_b.to_numpy(np.int64)
+    span = int(max(p.max(), seeds.pos_b.max())) + 1
+    n_docs = int(b.max()) + 1
+    if n_docs * n_docs * 2 * span * span < 2**62:  # (a, b, d, pos_a) packed in one int64 key
+        order = np.argsort(((a * n_docs + b) * 2 * span + d + span) * span + p)
+    else:
+        order = np.lexsort((p, d, b, a))
+    a, b, d, p = a[order], b[order], d[order], p[order]
+    new = np.ones(len(a), dtype=bool)
     new[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1]) | (d[1:] != d[:-1]) | (p[1:] != p[:-1] + 1)
     first = np.nonzero(new)[0]
-    last = np.append(first[1:], len(s)) - 1
+    last = np.append(first[1:], len(a)) - 1
     return pd.DataFrame(
         {"a": a[first], "b": b[first], "pos_a": p[first], "pos_b": p[first] - d[first], "n_windows": last - first + 1}
     )
