@@ -228,73 +228,29 @@ def topk_sparse(x, y=None, *, k: int, block: int = 256) -> pd.DataFrame:
     """The ``k`` most similar rows of ``y`` for each row of ``x``, from the sparse product only.
 
     Each block's product stays sparse (pairs sharing no term are never materialised) and the
-    top ``k`` of each row come from one sort of its values (ties: lower column first). For a
-    self-similarity (``y`` None) only the upper triangle is computed — each pair once, half the
-    work — and the rows of later blocks keep their best ``k`` so far; memory O(block · n + n · k).
+    top ``k`` of each row come from one sort of its stored values (ties: lower column first).
+    With few documents per term (``max_df``) the product holds O(n · max_df · terms per row)
+    values, so time and memory grow linearly in the number of rows; output O(n · k).
 
     Returns
     -------
     DataFrame
-        i, j, cosine, rank, as :func:`topk_cosine`; pairs with cosine 0 left out.
+        i, j, cosine, rank, as :func:`topk_cosine`.
     """
-    x = sparse.csr_matrix(x)
-    if y is not None:
-        yt = sparse.csr_matrix(y).T.tocsr()
-        parts = [_best(*_entries((x[lo : lo + block] @ yt).tocsr(), lo, 0), k=k) for lo in range(0, x.shape[0], block)]
-        return _frame(parts)
-    empty = np.empty(0, np.int64)
-    kept = (empty, empty, np.empty(0))  # best k so far of the rows after the current block
-    parts = []
+    y = x if y is None else y
+    yt = y.T.tocsr()
+    out = []
     for lo in range(0, x.shape[0], block):
-        hi = min(lo + block, x.shape[0])
-        upper = (x[lo:] @ x[lo:hi].T.tocsr()).tocsr()  # rows j >= lo, columns i in the block
-        j, i, v = _entries(upper, lo, lo)
-        later = j >= hi
-        done = (kept[0] >= lo) & (kept[0] < hi)  # candidates of this block's rows from earlier blocks
-        rows = np.concatenate([i, kept[0][done]])
-        cols = np.concatenate([j, kept[1][done]])
-        parts.append(_best(rows, cols, np.concatenate([v, kept[2][done]]), k=k))
-        rest = _best(
-            np.concatenate([j[later], kept[0][~done]]),
-            np.concatenate([i[later], kept[1][~done]]),
-            np.concatenate([v[later], kept[2][~done]]),
-            k=k,
-        )
-        kept = (rest[0], rest[1], rest[2])
-    return _frame(parts)
-
-
-def _entries(prod, row0: int, col0: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(row, column, value) of a csr product's stored values, shifted by ``row0``/``col0``."""
-    row = np.repeat(np.arange(prod.shape[0], dtype=np.int64), np.diff(prod.indptr)) + row0
-    return row, prod.indices.astype(np.int64) + col0, prod.data
-
-
-def _best(row: np.ndarray, col: np.ndarray, val: np.ndarray, *, k: int) -> tuple:
-    """The ``k`` largest positive values of each row (ties: lower column first), with their rank."""
-    keep = val > 0
-    row, col, val = row[keep], col[keep], val[keep]
-    order = np.lexsort((col, -val, row))
-    row, col, val = row[order], col[order], val[order]
-    first = np.ones(len(row), dtype=bool)
-    first[1:] = row[1:] != row[:-1]
-    start = np.flatnonzero(first)
-    rank = np.arange(len(row)) - np.repeat(start, np.diff(np.append(start, len(row)))) + 1
-    top = rank <= k
-    return row[top], col[top], val[top], rank[top]
-
-
-def _frame(parts: list) -> pd.DataFrame:
-    if not parts:
+        prod = (x[lo : lo + block] @ yt).tocsr()
+        row = np.repeat(np.arange(prod.shape[0]), np.diff(prod.indptr))
+        order = np.lexsort((prod.indices, -prod.data, row))
+        row, col, val = row[order], prod.indices[order], prod.data[order]
+        rank = np.arange(len(row)) - prod.indptr[row] + 1
+        keep = (rank <= k) & (val > 0)
+        out.append(pd.DataFrame({"i": row[keep] + lo, "j": col[keep], "cosine": val[keep], "rank": rank[keep]}))
+    if not out:
         return pd.DataFrame(columns=["i", "j", "cosine", "rank"])
-    return pd.DataFrame(
-        {
-            "i": np.concatenate([p[0] for p in parts]),
-            "j": np.concatenate([p[1] for p in parts]),
-            "cosine": np.concatenate([p[2] for p in parts]),
-            "rank": np.concatenate([p[3] for p in parts]),
-        }
-    )
+    return pd.concat(out, ignore_index=True)
 
 
 def document_similarity(
