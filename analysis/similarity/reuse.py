@@ -21,7 +21,7 @@ Algorithm and cost
 ------------------
 1. Shingle: a 64-bit polynomial hash of every window of ``k`` units (default 12) —
    O(total units), vectorised.
-2. Candidate filter: an inverted index (a self-join on the hash, pandas) yields seed
+2. Candidate filter: an inverted index (a self-join on the hash by one sort) yields seed
    pairs (doc_a, pos_a, doc_b, pos_b) only where a shingle is shared; unrelated
    document pairs cost nothing. A shingle held by g documents gives g² seeds, so
    **boilerplate** — shingles held by more than ``max_docs`` documents (default 50) — is
@@ -29,13 +29,15 @@ Algorithm and cost
    the self-join costs at most ``max_docs`` seeds per shingle occurrence.
 3. Extension: seeds on one diagonal (pos_a - pos_b) with consecutive positions merge
    into a run; the run is checked exactly and extended left and right while units
-   agree, giving maximal passages. Order of sections is irrelevant (reordered
+   agree, giving maximal passages — all runs at once in numpy, one unit step per pass
+   over the runs still extending. Order of sections is irrelevant (reordered
    sections give different diagonals).
 4. Template or borrowing: :mod:`analysis.similarity.template` labels each passage by
    whether a higher-level reference text holds it.
 
 Total cost: O(N) to shingle N units, plus O(S log S) for S <= max_docs · N seeds, plus
-O(P·k) to extend P passages: linear in the corpus for a fixed ``max_docs``. Why not
+O(P·k) to extend P passages: linear in the corpus for a fixed ``max_docs`` — plus the
+passages themselves, which grow with the number of document pairs that share text. Why not
 MinHash/LSH on whole documents: a 50-character passage shared by two 10,000-character
 reports gives a Jaccard near 0.005, far below any workable LSH threshold, so candidates
 would be lost; the exact shingle index with boilerplate capped finds every shared
@@ -107,23 +109,24 @@ def seed_pairs(
         index = index[index.groupby("h")["h"].transform("size") <= max_occurrences]
     left, right = _self_join(index.h.to_numpy())
     doc, pos = index.doc.to_numpy(np.int64), index.pos.to_numpy(np.int64)
-    keep = doc[left] < doc[right]
+    swap = doc[left] > doc[right]  # orient each pair: document a before document b
+    left, right = np.where(swap, right, left), np.where(swap, left, right)
+    keep = doc[left] != doc[right]
     left, right = left[keep], right[keep]
     return pd.DataFrame({"a": doc[left], "b": doc[right], "pos_a": pos[left], "pos_b": pos[right]})
 
 
 def _self_join(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every ordered pair of rows (p, q), p != q, holding the same hash, by one sort (no hash join)."""
+    """Every unordered pair of rows holding the same hash, once each, by one sort (no hash join)."""
     order = np.argsort(h, kind="stable")
     hs = h[order]
     first = np.flatnonzero(np.concatenate([[True], hs[1:] != hs[:-1]])) if len(hs) else np.empty(0, np.int64)
     size = np.diff(np.append(first, len(hs)))
-    g = np.repeat(size, size)  # group size of each sorted row
-    start = np.repeat(first, size)
-    left = np.repeat(np.arange(len(hs)), g)
-    right = np.repeat(start, g) + (np.arange(len(left)) - np.repeat(np.cumsum(g) - g, g))
-    keep = left != right
-    return order[left[keep]], order[right[keep]]
+    place = np.arange(len(hs)) - np.repeat(first, size)  # position within the hash's group
+    later = np.repeat(size, size) - place - 1  # rows after it in the group: its partners
+    left = np.repeat(np.arange(len(hs)), later)
+    right = left + 1 + (np.arange(len(left)) - np.repeat(np.cumsum(later) - later, later))
+    return order[left], order[right]
 
 
 def common_passages(

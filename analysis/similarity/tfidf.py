@@ -3,21 +3,27 @@
 Two views of each document's body (front and back matter left out):
 
 * ``tfidf_word`` — the corpus tokens (jieba + domain lexicon), stopwords removed, tokens
-  without a Chinese character (numbers, Latin) dropped; ``TfidfVectorizer`` on the
-  pre-tokenised lists (``token_pattern=None``, so one-character tokens survive).
-* ``tfidf_char`` — character n-grams (``analyzer='char'``, ``ngram_range`` a parameter)
-  of the clean body text reduced to Chinese characters; robust to word segmentation.
+  without a Chinese character (numbers, Latin) dropped; counted straight from the token
+  table (:func:`term_counts`: the counts ``CountVectorizer`` gives on the token lists, one-
+  character tokens kept) and weighted by ``TfidfTransformer``.
+* ``tfidf_char`` — character n-grams (``ngram_range`` a parameter, counted in numpy by
+  :mod:`analysis.similarity.ngrams`) of the clean body text reduced to Chinese characters;
+  robust to word segmentation.
 
 Both use sublinear tf and l2 normalisation, so a document's cosine with itself is 1.
 Each row of the result carries its parameters (``params``, JSON).
 
-Cost: vectorising is linear in the corpus size. Cosines come from a sparse product
-computed in row blocks, keeping the ``top_k`` neighbours of each document (self
-included) and then symmetrised; memory is O(block · n_docs), time O(n_docs² · density).
-With ``top_k`` >= the number of documents the table holds every ordered pair (all 49
-for the seeds); for a national corpus keep ``top_k`` small. Measured in
-``benchmarks/bench_similarity.py`` (2 CPUs): both methods on the 7 seeds 0.19 s; on 50 / 100
-/ 200 synthetic documents 1.4 / 1.8 / 3.5 s (about linear: vectorising dominates).
+Cost: vectorising is linear in the corpus size (no Python call per token or n-gram).
+Cosines come from a sparse product computed in row blocks, keeping the ``top_k``
+neighbours of each document (self included) and then symmetrised; memory is
+O(block · n_docs + n_docs · top_k), never an n × n matrix; time O(Σ df²) over the terms,
+which is quadratic in the corpus for terms most documents share (the character view's
+common n-grams dominate past a few hundred documents). ``max_df`` (default None) leaves
+out terms held by more documents, which makes the product linear but changes which
+documents are neighbours (measured, see :data:`MAX_DF`). With ``top_k`` >= the number of
+documents the table holds every ordered pair (all 49 for the seeds). Measured in
+``benchmarks/bench_national.py`` (2 CPUs, CPU seconds): 1.4 / 5.5 / 24.8 s at 100 / 300 /
+1,000 synthetic reports of 10,000 characters.
 """
 
 from __future__ import annotations
