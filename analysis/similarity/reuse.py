@@ -359,10 +359,11 @@ def reuse_share(passages: pd.DataFrame, streams: list[Stream], *, all_pairs: boo
     """
     if all_pairs is None:
         all_pairs = len(streams) <= 100
-    order = {s.doc_id: i for i, s in enumerate(streams)}
+    order = pd.Index([s.doc_id for s in streams])
     n_units = np.array([s.n_units for s in streams], dtype=np.int64)
-    a = np.concatenate([passages.doc_a.map(order).to_numpy(np.int64), passages.doc_b.map(order).to_numpy(np.int64)])
-    b = np.concatenate([passages.doc_b.map(order).to_numpy(np.int64), passages.doc_a.map(order).to_numpy(np.int64)])
+    doc_a = order.get_indexer(passages.doc_a.astype(str)).astype(np.int64)
+    doc_b = order.get_indexer(passages.doc_b.astype(str)).astype(np.int64)
+    a, b = np.concatenate([doc_a, doc_b]), np.concatenate([doc_b, doc_a])
     first = np.concatenate([passages.unit_a.to_numpy(np.int64), passages.unit_b.to_numpy(np.int64)])
     length = np.concatenate([passages.n_units.to_numpy(np.int64)] * 2)
     covered, n_pass, pair_a, pair_b = _union_lengths(a * len(streams) + b, first, length, len(streams))
