@@ -43,6 +43,7 @@ import time
 from pathlib import Path
 
 PAIRWISE = ("similarity", "reuse")
+STAGES = ["similarity", "reuse", "alignment"]  # analysis stages the tool children run
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
@@ -59,9 +60,17 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def _stage(results: dict, name: str, fn):
     """Run one stage, record seconds and peak MB (or the error), return its value."""
     _peak_reset()
+    rss = _rss_mb()
     start, cpu = time.perf_counter(), time.process_time()
     try:
         value = fn()
@@ -72,18 +81,20 @@ def _stage(results: dict, name: str, fn):
         "s": round(time.perf_counter() - start, 3),
         "cpu_s": round(time.process_time() - cpu, 3),  # this process only (not the loader's workers)
         "peak_mb": round(_peak_mb(), 1),
+        "rss_before_mb": round(rss, 1),  # peak_mb - rss_before_mb: what the stage added
     }
     print(json.dumps(results), flush=True)  # the stages so far survive a timeout
     return value
 
 
-def child_tool(folder: Path, cache: Path, *, warm: bool, corpus_only: bool = False) -> dict:
-    """The tool's stages in this process (``warm``: only the load of an existing cache;
-    ``corpus_only``: only the build)."""
+def child_tool(folder: Path, cache: Path, *, warm: bool, cached: bool = False, corpus_only: bool = False) -> dict:
+    """The tool's stages in this process (``warm``: the load of an existing cache, the token table
+    on first use and a load with one document added; ``cached``: load an existing cache, then the
+    analysis stages; ``corpus_only``: only the build)."""
     import corpus
 
     results: dict = {}
-    c = _stage(results, "warm" if warm else "build", lambda: corpus.load(folder, cache=cache))
+    c = _stage(results, "warm" if warm or cached else "build", lambda: corpus.load(folder, cache=cache))
     if warm and c is not None:
         _stage(results, "tokens", lambda: c.tokens)  # the token table as pandas, on first use
         _stage(results, "add_one", lambda: _add_one(folder, cache))
@@ -92,14 +103,17 @@ def child_tool(folder: Path, cache: Path, *, warm: bool, corpus_only: bool = Fal
     from analysis.similarity import alignment, reuse, tfidf
 
     results["n_docs"] = len(c.documents)
-    _stage(results, "similarity", lambda: tfidf.similarity(c))
-    if hasattr(reuse, "reuse_tables"):  # boilerplate once, then template vs borrowing labels
+    stages = os.environ.get("BENCH_STAGES", "similarity reuse alignment").split()
+    if "similarity" in stages:
+        _stage(results, "similarity", lambda: tfidf.similarity(c))
+    if "reuse" in stages and hasattr(reuse, "reuse_tables"):  # boilerplate once, then template labels
         from analysis.similarity import template
 
         _stage(results, "reuse", lambda: template.label_reuse(reuse.reuse_tables(c)))
-    else:  # an older checkout (--baseline)
+    elif "reuse" in stages:  # an older checkout (--baseline)
         _stage(results, "reuse", lambda: reuse.reuse(c))
-    _stage(results, "alignment", lambda: alignment.align(c))
+    if "alignment" in stages:
+        _stage(results, "alignment", lambda: alignment.align(c))
     return results
 
 
@@ -141,7 +155,7 @@ def _child(args: list[str], *, pythonpath: Path, mem_gb: float, timeout: int) ->
     def limits() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
-    env = {**os.environ, "PYTHONPATH": f"{pythonpath}{os.pathsep}{HERE}"}
+    env = {**os.environ, "PYTHONPATH": f"{pythonpath}{os.pathsep}{HERE}", "BENCH_STAGES": " ".join(STAGES)}
     try:
         done = subprocess.run(
             [sys.executable, __file__, "--child", *args],
@@ -166,16 +180,22 @@ def run_size(n: int, root: Path, args) -> dict:
     """Generate one corpus and run the sides interleaved ``args.repeat`` times."""
     from national import Spec, generate
 
-    folder = root / f"n{n}"
+    folder = (args.cache_root or root) / f"n{n}"
     start = time.perf_counter()
-    generate(Spec(n), folder)
+    if args.cache_root is None:
+        generate(Spec(n), folder)
     print(f"N={n}: generated in {time.perf_counter() - start:.1f} s", file=sys.stderr, flush=True)
     runs: dict[str, list] = {"tool": [], "plain": [], "before": []}
     kw = {"mem_gb": args.mem_gb, "timeout": args.timeout}
     for _ in range(args.repeat):
-        cache = root / f"cache{n}"
-        shutil.rmtree(cache, ignore_errors=True)
-        if "tool" in args.sides:
+        if args.cache_root is not None:  # an existing cache: no build, analysis after a warm load
+            cache = args.cache_root / f"cache{n}"
+        else:
+            cache = root / f"cache{n}"
+            shutil.rmtree(cache, ignore_errors=True)
+        if "tool" in args.sides and args.cache_root is not None:
+            runs["tool"].append(_child(["cached", str(folder), str(cache)], pythonpath=ROOT, **kw))
+        elif "tool" in args.sides:
             side = "build" if args.corpus_only else "tool"
             tool = _child([side, str(folder), str(cache)], pythonpath=ROOT, **kw)
             tool.update(_child(["warm", str(folder), str(cache)], pythonpath=ROOT, **kw))
@@ -183,7 +203,8 @@ def run_size(n: int, root: Path, args) -> dict:
         if "plain" in args.sides:
             runs["plain"].append(_child(["plain", str(folder)], pythonpath=ROOT, **kw))
         if args.baseline:
-            before = _child(["tool", str(folder), str(cache)], pythonpath=args.baseline, **kw)
+            side = "cached" if args.cache_root is not None else "tool"
+            before = _child([side, str(folder), str(cache)], pythonpath=args.baseline, **kw)
             runs["before"].append(
                 {k: v for k, v in before.items() if k not in ("build", "warm")} if runs["tool"] else before
             )
@@ -198,7 +219,7 @@ def _median(runs: list[dict]) -> dict:
         if not isinstance(values[0], dict):  # n_docs, or a child's error message
             out[stage] = values[0]
         elif all(isinstance(v, dict) and "s" in v for v in values):
-            keys = [key for key in ("s", "cpu_s", "peak_mb") if all(key in v for v in values)]
+            keys = [key for key in ("s", "cpu_s", "peak_mb", "rss_before_mb") if all(key in v for v in values)]
             out[stage] = {key: round(statistics.median(v[key] for v in values), 3) for key in keys}
         else:
             out[stage] = next(v for v in values if "s" not in v)
@@ -246,13 +267,20 @@ def main(argv=None) -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--sides", nargs="+", default=["tool", "plain"], choices=["tool", "plain"])
+    parser.add_argument("--stages", nargs="+", default=["similarity", "reuse", "alignment"], help="analysis stages")
     parser.add_argument("--baseline", type=Path, help="checkout whose analysis code runs as 'before'")
     parser.add_argument("--mem-gb", type=float, default=12.0, help="address-space limit of each child")
     parser.add_argument("--timeout", type=int, default=1800, help="seconds allowed to each child")
     parser.add_argument("--json", type=Path, help="write all medians here")
     parser.add_argument("--corpus-only", action="store_true", help="time the corpus stages only")
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
+    parser.add_argument(
+        "--cache-root",
+        type=Path,
+        help="use ROOT/n<N> (generated before) and its cache ROOT/cache<N>: no build, analysis after a warm load",
+    )
     args = parser.parse_args(argv)
+    STAGES[:] = args.stages
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         root = args.keep or Path(tmp)
@@ -268,7 +296,9 @@ def _child_main(argv: list[str]) -> None:
     if side == "plain":
         out = child_plain(folder)
     else:
-        out = child_tool(folder, Path(argv[2]), warm=side == "warm", corpus_only=side == "build")
+        out = child_tool(
+            folder, Path(argv[2]), warm=side == "warm", cached=side == "cached", corpus_only=side == "build"
+        )
     print(json.dumps(out))
 
 

@@ -3,7 +3,8 @@
 Each character is its code point (< 2**21); an n-gram of up to three characters packs into one
 int64 (``c1 << 42 | c2 << 21 | c3``), so the n-grams of a whole batch of documents are computed
 with a few vectorised shifts instead of one Python slice each, and no n-gram of length 2 can
-equal one of length 3 (code points are > 0). Documents are processed in batches (memory
+equal one of length 3 (code points are > 0). N-grams are counted after one sort
+per batch (no hashing: packed n-grams hash badly). Documents are processed in batches (memory
 O(batch characters)); the vocabulary is the sorted union of the batches' n-grams. Column order
 differs from scikit-learn's (sorted packed ids, not sorted strings), which changes no cosine.
 """
@@ -17,8 +18,8 @@ MAX_N = 3  # 3 × 21 bits fit in an int64
 _BITS = 21
 
 
-def _batch_triplets(docs: list[str], ngram_range: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(row, packed n-gram, count) of one batch, rows local to the batch."""
+def _batch_counts(docs: list[str], ngram_range: tuple) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Count matrix of one batch (columns: its own distinct packed n-grams) and those n-grams."""
     lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
     codes = np.frombuffer("".join(docs).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
     doc_of = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
@@ -34,17 +35,23 @@ def _batch_triplets(docs: list[str], ngram_range: tuple) -> tuple[np.ndarray, np
         rows.append(doc_of[:m][inside])
         grams.append(gram[inside])
     if not rows:
-        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int64)
+        return sparse.csr_matrix((len(docs), 0), dtype=np.int64), np.empty(0, np.int64)
     row, gram = np.concatenate(rows), np.concatenate(grams)
-    order = np.lexsort((gram, row))
+    order = np.argsort(gram, kind="stable")  # rows stay ascending within one n-gram
     row, gram = row[order], gram[order]
-    new = np.ones(len(row), dtype=bool)
-    new[1:] = (row[1:] != row[:-1]) | (gram[1:] != gram[:-1])
-    first = np.nonzero(new)[0]
-    return row[first], gram[first], np.diff(np.append(first, len(row)))
+    new_gram = np.ones(len(gram), dtype=bool)
+    new_gram[1:] = gram[1:] != gram[:-1]
+    new_cell = new_gram.copy()
+    new_cell[1:] |= row[1:] != row[:-1]
+    cell = np.flatnonzero(new_cell)
+    col = np.cumsum(new_gram)[cell] - 1
+    counts = sparse.csr_matrix(
+        (np.diff(np.append(cell, len(gram))), (row[cell], col)), shape=(len(docs), int(new_gram.sum()))
+    )
+    return counts, gram[new_gram]
 
 
-def char_ngram_counts(docs: list[str], *, ngram_range: tuple = (2, 3), batch: int = 500) -> sparse.csr_matrix:
+def char_ngram_counts(docs: list[str], *, ngram_range: tuple = (2, 3), batch: int = 100) -> sparse.csr_matrix:
     """Document × n-gram count matrix of character n-grams (lengths ``ngram_range``, at most 3).
 
     Parameters
@@ -64,12 +71,18 @@ def char_ngram_counts(docs: list[str], *, ngram_range: tuple = (2, 3), batch: in
     lo, hi = ngram_range
     if not 1 <= lo <= hi <= MAX_N:
         raise ValueError(f"ngram_range must satisfy 1 <= lo <= hi <= {MAX_N}, got {ngram_range!r}")
-    parts = []
-    for first in range(0, len(docs), batch):
-        rows, grams, counts = _batch_triplets(docs[first : first + batch], ngram_range)
-        parts.append((rows + first, grams, counts))
-    rows = np.concatenate([p[0] for p in parts]) if parts else np.empty(0, np.int64)
-    grams = np.concatenate([p[1] for p in parts]) if parts else np.empty(0, np.int64)
-    counts = np.concatenate([p[2] for p in parts]) if parts else np.empty(0, np.int64)
-    vocabulary, cols = np.unique(grams, return_inverse=True)
-    return sparse.csr_matrix((counts, (rows, cols.reshape(-1))), shape=(len(docs), len(vocabulary)))
+    parts = [_batch_counts(docs[first : first + batch], ngram_range) for first in range(0, len(docs), batch)]
+    vocabulary = np.sort(np.concatenate([p[1] for p in parts])) if parts else np.empty(0, np.int64)
+    vocabulary = (
+        vocabulary[np.concatenate([[True], vocabulary[1:] != vocabulary[:-1]])] if len(vocabulary) else vocabulary
+    )
+    blocks = []
+    for counts, grams in parts:  # batch columns -> columns of the sorted vocabulary
+        remap = np.searchsorted(vocabulary, grams)
+        counts = counts.tocoo()
+        blocks.append(
+            sparse.csr_matrix((counts.data, (counts.row, remap[counts.col])), shape=(counts.shape[0], len(vocabulary)))
+        )
+    if not blocks:
+        return sparse.csr_matrix((0, 0), dtype=np.int64)
+    return sparse.vstack(blocks, format="csr")

@@ -21,7 +21,7 @@ Algorithm and cost
 ------------------
 1. Shingle: a 64-bit polynomial hash of every window of ``k`` units (default 12) —
    O(total units), vectorised.
-2. Candidate filter: an inverted index (a self-join on the hash, pandas) yields seed
+2. Candidate filter: an inverted index (a self-join on the hash by one sort) yields seed
    pairs (doc_a, pos_a, doc_b, pos_b) only where a shingle is shared; unrelated
    document pairs cost nothing. A shingle held by g documents gives g² seeds, so
    **boilerplate** — shingles held by more than ``max_docs`` documents (default 50) — is
@@ -29,13 +29,15 @@ Algorithm and cost
    the self-join costs at most ``max_docs`` seeds per shingle occurrence.
 3. Extension: seeds on one diagonal (pos_a - pos_b) with consecutive positions merge
    into a run; the run is checked exactly and extended left and right while units
-   agree, giving maximal passages. Order of sections is irrelevant (reordered
+   agree, giving maximal passages — all runs at once in numpy, one unit step per pass
+   over the runs still extending. Order of sections is irrelevant (reordered
    sections give different diagonals).
 4. Template or borrowing: :mod:`analysis.similarity.template` labels each passage by
    whether a higher-level reference text holds it.
 
 Total cost: O(N) to shingle N units, plus O(S log S) for S <= max_docs · N seeds, plus
-O(P·k) to extend P passages: linear in the corpus for a fixed ``max_docs``. Why not
+O(P·k) to extend P passages: linear in the corpus for a fixed ``max_docs`` — plus the
+passages themselves, which grow with the number of document pairs that share text. Why not
 MinHash/LSH on whole documents: a 50-character passage shared by two 10,000-character
 reports gives a Jaccard near 0.005, far below any workable LSH threshold, so candidates
 would be lost; the exact shingle index with boilerplate capped finds every shared
@@ -48,69 +50,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.similarity.streams import BREAK, Stream, corpus_streams, shingle_hashes
+from analysis.similarity.seeds import diagonal_runs, extend_runs, flat, seed_pairs, shingle_index
+from analysis.similarity.streams import Stream, corpus_streams
 
 # Text held by more documents than this is boilerplate, handled once per document (not pairwise).
 MAX_DOCS = 50
-
-
-def shingle_index(streams: list[Stream], *, k: int = 12) -> pd.DataFrame:
-    """Every shingle of every stream, with the number of documents it occurs in.
-
-    Returns
-    -------
-    DataFrame
-        h (uint64 hash), doc (index into ``streams``), pos (window start), n_docs (documents
-        holding the shingle); only shingles held by two or more documents.
-    """
-    frames = []
-    for i, stream in enumerate(streams):
-        h, pos = shingle_hashes(stream.codes, k)
-        frames.append(pd.DataFrame({"h": h, "doc": np.full(len(h), i, np.int32), "pos": pos}))
-    if not frames:
-        return pd.DataFrame({"h": [], "doc": [], "pos": [], "n_docs": []})
-    index = pd.concat(frames, ignore_index=True)
-    first = ~index.duplicated(["h", "doc"])
-    n_docs = index.h[first].value_counts()
-    index["n_docs"] = index.h.map(n_docs).to_numpy(np.int64)
-    return index[index.n_docs > 1].reset_index(drop=True)
-
-
-def seed_pairs(
-    streams: list[Stream],
-    *,
-    k: int = 12,
-    max_occurrences: int | None = None,
-    max_docs: int | None = None,
-    index: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """Candidate filter: positions of shingles shared by two different documents.
-
-    Shingles held by more than ``max_docs`` documents are boilerplate: they are not paired
-    (see :func:`common_passages`), so the self-join costs at most ``max_docs`` seeds per
-    shingle occurrence — linear in the corpus size.
-
-    Returns
-    -------
-    DataFrame
-        a, b (indices into ``streams``, a < b), pos_a, pos_b (window starts).
-    """
-    index = shingle_index(streams, k=k) if index is None else index
-    if max_docs is not None:
-        index = index[index.n_docs <= max_docs]
-    if max_occurrences is not None:
-        index = index[index.groupby("h")["h"].transform("size") <= max_occurrences]
-    index = index[["h", "doc", "pos"]]
-    seeds = index.merge(index, on="h", suffixes=("_a", "_b"))
-    seeds = seeds[seeds.doc_a < seeds.doc_b]
-    return pd.DataFrame(
-        {
-            "a": seeds.doc_a.to_numpy(),
-            "b": seeds.doc_b.to_numpy(),
-            "pos_a": seeds.pos_a.to_numpy(),
-            "pos_b": seeds.pos_b.to_numpy(),
-        }
-    )
 
 
 def common_passages(
@@ -145,40 +89,6 @@ def common_passages(
         start, end = int(s.starts[u0]), int(s.ends[u1 - 1])
         rows.append((s.doc_id, start, end, u1 - u0, int(most[g]), s.text(u0, u1), sources[s.doc_id][start:end], u0))
     return pd.DataFrame(rows, columns=cols)
-
-
-def _runs(seeds: pd.DataFrame) -> pd.DataFrame:
-    """Merge seeds on one diagonal with consecutive positions into runs.
-
-    Returns
-    -------
-    DataFrame
-        a, b, pos_a, pos_b (first window of the run), n_windows.
-    """
-    if seeds.empty:
-        return pd.DataFrame(columns=["a", "b", "pos_a", "pos_b", "n_windows"])
-    s = seeds.assign(d=seeds.pos_a - seeds.pos_b).sort_values(["a", "b", "d", "pos_a"], kind="stable")
-    a, b, d, p = (s[c].to_numpy() for c in ("a", "b", "d", "pos_a"))
-    new = np.ones(len(s), dtype=bool)
-    new[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1]) | (d[1:] != d[:-1]) | (p[1:] != p[:-1] + 1)
-    first = np.nonzero(new)[0]
-    last = np.append(first[1:], len(s)) - 1
-    return pd.DataFrame(
-        {"a": a[first], "b": b[first], "pos_a": p[first], "pos_b": p[first] - d[first], "n_windows": last - first + 1}
-    )
-
-
-def _extend(ca: np.ndarray, cb: np.ndarray, i: int, j: int, length: int) -> tuple[int, int, int] | None:
-    """Check a run exactly and extend it to a maximal match; None on a hash collision."""
-    if not np.array_equal(ca[i : i + length], cb[j : j + length]):
-        return None
-    while i > 0 and j > 0 and ca[i - 1] == cb[j - 1] and ca[i - 1] != BREAK:
-        i, j, length = i - 1, j - 1, length + 1
-    while (
-        i + length < len(ca) and j + length < len(cb) and ca[i + length] == cb[j + length] and ca[i + length] != BREAK
-    ):
-        length += 1
-    return i, j, length
 
 
 def find_reuse(
@@ -221,35 +131,41 @@ def find_reuse(
     """
     if k < 2 or min_len < k:
         raise ValueError(f"need 2 <= k <= min_len, got k={k}, min_len={min_len}")
-    rows = []
     seeds = seed_pairs(streams, k=k, max_occurrences=max_occurrences, max_docs=max_docs, index=index)
-    runs = _runs(seeds)
-    seen = set()
-    for r in runs.itertuples(index=False):
-        sa, sb = streams[r.a], streams[r.b]
-        hit = _extend(sa.codes, sb.codes, int(r.pos_a), int(r.pos_b), int(r.n_windows) + k - 1)
-        if hit is None or hit[2] < min_len or (r.a, r.b) + hit in seen:
-            continue
-        seen.add((r.a, r.b) + hit)
-        i, j, n = hit
-        s_a, e_a = int(sa.starts[i]), int(sa.ends[i + n - 1])
-        s_b, e_b = int(sb.starts[j]), int(sb.ends[j + n - 1])
-        rows.append(
-            (
-                sa.doc_id,
-                sb.doc_id,
-                s_a,
-                e_a,
-                s_b,
-                e_b,
-                n,
-                sa.text(i, i + n),
-                sources[sa.doc_id][s_a:e_a],
-                sources[sb.doc_id][s_b:e_b],
-                i,
-                j,
-            )
-        )
+    runs = diagonal_runs(seeds)
+    a, b = runs.a.to_numpy(np.int64), runs.b.to_numpy(np.int64)
+    codes, offset = flat([s.codes for s in streams])
+    i, j, n = extend_runs(
+        codes,
+        offset,
+        a,
+        b,
+        runs.pos_a.to_numpy(np.int64),
+        runs.pos_b.to_numpy(np.int64),
+        runs.n_windows.to_numpy(np.int64) + k - 1,
+    )
+    hit = pd.DataFrame({"a": a, "b": b, "i": i, "j": j, "n": n})
+    hit = hit[hit.n >= min_len].drop_duplicates()  # runs of one diagonal may extend to one passage
+    a, b, i, j, n = (hit[col].to_numpy(np.int64) for col in ("a", "b", "i", "j", "n"))
+    starts, _ = flat([s.starts for s in streams])
+    ends, _ = flat([s.ends for s in streams])
+    s_a, e_a = starts[offset[a] + i], ends[offset[a] + i + n - 1]
+    s_b, e_b = starts[offset[b] + j], ends[offset[b] + j + n - 1]
+    ids = [s.doc_id for s in streams]
+    rows = {
+        "doc_a": [ids[x] for x in a],
+        "doc_b": [ids[x] for x in b],
+        "start_a": s_a,
+        "end_a": e_a,
+        "start_b": s_b,
+        "end_b": e_b,
+        "n_units": n,
+        "masked": [streams[x].masked[y : y + m] for x, y, m in zip(a.tolist(), i.tolist(), n.tolist())],
+        "text": [sources[ids[x]][y:z] for x, y, z in zip(a.tolist(), s_a.tolist(), e_a.tolist())],
+        "text_b": [sources[ids[x]][y:z] for x, y, z in zip(b.tolist(), s_b.tolist(), e_b.tolist())],
+        "unit_a": i,
+        "unit_b": j,
+    }
     cols = [
         "doc_a",
         "doc_b",
@@ -264,7 +180,9 @@ def find_reuse(
         "unit_a",
         "unit_b",
     ]
-    out = pd.DataFrame(rows, columns=cols)
+    out = pd.DataFrame(rows, columns=cols).astype(
+        {c: np.int64 for c in cols if c.startswith(("start", "end", "n_", "unit"))}
+    )
     return out.sort_values(["doc_a", "doc_b", "start_a"], kind="stable").reset_index(drop=True)
 
 
@@ -288,10 +206,11 @@ def reuse_share(passages: pd.DataFrame, streams: list[Stream], *, all_pairs: boo
     """
     if all_pairs is None:
         all_pairs = len(streams) <= 100
-    order = {s.doc_id: i for i, s in enumerate(streams)}
+    order = pd.Index([s.doc_id for s in streams])
     n_units = np.array([s.n_units for s in streams], dtype=np.int64)
-    a = np.concatenate([passages.doc_a.map(order).to_numpy(np.int64), passages.doc_b.map(order).to_numpy(np.int64)])
-    b = np.concatenate([passages.doc_b.map(order).to_numpy(np.int64), passages.doc_a.map(order).to_numpy(np.int64)])
+    doc_a = order.get_indexer(passages.doc_a.astype(str)).astype(np.int64)
+    doc_b = order.get_indexer(passages.doc_b.astype(str)).astype(np.int64)
+    a, b = np.concatenate([doc_a, doc_b]), np.concatenate([doc_b, doc_a])
     first = np.concatenate([passages.unit_a.to_numpy(np.int64), passages.unit_b.to_numpy(np.int64)])
     length = np.concatenate([passages.n_units.to_numpy(np.int64)] * 2)
     covered, n_pass, pair_a, pair_b = _union_lengths(a * len(streams) + b, first, length, len(streams))

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
 import corpus
+from corpus.clean import simplified_view
 from corpus.patterns import HAN_RANGES
 
 PLACE = "@"
@@ -98,12 +100,38 @@ class Stream:
     def n_units(self) -> int:
         return int((self.codes != BREAK).sum())
 
+    @cached_property
+    def masked(self) -> str:
+        """The whole stream as one string, one character per unit (a break is ``\\x00``)."""
+        points = np.where(self.codes == _PLACE_CODE, ord(PLACE), self.codes)
+        points = np.where(points == _NUMBER_CODE, ord(NUMBER), points)
+        return np.where(points == BREAK, 0, points).astype("<u4").tobytes().decode("utf-32-le")
+
     def text(self, i: int, j: int) -> str:
         """Masked text of units ``[i, j)``."""
-        out = []
-        for code in self.codes[i:j]:
-            out.append(PLACE if code == _PLACE_CODE else NUMBER if code == _NUMBER_CODE else chr(code))
-        return "".join(out)
+        return self.masked[i:j]
+
+
+def special_pattern(pattern: re.Pattern) -> re.Pattern:
+    """The place-name and number alternatives of a :func:`mask_pattern` (single characters left out)."""
+    return re.compile(pattern.pattern.rsplit("|(?P<cjk>", 1)[0])
+
+
+def _han_table() -> np.ndarray:
+    """Boolean lookup by code point: True for the Chinese characters of ``HAN_RANGES``."""
+    table = np.zeros(0x110000, dtype=bool)
+    i = 0
+    while i < len(HAN_RANGES):
+        if i + 2 < len(HAN_RANGES) and HAN_RANGES[i + 1] == "-":
+            table[ord(HAN_RANGES[i]) : ord(HAN_RANGES[i + 2]) + 1] = True
+            i += 3
+        else:
+            table[ord(HAN_RANGES[i])] = True
+            i += 1
+    return table
+
+
+_HAN = _han_table()
 
 
 def char_stream(
@@ -116,6 +144,11 @@ def char_stream(
     include: np.ndarray | None = None,
 ) -> Stream:
     """Read the unit stream of ``source[start:end]``.
+
+    Vectorised: the code points of the span in one array, Chinese characters by a lookup table;
+    only place names and numbers go through the regular expression (few matches), and a single
+    character inside one of them is not a unit of its own. The same units as scanning ``pattern``
+    from left to right.
 
     Parameters
     ----------
@@ -131,24 +164,28 @@ def char_stream(
         starting outside it is dropped and breaks the stream (consecutive breaks merge).
     """
     end = len(source) if end is None else end
-    codes: list[int] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for m in pattern.finditer(source, start, end):
-        s = m.start()
-        if include is not None and not include[s]:
-            if codes and codes[-1] != BREAK:
-                codes.append(BREAK)
-                starts.append(s)
-                ends.append(m.end())
-            continue
-        kind = m.lastgroup
-        codes.append(_PLACE_CODE if kind == "place" else _NUMBER_CODE if kind == "num" else ord(m.group()))
-        starts.append(s)
-        ends.append(m.end())
-    return Stream(
-        doc_id, np.asarray(codes, dtype=np.int64), np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
-    )
+    span = source[start:end]
+    points = np.frombuffer(span.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    special = [(m.start(), m.end(), m.lastgroup) for m in special_pattern(pattern).finditer(span)]
+    sp_start = np.array([m[0] for m in special], dtype=np.int64)
+    sp_end = np.array([m[1] for m in special], dtype=np.int64)
+    sp_code = np.array([_PLACE_CODE if m[2] == "place" else _NUMBER_CODE for m in special], dtype=np.int64)
+    covered = np.zeros(len(span) + 1, dtype=np.int64)
+    np.add.at(covered, sp_start, 1)
+    np.add.at(covered, sp_end, -1)
+    single = np.flatnonzero(_HAN[points] & (np.cumsum(covered[:-1]) == 0))
+    starts = np.concatenate([single, sp_start])
+    order = np.argsort(starts, kind="stable")
+    starts = starts[order] + start
+    ends = np.concatenate([single + 1, sp_end])[order] + start
+    codes = np.concatenate([points[single], sp_code])[order]
+    if include is not None:
+        outside = ~np.asarray(include, dtype=bool)[starts]
+        prev_outside = np.concatenate([[True], outside[:-1]])  # a stream never starts with a break
+        keep = ~outside | ~prev_outside  # one break for a run of units outside
+        codes = np.where(outside, BREAK, codes)[keep]
+        starts, ends = starts[keep], ends[keep]
+    return Stream(doc_id, codes, starts, ends)
 
 
 def shingle_hashes(codes: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -178,20 +215,30 @@ def corpus_streams(c, *, names: list[str] | None = None) -> list[Stream]:
 
     A source character is analysed when it lies inside a token of a body segment
     (``c.tokens`` joined to ``c.segments.in_body``); removed responsibility clauses, front
-    and back matter and chrome therefore break the stream.
+    and back matter and chrome therefore break the stream. Matching runs on the source as
+    :meth:`corpus.Corpus.source_view` gives it (traditional characters simplified one for one,
+    so traditional and simplified copies match); the docvar is read once, not per document.
     """
     pattern = mask_pattern(place_names(corpus.counties()) if names is None else names)
-    by_doc = dict(tuple(c.body().tokens.groupby("doc_id", sort=False)[["start", "end"]]))
-    empty = pd.DataFrame({"start": [], "end": []})
+    tok = c.body().tokens
+    codes, uniques = pd.factorize(tok["doc_id"].astype(str), sort=False)
+    by_doc = np.argsort(codes, kind="stable")
+    bounds = np.cumsum(np.bincount(codes, minlength=len(uniques)))[:-1]
+    tok_start = np.split(tok["start"].to_numpy(np.int64)[by_doc], bounds)
+    tok_end = np.split(tok["end"].to_numpy(np.int64)[by_doc], bounds)
+    where = {d: i for i, d in enumerate(uniques)}
+    docs = c.documents
+    simplified = docs["simplified"].astype(bool).to_numpy() if "simplified" in docs else np.zeros(len(docs), bool)
     streams = []
-    for doc in c.documents.itertuples(index=False):
-        source = c.source_view(doc.doc_id)  # simplified one for one: traditional and simplified copies match
-        tok = by_doc.get(doc.doc_id, empty)
+    for row, doc_id in enumerate(docs["doc_id"].astype(str)):
+        text = c.source_text(doc_id)
+        source = simplified_view(text, simplify=True) if simplified[row] else text
+        i = where.get(doc_id)
         edges = np.zeros(len(source) + 1, dtype=np.int64)
-        np.add.at(edges, tok.start.to_numpy(dtype=np.int64), 1)
-        np.add.at(edges, tok.end.to_numpy(dtype=np.int64), -1)
+        if i is not None:
+            edges += np.bincount(tok_start[i], minlength=len(source) + 1)[: len(source) + 1]
+            edges -= np.bincount(tok_end[i], minlength=len(source) + 1)[: len(source) + 1]
         include = np.cumsum(edges[:-1]) > 0
-        streams.append(
-            char_stream(doc.doc_id, source, pattern, start=int(doc.start), end=int(doc.end), include=include)
-        )
+        start, end = int(docs["start"].iat[row]), int(docs["end"].iat[row])
+        streams.append(char_stream(doc_id, source, pattern, start=start, end=end, include=include))
     return streams

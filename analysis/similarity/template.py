@@ -84,11 +84,11 @@ def coverage(streams: list[Stream], hashes: dict[str, np.ndarray], *, k: int = R
     out = {}
     for s in streams:
         h, pos = shingle_hashes(s.codes, k)
-        for name, ref in hashes.items():
-            hit = pos[np.isin(h, ref)]
-            edges = np.zeros(len(s.codes) + 1, dtype=np.int64)
-            np.add.at(edges, hit, 1)
-            np.add.at(edges, np.minimum(hit + k, len(s.codes)), -1)
+        for name, ref in hashes.items():  # ref sorted (np.unique): a binary search, no sort per stream
+            found = ref[np.minimum(np.searchsorted(ref, h), len(ref) - 1)] == h if len(ref) else h < 0
+            hit = pos[found]
+            size = len(s.codes) + 1
+            edges = np.bincount(hit, minlength=size) - np.bincount(np.minimum(hit + k, len(s.codes)), minlength=size)
             inside = np.cumsum(edges[:-1]) > 0
             out[(s.doc_id, name)] = np.concatenate([[0], np.cumsum(inside)])
     return out

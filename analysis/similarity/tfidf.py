@@ -3,21 +3,27 @@
 Two views of each document's body (front and back matter left out):
 
 * ``tfidf_word`` — the corpus tokens (jieba + domain lexicon), stopwords removed, tokens
-  without a Chinese character (numbers, Latin) dropped; ``TfidfVectorizer`` on the
-  pre-tokenised lists (``token_pattern=None``, so one-character tokens survive).
-* ``tfidf_char`` — character n-grams (``analyzer='char'``, ``ngram_range`` a parameter)
-  of the clean body text reduced to Chinese characters; robust to word segmentation.
+  without a Chinese character (numbers, Latin) dropped; counted straight from the token
+  table (:func:`term_counts`: the counts ``CountVectorizer`` gives on the token lists, one-
+  character tokens kept) and weighted by ``TfidfTransformer``.
+* ``tfidf_char`` — character n-grams (``ngram_range`` a parameter, counted in numpy by
+  :mod:`analysis.similarity.ngrams`) of the clean body text reduced to Chinese characters;
+  robust to word segmentation.
 
 Both use sublinear tf and l2 normalisation, so a document's cosine with itself is 1.
 Each row of the result carries its parameters (``params``, JSON).
 
-Cost: vectorising is linear in the corpus size. Cosines come from a sparse product
-computed in row blocks, keeping the ``top_k`` neighbours of each document (self
-included) and then symmetrised; memory is O(block · n_docs), time O(n_docs² · density).
-With ``top_k`` >= the number of documents the table holds every ordered pair (all 49
-for the seeds); for a national corpus keep ``top_k`` small. Measured in
-``benchmarks/bench_similarity.py`` (2 CPUs): both methods on the 7 seeds 0.19 s; on 50 / 100
-/ 200 synthetic documents 1.4 / 1.8 / 3.5 s (about linear: vectorising dominates).
+Cost: vectorising is linear in the corpus size (no Python call per token or n-gram).
+Cosines come from a sparse product computed in row blocks, keeping the ``top_k``
+neighbours of each document (self included) and then symmetrised; memory is
+O(block · n_docs + n_docs · top_k), never an n × n matrix; time O(Σ df²) over the terms,
+which is quadratic in the corpus for terms most documents share (the character view's
+common n-grams dominate past a few hundred documents). ``max_df`` (default None) leaves
+out terms held by more documents, which makes the product linear but changes which
+documents are neighbours (measured, see :data:`MAX_DF`). With ``top_k`` >= the number of
+documents the table holds every ordered pair (all 49 for the seeds). Measured in
+``benchmarks/bench_national.py`` (2 CPUs, CPU seconds): 1.4 / 5.5 / 24.8 s at 100 / 300 /
+1,000 synthetic reports of 10,000 characters.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import json
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from scipy.cluster import hierarchy
 from scipy.spatial.distance import squareform
 from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
@@ -34,6 +41,11 @@ from analysis.similarity import ngrams
 from corpus.patterns import HAS_HAN, NON_HAN
 
 METHODS = ("tfidf_word", "tfidf_char")
+# Default of ``max_df`` (terms held by more documents than this are left out): None, every term
+# kept. A cap keeps the sparse product linear in the corpus, but changes which documents are
+# neighbours: on 300 synthetic reports (benchmarks/national.py) a cap of 50 documents kept 29 % of
+# the word view's top-1 neighbours and 61 % of the character view's, a cap of 100 kept 44 % / 83 %.
+MAX_DF = None
 
 
 def body_tokens(c) -> pd.Series:
@@ -71,11 +83,18 @@ def content_tokens(c) -> pd.DataFrame:
     DataFrame
         The rows of ``c.tokens`` (doc_id, seg_id, sent_id, token, start, end, is_stop) kept.
     """
-    tok = c.body().tokens
-    codes, distinct = pd.factorize(tok.token)
-    han = np.fromiter((bool(HAS_HAN.search(t)) for t in distinct), dtype=bool, count=len(distinct))
-    keep = ~tok.is_stop.astype(bool).to_numpy() & han[codes]  # each distinct token tested once
-    return tok[keep]
+    return content_rows(c.body().tokens)
+
+
+def content_rows(tok: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a body token table that carry content (see :func:`content_tokens`)."""
+    return tok[_content_mask(tok, *pd.factorize(tok.token))]
+
+
+def _content_mask(tok: pd.DataFrame, codes: np.ndarray, distinct) -> np.ndarray:
+    """True for the rows of ``tok`` that carry content; ``codes``/``distinct``: its factorized tokens."""
+    han = np.fromiter((bool(HAS_HAN.search(str(t))) for t in distinct), dtype=bool, count=len(distinct))
+    return ~tok.is_stop.astype(bool).to_numpy() & han[codes]  # each distinct token tested once
 
 
 def body_chars(c) -> pd.Series:
@@ -86,9 +105,12 @@ def body_chars(c) -> pd.Series:
     Series
         doc_id -> str (segments joined in document order, non-Chinese characters removed).
     """
-    seg = c.body().segments
-    text = seg.groupby("doc_id", sort=False)["text"].agg(lambda s: NON_HAN.sub("", "".join(s)))
-    return text.reindex(c.documents.doc_id).fillna("")
+    return _han_text(c.body().segments, c.documents.doc_id)
+
+
+def _han_text(seg: pd.DataFrame, order) -> pd.Series:
+    text = seg.groupby(seg.doc_id.astype(str), sort=False)["text"].agg(lambda s: NON_HAN.sub("", "".join(s)))
+    return text.reindex(pd.Index(order).astype(str)).fillna("")
 
 
 def vectorize(
@@ -97,6 +119,7 @@ def vectorize(
     method: str,
     ngram_range: tuple = (2, 3),
     min_df: int = 1,
+    max_df: int | float | None = None,
     sublinear_tf: bool = True,
 ):
     """Fit a TF-IDF model on ``docs`` (token lists for ``tfidf_word``, strings for ``tfidf_char``).
@@ -118,20 +141,53 @@ def vectorize(
         params["units"] = "body tokens, stopwords removed"
     else:
         params.update(units="body text, Chinese characters only", ngram_range=list(ngram_range))
-    params.update(min_df=min_df, sublinear_tf=sublinear_tf, norm="l2")
+    params.update(min_df=min_df, max_df=max_df, sublinear_tf=sublinear_tf, norm="l2")
+    cap = {} if max_df is None else {"max_df": max_df}
     if method == "tfidf_word":
-        vec = TfidfVectorizer(analyzer=_identity, lowercase=False, min_df=min_df, sublinear_tf=sublinear_tf)
+        vec = TfidfVectorizer(analyzer=_identity, lowercase=False, min_df=min_df, sublinear_tf=sublinear_tf, **cap)
     elif max(ngram_range) <= ngrams.MAX_N:
         counts = ngrams.char_ngram_counts(list(docs), ngram_range=tuple(ngram_range))
-        if min_df > 1:
-            counts = counts[:, np.flatnonzero(np.bincount(counts.indices, minlength=counts.shape[1]) >= min_df)]
-        transformer = TfidfTransformer(sublinear_tf=sublinear_tf)
-        return transformer.fit_transform(counts.astype(np.float64)), transformer, params
+        return *weigh(counts, min_df=min_df, max_df=max_df, sublinear_tf=sublinear_tf), params
     else:
         vec = TfidfVectorizer(
-            analyzer="char", ngram_range=tuple(ngram_range), lowercase=False, min_df=min_df, sublinear_tf=sublinear_tf
+            analyzer="char",
+            ngram_range=tuple(ngram_range),
+            lowercase=False,
+            min_df=min_df,
+            sublinear_tf=sublinear_tf,
+            **cap,
         )
     return vec.fit_transform(list(docs)), vec, params
+
+
+def term_counts(keys: pd.Series, terms: pd.Series, order) -> sparse.csr_matrix:
+    """Document × term counts from a long table (one row per token), without Python per token.
+
+    ``keys`` (doc_id per row) and ``terms`` may be strings or categoricals; rows follow
+    ``order`` (doc_ids), columns the sorted distinct terms — the counts ``CountVectorizer`` gives
+    on the documents' token lists, in its column order.
+    """
+    doc_codes, doc_ids = pd.factorize(keys, sort=False)
+    row = pd.Index(pd.Index(order).astype(str)).get_indexer(pd.Index(doc_ids).astype(str))[doc_codes]
+    col, vocabulary = pd.factorize(terms, sort=True)
+    keep = (row >= 0) & (col >= 0)
+    return sparse.csr_matrix(
+        (np.ones(int(keep.sum()), np.int64), (row[keep], col[keep])), shape=(len(order), len(vocabulary))
+    )
+
+
+def weigh(counts, *, min_df: int = 1, max_df: int | float | None = None, sublinear_tf: bool = True):
+    """TF-IDF (l2-normalised) of a count matrix, keeping terms held by ``min_df``..``max_df`` documents.
+
+    ``max_df`` as in scikit-learn: an int is a number of documents, a float a share of them;
+    terms held by more are left out before weighting. Returns (matrix, fitted TfidfTransformer).
+    """
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    top = np.inf if max_df is None else max_df * counts.shape[0] if isinstance(max_df, float) else max_df
+    if min_df > 1 or top < counts.shape[0]:
+        counts = counts[:, np.flatnonzero((df >= min_df) & (df <= top))]
+    transformer = TfidfTransformer(sublinear_tf=sublinear_tf)
+    return transformer.fit_transform(counts.astype(np.float64)), transformer
 
 
 def _identity(tokens):
@@ -151,14 +207,14 @@ def topk_cosine(x, y=None, *, k: int, groups_x=None, groups_y=None, block: int =
         i (row of x), j (row of y), cosine, rank (1 = best for i); rows with cosine 0 dropped.
     """
     y = x if y is None else y
-    gx = None if groups_x is None else np.asarray(groups_x)
-    gy = None if groups_y is None else np.asarray(groups_y)
-    yt = y.T.tocsc()
+    if groups_x is None or groups_y is None:
+        return topk_sparse(x, y, k=k, block=block)
+    gx, gy = np.asarray(groups_x), np.asarray(groups_y)
+    yt = y.T.tocsr()  # converted once, not per block
     out = []
     for lo in range(0, x.shape[0], block):
         sims = (x[lo : lo + block] @ yt).toarray()
-        if gx is not None and gy is not None:
-            sims[gx[lo : lo + block, None] == gy[None, :]] = -np.inf
+        sims[gx[lo : lo + block, None] == gy[None, :]] = -np.inf
         kk = min(k, sims.shape[1])
         idx = np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
         val = np.take_along_axis(sims, idx, axis=1)
@@ -174,7 +230,38 @@ def topk_cosine(x, y=None, *, k: int, groups_x=None, groups_y=None, block: int =
     return res[np.isfinite(res.cosine) & (res.cosine > 0)].reset_index(drop=True)
 
 
-def document_similarity(docs: pd.Series, *, method: str, top_k: int = 50, **options) -> pd.DataFrame:
+def topk_sparse(x, y=None, *, k: int, block: int = 256) -> pd.DataFrame:
+    """The ``k`` most similar rows of ``y`` for each row of ``x``, from the sparse product only.
+
+    Each block's product stays sparse (pairs sharing no term are never materialised) and the
+    top ``k`` of each row come from one sort of its stored values (ties: lower column first).
+    With few documents per term (``max_df``) the product holds O(n · max_df · terms per row)
+    values, so time and memory grow linearly in the number of rows; output O(n · k).
+
+    Returns
+    -------
+    DataFrame
+        i, j, cosine, rank, as :func:`topk_cosine`.
+    """
+    y = x if y is None else y
+    yt = y.T.tocsr()
+    out = []
+    for lo in range(0, x.shape[0], block):
+        prod = (x[lo : lo + block] @ yt).tocsr()
+        row = np.repeat(np.arange(prod.shape[0]), np.diff(prod.indptr))
+        order = np.lexsort((prod.indices, -prod.data, row))
+        row, col, val = row[order], prod.indices[order], prod.data[order]
+        rank = np.arange(len(row)) - prod.indptr[row] + 1
+        keep = (rank <= k) & (val > 0)
+        out.append(pd.DataFrame({"i": row[keep] + lo, "j": col[keep], "cosine": val[keep], "rank": rank[keep]}))
+    if not out:
+        return pd.DataFrame(columns=["i", "j", "cosine", "rank"])
+    return pd.concat(out, ignore_index=True)
+
+
+def document_similarity(
+    docs: pd.Series, *, method: str, top_k: int = 50, max_df: int | float | None = None, **options
+) -> pd.DataFrame:
     """Long, symmetric table of document cosines for one method.
 
     Parameters
@@ -184,6 +271,9 @@ def document_similarity(docs: pd.Series, *, method: str, top_k: int = 50, **opti
     method : {'tfidf_word', 'tfidf_char'}
     top_k : int
         Neighbours kept per document (self included) before symmetrising.
+    max_df : int, float or None
+        Terms held by more documents than this (a share if float) are left out (see
+        :data:`MAX_DF`); None keeps every term.
     **options
         Passed to :func:`vectorize` (``ngram_range``, ``min_df``, ``sublinear_tf``).
 
@@ -192,13 +282,18 @@ def document_similarity(docs: pd.Series, *, method: str, top_k: int = 50, **opti
     DataFrame
         doc_a, doc_b, method, cosine, params (JSON); self pairs and both orders.
     """
-    matrix, _, params = vectorize(docs, method=method, **options)
-    params["top_k"] = top_k
-    pairs = topk_cosine(matrix, k=top_k)
+    matrix, _, params = vectorize(docs, method=method, max_df=max_df, **options)
+    return _pairs_table(matrix, docs.index, method=method, params=params, top_k=top_k)
+
+
+def _pairs_table(matrix, ids, *, method: str, params: dict, top_k: int, extra: dict | None = None) -> pd.DataFrame:
+    """Top-k pairs of a TF-IDF matrix as the long symmetric table of :func:`document_similarity`."""
+    params = {**params, "top_k": top_k, **(extra or {})}
+    pairs = topk_sparse(matrix, k=top_k)
     swapped = pairs.rename(columns={"i": "j", "j": "i"})
     both = pd.concat([pairs[["i", "j", "cosine"]], swapped[["i", "j", "cosine"]]])
     both = both.drop_duplicates(["i", "j"]).sort_values(["i", "j"])
-    ids = np.asarray(docs.index)
+    ids = np.asarray(ids)
     return pd.DataFrame(
         {
             "doc_a": ids[both.i.to_numpy()],
@@ -210,8 +305,18 @@ def document_similarity(docs: pd.Series, *, method: str, top_k: int = 50, **opti
     )
 
 
-def similarity(c, *, ngram_range: tuple = (2, 3), top_k: int = 50) -> pd.DataFrame:
+def similarity(c, *, ngram_range: tuple = (2, 3), top_k: int = 50, max_df: int | float | None = MAX_DF) -> pd.DataFrame:
     """Document similarity of a corpus with both methods.
+
+    Parameters
+    ----------
+    ngram_range : (int, int), keyword-only
+        Character n-gram lengths of ``tfidf_char``.
+    top_k : int, keyword-only
+        Neighbours kept per document (self included) before symmetrising.
+    max_df : int, float or None, keyword-only
+        Terms (words, character n-grams) held by more documents than this are left out of both
+        views (default :data:`MAX_DF`); a float is a share of the documents, None keeps all.
 
     Returns
     -------
@@ -219,13 +324,24 @@ def similarity(c, *, ngram_range: tuple = (2, 3), top_k: int = 50) -> pd.DataFra
         doc_a, doc_b, method ('tfidf_word' | 'tfidf_char'), cosine, params (JSON; the word
         method also records the tokenizer fingerprint).
     """
-    word = document_similarity(body_tokens(c), method="tfidf_word", top_k=top_k)
+    body = c.body()  # once for both views
+    order = c.documents.doc_id.astype(str).to_numpy()
+    tok = body.tokens
+    col, vocabulary = pd.factorize(tok.token, sort=True)  # once: content test and counts
+    doc_codes, doc_ids = pd.factorize(tok.doc_id, sort=False)
+    row = pd.Index(order).get_indexer(pd.Index(doc_ids).astype(str))[doc_codes]
+    keep = _content_mask(tok, col, vocabulary) & (row >= 0)
+    counts = sparse.csr_matrix(
+        (np.ones(int(keep.sum()), np.int64), (row[keep], col[keep])), shape=(len(order), len(vocabulary))
+    )
+    matrix, _ = weigh(counts[:, np.flatnonzero(np.bincount(col[keep], minlength=len(vocabulary)))], max_df=max_df)
+    params = {"method": "tfidf_word", "units": "body tokens, stopwords removed", "min_df": 1, "max_df": max_df}
+    params.update(sublinear_tf=True, norm="l2")
     fingerprint = getattr(getattr(c, "tokenizer", None), "fingerprint", None)
-    if fingerprint:
-        word["params"] = word.params.map(
-            lambda p: json.dumps({**json.loads(p), "tokenizer": fingerprint}, ensure_ascii=False)
-        )
-    char = document_similarity(body_chars(c), method="tfidf_char", top_k=top_k, ngram_range=ngram_range)
+    extra = {"tokenizer": fingerprint} if fingerprint else None
+    word = _pairs_table(matrix, order, method="tfidf_word", params=params, top_k=top_k, extra=extra)
+    chars = _han_text(body.segments, order)
+    char = document_similarity(chars, method="tfidf_char", top_k=top_k, ngram_range=ngram_range, max_df=max_df)
     return pd.concat([word, char], ignore_index=True)
 
 

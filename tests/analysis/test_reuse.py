@@ -184,3 +184,77 @@ def test_seed_reuse_unchanged_by_boilerplate_cap(seed_corpus, seed_reuse):
     uncapped, _ = reuse.reuse(seed_corpus, max_docs=None)
     assert len(passages) == len(uncapped) == 396
     pd.testing.assert_frame_equal(passages, uncapped)
+
+
+def _scan_stream(doc_id, source, pattern, include):
+    """The definition of a unit stream, one regex match at a time (the oracle of the numpy reader)."""
+    codes, starts, ends = [], [], []
+    for m in pattern.finditer(source):
+        if not include[m.start()]:
+            if codes and codes[-1] != unit_streams.BREAK:
+                codes.append(unit_streams.BREAK)
+                starts.append(m.start())
+                ends.append(m.end())
+            continue
+        kind = m.lastgroup
+        place, number = unit_streams._PLACE_CODE, unit_streams._NUMBER_CODE
+        codes.append(place if kind == "place" else number if kind == "num" else ord(m.group()))
+        starts.append(m.start())
+        ends.append(m.end())
+    return codes, starts, ends
+
+
+def test_numpy_stream_reader_equals_the_regex_scan_on_seeds_and_realdocs(pattern):
+    """Issue 16: the vectorised reader gives the units of a left-to-right scan, breaks included."""
+    rng = random.Random(16)
+    root = Path(__file__).resolve().parents[2]
+    files = sorted((root / "tests" / "data" / "realdocs").glob("*.txt")) + sorted(
+        (root / "corpus" / "documents").glob("*.txt")
+    )
+    assert len(files) >= 26
+    names = set(unit_streams.place_names(corpus.counties()))
+    kinds = {"@": 0, "#": 0}
+    for path in files:
+        source = path.read_text(encoding="utf-8")
+        include = [True] * len(source)
+        for _ in range(20):  # excluded stretches, as removed clauses and front matter are
+            lo = rng.randrange(len(source))
+            for i in range(lo, min(len(source), lo + rng.randrange(1, 80))):
+                include[i] = False
+        stream = unit_streams.char_stream(path.name, source, pattern, include=pd.Series(include).to_numpy())
+        codes, starts, ends = _scan_stream(path.name, source, pattern, include)
+        assert stream.codes.tolist() == codes and stream.starts.tolist() == starts and stream.ends.tolist() == ends
+        for i, unit in enumerate(stream.masked):
+            if unit in kinds:
+                kinds[unit] += 1
+                quoted = source[starts[i] : ends[i]]
+                assert quoted in names if unit == "@" else unit_streams.mask_text(quoted, pattern) == "#"
+    assert kinds["@"] > 50 and kinds["#"] > 500
+
+
+def test_shingle_counts_and_seeds_equal_brute_force():
+    """Issue 16: n_docs per shingle and the sort-based self-join, against plain Python."""
+    rng = random.Random(7)
+    streams = []
+    for d in range(6):
+        codes = [rng.choice("甲乙丙丁") for _ in range(300)]
+        streams.append(unit_streams.Stream(str(d), pd.Series([ord(c) for c in codes]).to_numpy(), None, None))
+    index = reuse.shingle_index(streams, k=5)
+    holders: dict = {}
+    for d, s in enumerate(streams):
+        h, pos = unit_streams.shingle_hashes(s.codes, 5)
+        for value, p in zip(h.tolist(), pos.tolist()):
+            holders.setdefault(value, []).append((d, p))
+    expected = {v: len({d for d, _ in occ}) for v, occ in holders.items()}
+    assert {(int(r.h), int(r.n_docs)) for r in index.itertuples()} == {(v, n) for v, n in expected.items() if n > 1}
+    seeds = reuse.seed_pairs(streams, k=5, max_docs=4, index=index)
+    brute = {
+        (da, db, pa, pb)
+        for v, occ in holders.items()
+        if 1 < expected[v] <= 4
+        for da, pa in occ
+        for db, pb in occ
+        if da < db
+    }
+    assert set(map(tuple, seeds[["a", "b", "pos_a", "pos_b"]].to_numpy().tolist())) == brute
+    assert len(seeds) == len(brute)

@@ -193,3 +193,44 @@ def test_numpy_char_ngrams_count_as_sklearn(seed_corpus, ngram_range):
         assert sorted(ours[i].data) == sorted(theirs[i].data)
     with pytest.raises(ValueError, match="ngram_range"):
         ngrams.char_ngram_counts(docs, ngram_range=(2, 4))
+
+
+def test_term_counts_equal_countvectorizer_on_seed_tokens(seed_corpus):
+    """Issue 16: counts from the long token table equal CountVectorizer on the token lists."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    tok = similarity.content_tokens(seed_corpus)
+    order = seed_corpus.documents.doc_id.tolist()
+    ours = similarity.term_counts(tok.doc_id, tok.token, order)
+    lists = similarity.body_tokens(seed_corpus)
+    cv = CountVectorizer(analyzer=lambda d: d, lowercase=False)
+    theirs = cv.fit_transform(list(lists))
+    assert ours.shape == theirs.shape and (ours != theirs).nnz == 0  # same columns: sorted vocabulary
+    assert ours.sum() == len(tok) > 10_000
+
+
+def test_topk_sparse_equals_dense_top_k():
+    rng = np.random.default_rng(16)
+    x = sparse.csr_matrix(rng.random((40, 30)) * (rng.random((40, 30)) > 0.8))
+    x = sparse.csr_matrix(x.multiply(1 / np.sqrt(np.maximum(x.multiply(x).sum(axis=1), 1e-12))))
+    res = similarity.topk_sparse(x, k=5, block=7)
+    dense = (x @ x.T).toarray()
+    for i in range(40):
+        got = res[res.i == i].sort_values("rank")
+        want = sorted((v for v in dense[i] if v > 0), reverse=True)[:5]
+        assert list(got.cosine) == pytest.approx(want)
+        assert list(got["rank"]) == list(range(1, len(want) + 1))
+        assert dense[i, got.j.to_numpy()] == pytest.approx(got.cosine.to_numpy())
+
+
+def test_max_df_leaves_out_terms_held_by_many_documents(seed_corpus, sim):
+    counts = sparse.csr_matrix(np.array([[1, 1, 0], [1, 0, 1], [1, 0, 0]]))
+    matrix, _ = similarity.weigh(counts, max_df=2)
+    assert matrix.shape == (3, 2)  # the first term is in all 3 documents
+    assert similarity.weigh(counts, max_df=0.5)[0].shape == (3, 2)  # share: more than 1.5 documents
+    capped = similarity.similarity(seed_corpus, max_df=3)
+    assert json.loads(capped.params.iloc[0])["max_df"] == 3
+    both = sim.merge(capped, on=["doc_a", "doc_b", "method"], suffixes=("", "_capped"))
+    off = both[both.doc_a != both.doc_b]
+    assert len(both) == len(sim) and (off.cosine_capped < off.cosine).mean() > 0.5
+    assert json.loads(sim.params.iloc[0])["max_df"] is None  # the default keeps every term
