@@ -67,11 +67,17 @@ def _rss_mb() -> float:
     return 0.0
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _stage(results: dict, name: str, fn):
     """Run one stage, record seconds and peak MB (or the error), return its value."""
     _peak_reset()
     rss = _rss_mb()
     start, cpu = time.perf_counter(), time.process_time()
+    children = _children_cpu()
     try:
         value = fn()
     except MemoryError:
@@ -80,6 +86,7 @@ def _stage(results: dict, name: str, fn):
     results[name] = {
         "s": round(time.perf_counter() - start, 3),
         "cpu_s": round(time.process_time() - cpu, 3),  # this process only (not the loader's workers)
+        "workers_cpu_s": round(_children_cpu() - children, 3),  # the loader's worker processes (ended)
         "peak_mb": round(_peak_mb(), 1),
         "rss_before_mb": round(rss, 1),  # peak_mb - rss_before_mb: what the stage added
     }
@@ -219,7 +226,11 @@ def _median(runs: list[dict]) -> dict:
         if not isinstance(values[0], dict):  # n_docs, or a child's error message
             out[stage] = values[0]
         elif all(isinstance(v, dict) and "s" in v for v in values):
-            keys = [key for key in ("s", "cpu_s", "peak_mb", "rss_before_mb") if all(key in v for v in values)]
+            keys = [
+                key
+                for key in ("s", "cpu_s", "workers_cpu_s", "peak_mb", "rss_before_mb")
+                if all(key in v for v in values)
+            ]
             out[stage] = {key: round(statistics.median(v[key] for v in values), 3) for key in keys}
         else:
             out[stage] = next(v for v in values if "s" not in v)
