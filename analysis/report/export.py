@@ -29,6 +29,7 @@ from analysis.report import latex, workbook
 from corpus.guard import atomic_write  # re-exported: the one atomic write of the project
 
 FIXED_TIME = dt.datetime(2000, 1, 1)
+LATEX_MAX_ROWS = 5_000  # a longer table gets no .tex: a paper prints at most its first rows (latex.MAX_ROWS)
 PANEL_TABLES = ("metrics_panel", "metrics_panel_wide")  # also written as .parquet and .dta
 STATA_CATEGORIES = ("county", "province", "metric", "unit", "kind", "comparator")  # value-labelled
 STATA_BOOL = {"zh": ("否", "是"), "en": ("no", "yes")}
@@ -257,16 +258,29 @@ def write_stata(table: pd.DataFrame, path: Path, *, lang: str, label: str = "") 
     return atomic_write(path, write)
 
 
-def write_tables(tables: dict, out: Path, *, lang: str) -> list[Path]:
+def write_tables(tables: dict, out: Path, *, lang: str, notes: list | None = None) -> list[Path]:
     """Write every table as CSV and LaTeX under ``out/tables`` and all of them to one workbook;
-    the ``PANEL_TABLES`` also as Parquet and Stata ``.dta``."""
+    the ``PANEL_TABLES`` also as Parquet and Stata ``.dta``.
+
+    A table of more than ``LATEX_MAX_ROWS`` rows gets no ``.tex`` (no paper prints it) and one of
+    more than Excel's rows (:data:`analysis.report.workbook.MAX_ROWS`) no sheet; both are written as
+    Parquet too, the workbook's contents sheet lists them, and a line saying so is appended to
+    ``notes`` (the command line prints it).
+    """
     folder = out / "tables"
     written = []
+    notes = notes if notes is not None else []
     for name, table in tables.items():
         written.append(write_csv(table, folder / f"{name}.csv"))
-        written.append(write_latex(table, folder / f"{name}.tex", lang=lang, caption=caption(name, lang)))
-        if name in PANEL_TABLES:
+        big = len(table) > LATEX_MAX_ROWS
+        if not big:
+            written.append(write_latex(table, folder / f"{name}.tex", lang=lang, caption=caption(name, lang)))
+        if name in PANEL_TABLES or big:
             written.append(write_parquet(table, folder / f"{name}.parquet"))
+        if name in PANEL_TABLES:
             written.append(write_stata(table, folder / f"{name}.dta", lang=lang, label=name))
+        if big:
+            where = "no LaTeX copy" + ("" if workbook.fits(table) else ", not in tables.xlsx")
+            notes.append(f"table {name}: {len(table):,} rows, {where}; written as tables/{name}.csv and .parquet")
     written.append(write_workbook(tables, folder / "tables.xlsx", lang=lang))
     return written

@@ -42,6 +42,9 @@ from corpus.paths import (
     display_path,
 )
 
+# With notebooks=None (the command line's default) the notebooks are executed only for a corpus of
+# at most this many documents: executing the five takes minutes on the seeds and grows with the corpus.
+NOTEBOOK_MAX_DOCS = 50
 # Every data file that affects a result, hashed into run.json.
 DATA_FILES = (
     CODEBOOK_FILE, METRICS_FILE, COLUMNS_FILE, COUNTIES_FILE, DOC_TYPES_FILE, PATTERNS_FILE, METADATA_FILE,
@@ -78,7 +81,7 @@ def run(
     lang: str = "zh",
     progress: bool | None = None,
     keep_figures: bool = False,
-    notebooks: bool = False,
+    notebooks: bool | None = False,
     reference: str | Path | None = None,
 ) -> dict:
     """Run every analysis and write the report.
@@ -91,8 +94,10 @@ def run(
         Output folder (default: ``figures/``).
     progress : bool, optional
         None: a progress bar on a terminal only (not in CI logs); False: never; True: always.
-    notebooks : bool
-        Also execute the notebooks on this corpus and write them as HTML under ``out/notebooks``.
+    notebooks : bool or None
+        Also execute the notebooks on this corpus and write them as HTML under ``out/notebooks``;
+        None (the command line's default): only for a corpus of at most ``NOTEBOOK_MAX_DOCS``
+        documents (executing them takes minutes, and longer on a large corpus), else a note says so.
     reference : path, optional
         Folder of higher-level texts (provincial 实施方案, city 要点; UTF-8 ``.txt``) whose wording
         labels a shared passage ``template``; default ``analysis/data/reference`` (the 纲要 outline).
@@ -106,7 +111,7 @@ def run(
     out = Path(out) if out else REPO_ROOT / "figures"
     use_style()
     # progress=None: shown on a terminal only (tqdm's disable=None); False: never.
-    n_notebooks = len(notebook_paths()) if notebooks else 0
+    n_notebooks = len(notebook_paths()) if notebooks is not False else 0
     steps = tqdm(
         total=len(SECTIONS) + 3 + n_notebooks,
         desc="report",
@@ -122,6 +127,15 @@ def run(
         problems = "; ".join(c.problems["problem"]) or "the folder holds no .txt, .md, .html, .docx or .pdf file"
         raise ReportError(f"no document could be loaded from {c.folder} ({problems})")
     steps.update()
+    notes: list[str] = []
+    if notebooks is None:
+        notebooks = len(c.documents) <= NOTEBOOK_MAX_DOCS
+        if not notebooks:
+            steps.total -= n_notebooks
+            notes.append(
+                f"notebooks not executed: {len(c.documents)} documents, more than {NOTEBOOK_MAX_DOCS} "
+                "(--notebooks executes them anyway)"
+            )
     tables = {"documents": c.summary()}
     figures, found = {}, []
     for module in SECTIONS:
@@ -140,7 +154,7 @@ def run(
         steps.update()
     steps.set_postfix_str("writing")
     started = time.perf_counter()
-    written = export.write_tables(tables, out, lang=lang)
+    written = export.write_tables(tables, out, lang=lang, notes=notes)
     timings["write_tables"] = time.perf_counter() - started
     started = time.perf_counter()
     for name, fig in figures.items():
@@ -153,7 +167,7 @@ def run(
     written.append(export.atomic_write(out / "findings.md", lambda tmp: tmp.write_text(text, encoding="utf-8")))
     steps.update()
     started = time.perf_counter()
-    notes = _write_notebooks(c, out, lang, written, steps) if notebooks else []
+    notes += _write_notebooks(c, out, lang, written, steps) if notebooks else []
     if notebooks:
         timings["notebooks"] = time.perf_counter() - started
     provenance = run_record(c, out, lang, written, timings=timings)
