@@ -112,10 +112,11 @@ SHEET_FORBIDDEN = frozenset("[]:*?/\\")
 
 @functools.lru_cache(maxsize=1)
 def table_dictionary() -> dict:
-    """{'sections': section -> {zh, en}, 'tables': table name -> {section, zh, en, sheet_en, row}}.
+    """{'sections': section -> {zh, en}, 'tables': table name -> {section, zh, en, sheet_en, row[, latex]}}.
 
     Read from ``analysis/data/tables.yaml`` and checked: every table entry has exactly the keys
-    section, zh, en, sheet_en and row (non-empty strings), names a listed section, and its sheet
+    section, zh, en, sheet_en and row (non-empty strings) and optionally latex (the list of columns
+    a paper prints; the LaTeX caption names the others), names a listed section, and its sheet
     names (zh, sheet_en) fit Excel (at most 31 characters, none of ``[]:*?/\\``).
 
     Raises
@@ -130,11 +131,16 @@ def table_dictionary() -> dict:
         raise ValueError(f"{where}: not valid YAML ({err})") from err
     sections, tables = data.get("sections") or {}, data.get("tables") or {}
     for name, entry in tables.items():
-        if not isinstance(entry, dict) or sorted(entry) != sorted(TABLE_KEYS):
-            raise ValueError(f"{where}: table {name!r} needs exactly the keys {', '.join(TABLE_KEYS)}")
+        if not isinstance(entry, dict) or sorted(set(entry) - {"latex"}) != sorted(TABLE_KEYS):
+            raise ValueError(
+                f"{where}: table {name!r} needs exactly the keys {', '.join(TABLE_KEYS)} (and optionally latex)"
+            )
         bad = [key for key in TABLE_KEYS if not isinstance(entry[key], str) or not entry[key].strip()]
         if bad:
             raise ValueError(f"{where}: table {name!r}: {', '.join(bad)} must be non-empty strings")
+        chosen = entry.get("latex", [])
+        if not isinstance(chosen, list) or not all(isinstance(c, str) and c for c in chosen):
+            raise ValueError(f"{where}: table {name!r}: latex must be a list of column names, got {chosen!r}")
         if entry["section"] not in sections:
             raise ValueError(f"{where}: table {name!r}: section {entry['section']!r} is not one of {sorted(sections)}")
         for sheet in (entry["zh"], entry["sheet_en"]):
@@ -168,8 +174,10 @@ def write_csv(table: pd.DataFrame, path: Path) -> Path:
 
 def write_latex(table: pd.DataFrame, path: Path, *, lang: str, caption: str) -> Path:
     """A booktabs table or longtable that compiles as ``\\input`` with xelatex and ctex (see
-    :mod:`analysis.report.latex`): escaped cells, headers in ``lang``, ``caption`` plus what is left out."""
+    :mod:`analysis.report.latex`): escaped cells, headers in ``lang``, ``caption`` plus what is left out;
+    the columns of the table's ``latex`` entry in ``tables.yaml`` (named by the file's stem) when it has one."""
     described = column_dictionary()
+    chosen = table_dictionary()["tables"].get(path.stem, {}).get("latex")
     text = latex.to_latex(
         table,
         caption=caption,
@@ -177,6 +185,7 @@ def write_latex(table: pd.DataFrame, path: Path, *, lang: str, caption: str) -> 
         headers=dict(zip(table.columns, headers(table.columns, lang))),
         dtypes={c: described[c]["dtype"] for c in table.columns if c in described},
         lang=lang,
+        columns=chosen,
     )
     return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
