@@ -7,8 +7,9 @@ Writes under OUT (default ``figures/``):
   reuse, keyness, metrics, metric_comparison and the supporting tables of each analysis;
 - ``<figure>.png`` (300 dpi) and ``<figure>.pdf`` (CJK font embedded as TrueType), named by content;
 - ``findings.md``: findings with numbers, quotes and GB/T 7714 references;
-- ``notebooks/<notebook>.html`` (with ``notebooks=True``, as the command line does): each notebook
-  executed on the same corpus in the same language, charts embedded;
+- ``notebooks/<notebook>.html`` (with ``notebooks=True``; the command line does so for a corpus of at
+  most ``NOTEBOOK_MAX_DOCS`` documents, or always with ``--notebooks``): each notebook executed on the
+  same corpus in the same language, charts embedded;
 - ``run.json``: package versions, data-file hashes, corpus hashes, parameters, git commit.
 """
 
@@ -103,7 +104,8 @@ def run(
         labels a shared passage ``template``; default ``analysis/data/reference`` (the 纲要 outline).
 
     Returns a dict with 'tables' (name -> DataFrame), 'figures' (names), 'findings',
-    'out', 'problems', 'written' (paths) and 'notes' (notebooks that failed, each with its error);
+    'out', 'problems', 'written' (paths) and 'notes' (notebooks that failed or were skipped, tables too
+    large for LaTeX or Excel);
     with ``keep_figures`` also 'figures_open' (name -> Figure).
     """
     from tqdm import tqdm
@@ -127,15 +129,9 @@ def run(
         problems = "; ".join(c.problems["problem"]) or "the folder holds no .txt, .md, .html, .docx or .pdf file"
         raise ReportError(f"no document could be loaded from {c.folder} ({problems})")
     steps.update()
-    notes: list[str] = []
-    if notebooks is None:
-        notebooks = len(c.documents) <= NOTEBOOK_MAX_DOCS
-        if not notebooks:
-            steps.total -= n_notebooks
-            notes.append(
-                f"notebooks not executed: {len(c.documents)} documents, more than {NOTEBOOK_MAX_DOCS} "
-                "(--notebooks executes them anyway)"
-            )
+    notebooks, notes = notebooks_wanted(notebooks, len(c.documents))
+    if notes:
+        steps.total -= n_notebooks
     tables = {"documents": c.summary()}
     figures, found = {}, []
     for module in SECTIONS:
@@ -191,6 +187,17 @@ def run(
     if keep_figures:
         result["figures_open"] = figures
     return result
+
+
+def notebooks_wanted(notebooks: bool | None, n_docs: int) -> tuple[bool, list[str]]:
+    """(execute the notebooks?, notes): None means only up to ``NOTEBOOK_MAX_DOCS`` documents, and a
+    note says when they are skipped for that reason; True and False are kept."""
+    if notebooks is not None:
+        return notebooks, []
+    if n_docs <= NOTEBOOK_MAX_DOCS:
+        return True, []
+    note = f"notebooks not executed: {n_docs} documents, more than {NOTEBOOK_MAX_DOCS} (--notebooks executes them)"
+    return False, [note]
 
 
 def _write_notebooks(c: corpus.Corpus, out: Path, lang: str, written: list[Path], steps) -> list[str]:

@@ -1,4 +1,4 @@
-"""Figures for many counties (issue 16 item 4): aggregates drawn from the same tables.
+"""The report at national scale (issue 16 item 4): aggregate figures, capped lists, notebook threshold.
 
 On the seeds (four counties, one per province) the aggregates are checked against the tables
 they come from, with the county threshold lowered so the sections draw them.
@@ -122,3 +122,27 @@ def test_metric_aggregates_from_the_seed_tables(seed_corpus):
     reported = funnel[(funnel.status == "reported") & (funnel.value > 0)].groupby("stage").size()
     for stage, n in reported.items():
         assert f"{stage} ({n})" in labels
+
+
+def test_notebooks_run_by_default_only_for_small_corpora():
+    from analysis.report.pipeline import NOTEBOOK_MAX_DOCS, notebooks_wanted
+
+    assert notebooks_wanted(None, 7) == (True, [])
+    assert notebooks_wanted(None, NOTEBOOK_MAX_DOCS) == (True, [])
+    run, notes = notebooks_wanted(None, 500)
+    assert not run and notes == [
+        f"notebooks not executed: 500 documents, more than {NOTEBOOK_MAX_DOCS} (--notebooks executes them)"
+    ]
+    assert notebooks_wanted(True, 500) == (True, [])  # --notebooks
+    assert notebooks_wanted(False, 7) == (False, [])  # --no-notebooks
+
+
+def test_command_line_offers_both_notebook_flags():
+    import subprocess
+    import sys
+
+    help_text = subprocess.run(
+        [sys.executable, "-m", "analysis", "report", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "[--no-notebooks | --notebooks]" in " ".join(help_text.split())  # one or the other
+    assert "more than 50 documents" in " ".join(help_text.split())
