@@ -101,11 +101,12 @@ def series(metrics: pd.DataFrame, counties, *, defs: MetricDefs | None = None, l
     order = [m.id for m in defs.metrics if m.id in set(metrics.metric) and not m.by_category]
     rows = []
     groups = _groups(metrics, ["county", "metric", "kind"])
-    none = metrics.iloc[:0]
     for county in counties:
         for metric_id in order:
             for kind in ("actual", "target"):
-                hits = groups.get((county, metric_id, kind), none)
+                hits = groups.get((county, metric_id, kind))
+                if hits is None:  # nothing stated: no year, no row
+                    continue
                 for year, group in hits.groupby(hits["year"].astype("Int64"), sort=True, dropna=False):
                     cell = _cell(county, by_id[metric_id], kind, group, lang)
                     cell["year"] = year
