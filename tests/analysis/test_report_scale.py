@@ -145,4 +145,4 @@ def test_command_line_offers_both_notebook_flags():
         [sys.executable, "-m", "analysis", "report", "--help"], capture_output=True, text=True, check=True
     ).stdout
     assert "[--no-notebooks | --notebooks]" in " ".join(help_text.split())  # one or the other
-    assert "more than 50 documents" in " ".join(help_text.split())
+    assert "more than 20 documents" in " ".join(help_text.split())
