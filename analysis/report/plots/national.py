@@ -22,6 +22,7 @@ TEXT: dict[str, dict] = {
     "zh": {
         "province": "各省县级文件各领域文本占比的均值（%）",
         "province_axis": "省（县数）",
+        "no_province": "省份未识别",
         "area": "领域",
         "share": "占正文字符的比例（%）",
         "overlap": "注：一句话可同时涉及多个领域，故各领域占比之和可超过100%。",
@@ -56,6 +57,7 @@ TEXT: dict[str, dict] = {
     "en": {
         "province": "Mean share of body text per area, county documents by province (%)",
         "province_axis": "Province (counties)",
+        "no_province": "province unknown",
         "area": "Area",
         "share": "Share of body characters (%)",
         "overlap": "Note: a sentence can address several areas, so shares can add up to more than 100%.",
@@ -97,13 +99,13 @@ def _label(lang: str) -> str:
 def province_heatmap(profiles: pd.DataFrame, provinces: dict, *, lang: str = "zh"):
     """Province × area heatmap of the mean county ``share_pct`` (table: county profiles).
 
-    ``provinces``: county (as in the table) -> province label; a county without one is shown
-    under '—'. Row labels give the number of counties averaged.
+    ``provinces``: county (as in the table) -> province label; counties without one are shown
+    together as 省份未识别 / province unknown. Row labels give the number of counties averaged.
     """
     style.use_style()
     t = TEXT[lang]
     areas = profiles.drop_duplicates("area_id")[_label(lang)].tolist()
-    frame = profiles.assign(province=profiles["county"].map(provinces).fillna("—"))
+    frame = profiles.assign(province=profiles["county"].map(provinces).fillna(t["no_province"]))
     grid = frame.pivot_table(index="province", columns=_label(lang), values="share_pct", aggfunc="mean")[areas]
     counts = frame.drop_duplicates("county").groupby("province").size()
     grid = grid.loc[counts.sort_values(ascending=False, kind="stable").index]
