@@ -65,6 +65,19 @@ def kwic(c, query: str, *, coder: TopicCoder | None = None, doc_id: str | None =
     coder = coder or default_coder()
     sents = body_sentences(c if doc_id is None else c.subset([doc_id]))
     sents = sents.merge(c.sentences[["sent_id", "start", "end"]], on="sent_id")
+    return kwic_in(c, sents, query, coder=coder, width=width)
+
+
+def sentences_by_doc(c) -> dict:
+    """doc_id -> its body sentences with source offsets (doc_id, seg_id, sent_id, text, n_chars,
+    start, end): built once, so many :func:`kwic_in` lookups, one per document, stay linear."""
+    sents = body_sentences(c).merge(c.sentences[["sent_id", "start", "end"]], on="sent_id")
+    return {str(k): g for k, g in sents.groupby(sents["doc_id"].astype(str), sort=False)}
+
+
+def kwic_in(c, sents: pd.DataFrame, query: str, *, coder: TopicCoder, width: int = 15) -> pd.DataFrame:
+    """:func:`kwic` over given body sentences (columns of :func:`sentences_by_doc`), e.g. one
+    document's, without rescanning the corpus."""
     finder = _finder(query, coder)
     rows = []
     for s in sents.itertuples(index=False):

@@ -8,7 +8,8 @@ The ``county`` column of the rows passed in is the unit compared: pass county ke
 their own label instead of dropping out. County × year is the unit of a value: :func:`comparison`
 shows each county's latest year (and lists the years it has), :func:`series` every year.
 Every function returns its columns even when there is nothing to show.
-Cost: linear in the number of metric rows × counties.
+Cost: linear in the number of metric rows plus counties × metrics (rows are grouped once, not
+filtered per county).
 """
 
 from __future__ import annotations
@@ -71,10 +72,12 @@ def comparison(metrics: pd.DataFrame, counties, *, defs: MetricDefs | None = Non
     by_id = defs.by_id()
     order = [m.id for m in defs.metrics if m.id in set(metrics.metric) and not m.by_category]
     rows = []
+    groups = _groups(metrics, ["county", "metric", "kind"])
+    none = metrics.iloc[:0]
     for county in counties:
         for metric_id in order:
             for kind in ("actual", "target"):
-                hits = metrics[(metrics.county == county) & (metrics.metric == metric_id) & (metrics.kind == kind)]
+                hits = groups.get((county, metric_id, kind), none)
                 cell = _cell(county, by_id[metric_id], kind, hits, lang)
                 cell["years"] = _years(hits)
                 rows.append(cell)
@@ -97,16 +100,27 @@ def series(metrics: pd.DataFrame, counties, *, defs: MetricDefs | None = None, l
     by_id = defs.by_id()
     order = [m.id for m in defs.metrics if m.id in set(metrics.metric) and not m.by_category]
     rows = []
+    groups = _groups(metrics, ["county", "metric", "kind"])
     for county in counties:
-        here = metrics[metrics.county == county]
         for metric_id in order:
             for kind in ("actual", "target"):
-                hits = here[(here.metric == metric_id) & (here.kind == kind)]
+                hits = groups.get((county, metric_id, kind))
+                if hits is None:  # nothing stated: no year, no row
+                    continue
                 for year, group in hits.groupby(hits["year"].astype("Int64"), sort=True, dropna=False):
                     cell = _cell(county, by_id[metric_id], kind, group, lang)
                     cell["year"] = year
                     rows.append(cell)
     return pd.DataFrame(rows, columns=SERIES_COLUMNS)
+
+
+def _groups(table: pd.DataFrame, keys: list) -> dict:
+    """(key values, …) -> the rows of ``table`` holding them: one pass, so a lookup per county is
+    not a scan of the whole table (str or categorical key columns alike)."""
+    if table.empty:
+        return {}
+    plain = table.assign(**{k: table[k].astype(object) for k in keys})
+    return {(k if isinstance(k, tuple) else (k,)): g for k, g in plain.groupby(keys, sort=False, dropna=False)}
 
 
 def _years(hits: pd.DataFrame) -> str:
@@ -177,8 +191,10 @@ def funnel(metrics: pd.DataFrame, counties, *, defs: MetricDefs | None = None) -
     stages = (defs or load_metric_defs()).funnel
     rows = []
     actual = metrics[(metrics.kind == "actual") & metrics["flags"].map(is_valid)]
+    by_county = _groups(actual, ["county"])
+    none = actual.iloc[:0]
     for county in counties:
-        here = actual[actual.county == county]
+        here = by_county.get((county,), none)
         received = here[here.metric == stages[0]].sort_values("year", kind="stable", na_position="first")
         base = received["value"].iloc[-1] if len(received) else None
         base_at = (received["year"].iloc[-1], received["doc_id"].iloc[-1]) if len(received) else None
@@ -245,19 +261,21 @@ def commitments(metrics: pd.DataFrame, c) -> pd.DataFrame:
     DataFrame
         doc_id, county, doc_type, n_targets, n_actuals, body_chars, targets_per_10k_chars.
     """
-    body = c.body().segments.groupby("doc_id")["n_chars"].sum()
+    body = c.body().segments.groupby("doc_id", observed=True)["n_chars"].sum()
+    kinds = pd.crosstab(metrics["doc_id"].astype(str), metrics["kind"].astype(str)) if len(metrics) else pd.DataFrame()
+    targets = kinds["target"].to_dict() if "target" in kinds else {}
+    actuals = kinds["actual"].to_dict() if "actual" in kinds else {}
     rows = []
     for doc in c.documents.itertuples(index=False):
-        mine = metrics[metrics.doc_id == doc.doc_id]
         chars = int(body.get(doc.doc_id, 0)) or int(doc.n_chars or 0)
-        n_targets = int((mine.kind == "target").sum())
+        n_targets = int(targets.get(str(doc.doc_id), 0))
         rows.append(
             {
                 "doc_id": doc.doc_id,
                 "county": doc.county,
                 "doc_type": doc.doc_type,
                 "n_targets": n_targets,
-                "n_actuals": int((mine.kind == "actual").sum()),
+                "n_actuals": int(actuals.get(str(doc.doc_id), 0)),
                 "body_chars": chars,
                 "targets_per_10k_chars": round(1e4 * n_targets / chars, 2) if chars else float("nan"),
             }

@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis report [--corpus DIR] [--out DIR] [--lang zh|en] [--quiet] [--no-notebooks]``.
+"""Command line: ``python -m analysis report [--corpus DIR] [--out DIR] [--lang zh|en] [--quiet] [--[no-]notebooks]``.
 
 On a terminal each stage shows a progress bar (none with ``--quiet`` or when output goes to a log);
 the run ends with a short summary of what it wrote.
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import matplotlib
 
-from analysis.report.pipeline import REPO_ROOT, ReportError, run
+from analysis.report.pipeline import NOTEBOOK_MAX_DOCS, REPO_ROOT, ReportError, run
 from corpus.guard import check_output_folder, guarded, remove_temporaries
 from corpus.paths import documents_dir
 
@@ -28,9 +28,21 @@ def main(argv: list[str] | None = None) -> int:
     cmd.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of labels and headers")
     cmd.add_argument("--debug", action="store_true", help="print the full traceback when a step fails")
     cmd.add_argument("--quiet", action="store_true", help="no progress bars and no summary (errors still shown)")
-    cmd.add_argument(
-        "--no-notebooks", action="store_true", help="do not execute the notebooks into OUT/notebooks/*.html"
+    books = cmd.add_mutually_exclusive_group()
+    books.add_argument(
+        "--no-notebooks",
+        dest="notebooks",
+        action="store_false",
+        help="do not execute the notebooks into OUT/notebooks/*.html",
     )
+    books.add_argument(
+        "--notebooks",
+        dest="notebooks",
+        action="store_true",
+        help=f"execute the notebooks into OUT/notebooks/*.html even for a corpus of more than {NOTEBOOK_MAX_DOCS} "
+        "documents (by default only up to that: executing them takes minutes)",
+    )
+    cmd.set_defaults(notebooks=None)
     cmd.add_argument(
         "--reference",
         type=Path,
@@ -66,7 +78,7 @@ def _guarded_run(args: argparse.Namespace) -> tuple[dict | None, int]:
             out,
             lang=args.lang,
             progress=False if args.quiet else None,
-            notebooks=not args.no_notebooks,
+            notebooks=args.notebooks,
             reference=args.reference,
         )
 

@@ -29,6 +29,7 @@ from analysis.report import latex, workbook
 from corpus.guard import atomic_write  # re-exported: the one atomic write of the project
 
 FIXED_TIME = dt.datetime(2000, 1, 1)
+LATEX_MAX_ROWS = 5_000  # a longer table gets no .tex: a paper prints at most its first rows (latex.MAX_ROWS)
 PANEL_TABLES = ("metrics_panel", "metrics_panel_wide")  # also written as .parquet and .dta
 STATA_CATEGORIES = ("county", "province", "metric", "unit", "kind", "comparator")  # value-labelled
 STATA_BOOL = {"zh": ("否", "是"), "en": ("no", "yes")}
@@ -111,10 +112,11 @@ SHEET_FORBIDDEN = frozenset("[]:*?/\\")
 
 @functools.lru_cache(maxsize=1)
 def table_dictionary() -> dict:
-    """{'sections': section -> {zh, en}, 'tables': table name -> {section, zh, en, sheet_en, row}}.
+    """{'sections': section -> {zh, en}, 'tables': table name -> {section, zh, en, sheet_en, row[, latex]}}.
 
     Read from ``analysis/data/tables.yaml`` and checked: every table entry has exactly the keys
-    section, zh, en, sheet_en and row (non-empty strings), names a listed section, and its sheet
+    section, zh, en, sheet_en and row (non-empty strings) and optionally latex (the list of columns
+    a paper prints; the LaTeX caption names the others), names a listed section, and its sheet
     names (zh, sheet_en) fit Excel (at most 31 characters, none of ``[]:*?/\\``).
 
     Raises
@@ -129,11 +131,16 @@ def table_dictionary() -> dict:
         raise ValueError(f"{where}: not valid YAML ({err})") from err
     sections, tables = data.get("sections") or {}, data.get("tables") or {}
     for name, entry in tables.items():
-        if not isinstance(entry, dict) or sorted(entry) != sorted(TABLE_KEYS):
-            raise ValueError(f"{where}: table {name!r} needs exactly the keys {', '.join(TABLE_KEYS)}")
+        if not isinstance(entry, dict) or sorted(set(entry) - {"latex"}) != sorted(TABLE_KEYS):
+            raise ValueError(
+                f"{where}: table {name!r} needs exactly the keys {', '.join(TABLE_KEYS)} (and optionally latex)"
+            )
         bad = [key for key in TABLE_KEYS if not isinstance(entry[key], str) or not entry[key].strip()]
         if bad:
             raise ValueError(f"{where}: table {name!r}: {', '.join(bad)} must be non-empty strings")
+        chosen = entry.get("latex", [])
+        if not isinstance(chosen, list) or not all(isinstance(c, str) and c for c in chosen):
+            raise ValueError(f"{where}: table {name!r}: latex must be a list of column names, got {chosen!r}")
         if entry["section"] not in sections:
             raise ValueError(f"{where}: table {name!r}: section {entry['section']!r} is not one of {sorted(sections)}")
         for sheet in (entry["zh"], entry["sheet_en"]):
@@ -167,8 +174,10 @@ def write_csv(table: pd.DataFrame, path: Path) -> Path:
 
 def write_latex(table: pd.DataFrame, path: Path, *, lang: str, caption: str) -> Path:
     """A booktabs table or longtable that compiles as ``\\input`` with xelatex and ctex (see
-    :mod:`analysis.report.latex`): escaped cells, headers in ``lang``, ``caption`` plus what is left out."""
+    :mod:`analysis.report.latex`): escaped cells, headers in ``lang``, ``caption`` plus what is left out;
+    the columns of the table's ``latex`` entry in ``tables.yaml`` (named by the file's stem) when it has one."""
     described = column_dictionary()
+    chosen = table_dictionary()["tables"].get(path.stem, {}).get("latex")
     text = latex.to_latex(
         table,
         caption=caption,
@@ -176,6 +185,7 @@ def write_latex(table: pd.DataFrame, path: Path, *, lang: str, caption: str) -> 
         headers=dict(zip(table.columns, headers(table.columns, lang))),
         dtypes={c: described[c]["dtype"] for c in table.columns if c in described},
         lang=lang,
+        columns=chosen,
     )
     return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
@@ -257,16 +267,29 @@ def write_stata(table: pd.DataFrame, path: Path, *, lang: str, label: str = "") 
     return atomic_write(path, write)
 
 
-def write_tables(tables: dict, out: Path, *, lang: str) -> list[Path]:
+def write_tables(tables: dict, out: Path, *, lang: str, notes: list | None = None) -> list[Path]:
     """Write every table as CSV and LaTeX under ``out/tables`` and all of them to one workbook;
-    the ``PANEL_TABLES`` also as Parquet and Stata ``.dta``."""
+    the ``PANEL_TABLES`` also as Parquet and Stata ``.dta``.
+
+    A table of more than ``LATEX_MAX_ROWS`` rows gets no ``.tex`` (no paper prints it) and one of
+    more than Excel's rows (:data:`analysis.report.workbook.MAX_ROWS`) no sheet; both are written as
+    Parquet too, the workbook's contents sheet lists them, and a line saying so is appended to
+    ``notes`` (the command line prints it).
+    """
     folder = out / "tables"
     written = []
+    notes = notes if notes is not None else []
     for name, table in tables.items():
         written.append(write_csv(table, folder / f"{name}.csv"))
-        written.append(write_latex(table, folder / f"{name}.tex", lang=lang, caption=caption(name, lang)))
-        if name in PANEL_TABLES:
+        big = len(table) > LATEX_MAX_ROWS
+        if not big:
+            written.append(write_latex(table, folder / f"{name}.tex", lang=lang, caption=caption(name, lang)))
+        if name in PANEL_TABLES or big:
             written.append(write_parquet(table, folder / f"{name}.parquet"))
+        if name in PANEL_TABLES:
             written.append(write_stata(table, folder / f"{name}.dta", lang=lang, label=name))
+        if big:
+            where = "no LaTeX copy" + ("" if workbook.fits(table) else ", not in tables.xlsx")
+            notes.append(f"table {name}: {len(table):,} rows, {where}; written as tables/{name}.csv and .parquet")
     written.append(write_workbook(tables, folder / "tables.xlsx", lang=lang))
     return written

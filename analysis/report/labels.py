@@ -147,3 +147,44 @@ def localise(tables: dict[str, pd.DataFrame], lang: str) -> dict[str, pd.DataFra
         name: table.assign(county=table["county"].map(lambda v: names.get(v, v))) if "county" in table else table
         for name, table in tables.items()
     }
+
+
+@functools.lru_cache(maxsize=1)
+def _province_names_en() -> dict:
+    from corpus.paths import GAZETTEER_FILE
+
+    table = pd.read_csv(GAZETTEER_FILE, comment="#", dtype=str, keep_default_na=False)
+    rows = table[table["level"] == "province"]
+    return dict(zip(rows["name"], rows["name_en"]))
+
+
+def county_provinces(documents: pd.DataFrame, lang: str) -> dict:
+    """County label in ``lang`` (as :func:`localise` shows it) -> its province in ``lang``
+    (the documents' ``province``; the English name from the gazetteer). Counties whose documents
+    name no province are left out."""
+    check_lang(lang)
+    keys = county_keys(documents)
+    province = documents["province"] if "province" in documents else pd.Series(pd.NA, index=documents.index)
+    names = _english_names() if lang == "en" else {}
+    provinces = _province_names_en() if lang == "en" else {}
+    out: dict = {}
+    for key, value in zip(keys["county_key"], province.astype(object)):
+        if present(value):
+            out.setdefault(names.get(key, key), provinces.get(str(value), str(value)))
+    return out
+
+
+MAX_LISTED = 10  # names written out in one finding; the rest are counted and left to the table
+
+
+def listing(names: list, lang: str, *, limit: int = MAX_LISTED) -> str:
+    """'冠县、开江县' / 'Guan County, Kaijiang County'; beyond ``limit`` names the rest are counted:
+    '冠县、…等12个县' / 'Guan County, … and 2 more (12 counties)'; '无' / 'none' when empty."""
+    check_lang(lang)
+    if not names:
+        return "无" if lang == "zh" else "none"
+    shown = list(names[:limit])
+    if lang == "zh":
+        return "、".join(shown) + (f"等{len(names)}个县" if len(names) > limit else "")
+    rest = f" and {len(names) - limit} more ({len(names)} counties)" if len(names) > limit else ""
+    return ", ".join(shown) + rest

@@ -7,8 +7,9 @@ Writes under OUT (default ``figures/``):
   reuse, keyness, metrics, metric_comparison and the supporting tables of each analysis;
 - ``<figure>.png`` (300 dpi) and ``<figure>.pdf`` (CJK font embedded as TrueType), named by content;
 - ``findings.md``: findings with numbers, quotes and GB/T 7714 references;
-- ``notebooks/<notebook>.html`` (with ``notebooks=True``, as the command line does): each notebook
-  executed on the same corpus in the same language, charts embedded;
+- ``notebooks/<notebook>.html`` (with ``notebooks=True``; the command line does so for a corpus of at
+  most ``NOTEBOOK_MAX_DOCS`` documents, or always with ``--notebooks``): each notebook executed on the
+  same corpus in the same language, charts embedded;
 - ``run.json``: package versions, data-file hashes, corpus hashes, parameters, git commit.
 """
 
@@ -42,6 +43,10 @@ from corpus.paths import (
     display_path,
 )
 
+# With notebooks=None (the command line's default) the notebooks are executed only for a corpus of
+# at most this many documents: executing the five takes minutes on the seeds and grows with the corpus
+# (50 synthetic documents: 706 s of a 35-minute run on the loaded 2-core box).
+NOTEBOOK_MAX_DOCS = 20
 # Every data file that affects a result, hashed into run.json.
 DATA_FILES = (
     CODEBOOK_FILE, METRICS_FILE, COLUMNS_FILE, COUNTIES_FILE, DOC_TYPES_FILE, PATTERNS_FILE, METADATA_FILE,
@@ -78,7 +83,7 @@ def run(
     lang: str = "zh",
     progress: bool | None = None,
     keep_figures: bool = False,
-    notebooks: bool = False,
+    notebooks: bool | None = False,
     reference: str | Path | None = None,
 ) -> dict:
     """Run every analysis and write the report.
@@ -91,14 +96,17 @@ def run(
         Output folder (default: ``figures/``).
     progress : bool, optional
         None: a progress bar on a terminal only (not in CI logs); False: never; True: always.
-    notebooks : bool
-        Also execute the notebooks on this corpus and write them as HTML under ``out/notebooks``.
+    notebooks : bool or None
+        Also execute the notebooks on this corpus and write them as HTML under ``out/notebooks``;
+        None (the command line's default): only for a corpus of at most ``NOTEBOOK_MAX_DOCS``
+        documents (executing them takes minutes, and longer on a large corpus), else a note says so.
     reference : path, optional
         Folder of higher-level texts (provincial 实施方案, city 要点; UTF-8 ``.txt``) whose wording
         labels a shared passage ``template``; default ``analysis/data/reference`` (the 纲要 outline).
 
     Returns a dict with 'tables' (name -> DataFrame), 'figures' (names), 'findings',
-    'out', 'problems', 'written' (paths) and 'notes' (notebooks that failed, each with its error);
+    'out', 'problems', 'written' (paths) and 'notes' (notebooks that failed or were skipped, tables too
+    large for LaTeX or Excel);
     with ``keep_figures`` also 'figures_open' (name -> Figure).
     """
     from tqdm import tqdm
@@ -106,7 +114,7 @@ def run(
     out = Path(out) if out else REPO_ROOT / "figures"
     use_style()
     # progress=None: shown on a terminal only (tqdm's disable=None); False: never.
-    n_notebooks = len(notebook_paths()) if notebooks else 0
+    n_notebooks = len(notebook_paths()) if notebooks is not False else 0
     steps = tqdm(
         total=len(SECTIONS) + 3 + n_notebooks,
         desc="report",
@@ -122,6 +130,9 @@ def run(
         problems = "; ".join(c.problems["problem"]) or "the folder holds no .txt, .md, .html, .docx or .pdf file"
         raise ReportError(f"no document could be loaded from {c.folder} ({problems})")
     steps.update()
+    notebooks, notes = notebooks_wanted(notebooks, len(c.documents))
+    if notes:
+        steps.total -= n_notebooks
     tables = {"documents": c.summary()}
     figures, found = {}, []
     for module in SECTIONS:
@@ -140,7 +151,7 @@ def run(
         steps.update()
     steps.set_postfix_str("writing")
     started = time.perf_counter()
-    written = export.write_tables(tables, out, lang=lang)
+    written = export.write_tables(tables, out, lang=lang, notes=notes)
     timings["write_tables"] = time.perf_counter() - started
     started = time.perf_counter()
     for name, fig in figures.items():
@@ -153,7 +164,7 @@ def run(
     written.append(export.atomic_write(out / "findings.md", lambda tmp: tmp.write_text(text, encoding="utf-8")))
     steps.update()
     started = time.perf_counter()
-    notes = _write_notebooks(c, out, lang, written, steps) if notebooks else []
+    notes += _write_notebooks(c, out, lang, written, steps) if notebooks else []
     if notebooks:
         timings["notebooks"] = time.perf_counter() - started
     provenance = run_record(c, out, lang, written, timings=timings)
@@ -177,6 +188,17 @@ def run(
     if keep_figures:
         result["figures_open"] = figures
     return result
+
+
+def notebooks_wanted(notebooks: bool | None, n_docs: int) -> tuple[bool, list[str]]:
+    """(execute the notebooks?, notes): None means only up to ``NOTEBOOK_MAX_DOCS`` documents, and a
+    note says when they are skipped for that reason; True and False are kept."""
+    if notebooks is not None:
+        return notebooks, []
+    if n_docs <= NOTEBOOK_MAX_DOCS:
+        return True, []
+    note = f"notebooks not executed: {n_docs} documents, more than {NOTEBOOK_MAX_DOCS} (--notebooks executes them)"
+    return False, [note]
 
 
 def _write_notebooks(c: corpus.Corpus, out: Path, lang: str, written: list[Path], steps) -> list[str]:

@@ -9,8 +9,8 @@ proportions show three decimals.
 openpyxl writes each sheet's frame (header, widths, pane, filter, styles); the data rows are
 built column by column by :mod:`analysis.report.sheetxml` (no Python call per cell), so a table of
 a hundred thousand rows writes in seconds. Text longer than Excel's 32,767 characters per cell is
-cut; a table longer than Excel's 1,048,575 data rows keeps its first rows, and the contents sheet
-says so.
+cut; a table longer than Excel's 1,048,575 data rows gets no sheet (the report writes it as CSV and
+Parquet), and the contents sheet says so in its row count.
 """
 
 from __future__ import annotations
@@ -31,14 +31,22 @@ CONTENTS: dict[str, dict] = {
     "zh": {
         "sheet": "说明",
         "header": ("工作表", "表格", "CSV文件", "每行是", "行数", "列名", "字段", "含义", "单位", "类型"),
-        "cut": "（仅前{n}行，完整数据见CSV）",
+        "left_out": "（超过Excel的{n}行上限，未放入本工作簿：见 tables/{name}.csv 与 tables/{name}.parquet）",
+        "no_sheet": "—",
     },
     "en": {
         "sheet": "Contents",
         "header": ("Sheet", "Table", "CSV file", "One row is", "Rows", "Column", "Field", "Meaning", "Unit", "Type"),
-        "cut": " (first {n} rows only; the CSV has all)",
+        "left_out": " (more than Excel's {n} rows: not in this workbook; "
+        "see tables/{name}.csv and tables/{name}.parquet)",
+        "no_sheet": "—",
     },
 }
+
+
+def fits(table: pd.DataFrame) -> bool:
+    """True when ``table`` fits one sheet (at most ``MAX_ROWS`` data rows)."""
+    return len(table) <= MAX_ROWS
 
 
 def sheet_names(names, *, lang: str, titles: dict) -> dict:
@@ -71,7 +79,7 @@ def write_sheet(wb: Workbook, title: str, table: pd.DataFrame, *, header: list[s
     """Add one table's sheet frame: bold frozen header, autofilter, fitted widths, and a placeholder row
     whose cells carry the unit formats; returns the rows :func:`sheetxml.fill` puts in its place."""
     ws = wb.create_sheet(title)
-    shown = table.iloc[:MAX_ROWS]
+    shown = table
     for i, width in enumerate(_widths(shown, header), start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"
@@ -101,11 +109,11 @@ def contents(tables: dict, sheets: dict, *, lang: str, titles: dict, columns: di
     rows = []
     for name, table in tables.items():
         row_text = titles.get(name, {}).get("row", "")
-        n_rows = f"{len(table)}" + (words["cut"].format(n=MAX_ROWS) if len(table) > MAX_ROWS else "")
+        n_rows = f"{len(table)}" + (words["left_out"].format(n=MAX_ROWS, name=name) if name not in sheets else "")
         for column in table.columns:
             entry = columns.get(column, {})
             rows.append(
-                (sheets[name], captions[name], f"tables/{name}.csv", row_text, n_rows, column,
+                (sheets.get(name, words["no_sheet"]), captions[name], f"tables/{name}.csv", row_text, n_rows, column,
                  entry.get(lang, column), entry.get("description", ""), entry.get("unit", ""), entry.get("dtype", ""))
             )  # fmt: skip
     return pd.DataFrame(rows, columns=list(words["header"]))
@@ -114,10 +122,12 @@ def contents(tables: dict, sheets: dict, *, lang: str, titles: dict, columns: di
 def write_workbook(tables: dict, path, *, lang: str, titles: dict, columns: dict, captions: dict, created) -> None:
     """Write the contents sheet and one sheet per table to ``path`` (see the module docstring)."""
     wb = Workbook(write_only=True)
-    sheets = sheet_names(tables, lang=lang, titles=titles)
+    sheets = sheet_names([n for n, t in tables.items() if fits(t)], lang=lang, titles=titles)
     guide = contents(tables, sheets, lang=lang, titles=titles, columns=columns, captions=captions)
     rows = [write_sheet(wb, CONTENTS[lang]["sheet"], guide, header=list(guide.columns), units=[""] * guide.shape[1])]
     for name, table in tables.items():
+        if name not in sheets:  # beyond Excel's rows: CSV and Parquet only, the contents sheet says so
+            continue
         described = [columns.get(c, {}) for c in table.columns]
         header = [d.get(lang, str(c)) for d, c in zip(described, table.columns)]
         rows.append(write_sheet(wb, sheets[name], table, header=header, units=[d.get("unit", "") for d in described]))

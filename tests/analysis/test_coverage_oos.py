@@ -210,3 +210,16 @@ def test_segment_without_cues_takes_its_heading_area(coder):
     assert out.loc["d:2", ["predicted", "method", "evidence"]].tolist() == expected
     assert out.loc["d:4", "predicted"] == ""  # 工作步骤 names no area: nothing to fall back on
     assert out.loc["d:1", "method"] == "dictionary"  # its own text carries the cue
+
+
+def test_each_fold_trains_on_a_bounded_sample_of_every_area(loco, both, coder):
+    """National scale: a fold's model sees at most max_train segments, every area kept, and the
+    seeds (209–263 training segments a fold) are far below the default cap, so nothing changes there."""
+    labelled, _, _ = loco
+    assert len(labelled) < oos.MAX_TRAIN
+    sample = oos.training_sample(labelled, 60)
+    assert len(sample) <= 60 + labelled["area_id"].nunique()  # rounding per area
+    assert set(sample["area_id"]) == set(labelled["area_id"])
+    assert sample.index.is_monotonic_increasing and sample.index.isin(labelled.index).all()
+    _, folds = oos.loco_predictions(both, coder=coder, labelled=labelled, max_train=60)
+    assert (folds["n_train"] <= 60 + labelled["area_id"].nunique()).all()

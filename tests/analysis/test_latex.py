@@ -88,3 +88,54 @@ def test_written_tables_compile_with_xelatex(tmp_path, seed_corpus):
     result = latex.compile_tables(paths, tmp_path, xelatex=XELATEX)
     assert result.returncode == 0, result.stdout[-3000:]
     assert (tmp_path / "paper.pdf").stat().st_size > 10_000
+
+
+def test_chosen_columns_are_printed_and_the_caption_names_the_others():
+    table = pd.DataFrame({"doc_a": ["a", "b"], "doc_b": ["b", "a"], "n_units": [15, 22], "masked": ["x", "y"]})
+    heads = dict(zip(table.columns, export.headers(table.columns, "en")))
+    text = latex.to_latex(
+        table, caption="Reuse", label="tab:r", headers=heads, dtypes={}, lang="en", columns=["doc_a", "n_units"]
+    )
+    header = next(line for line in text.splitlines() if line.startswith(r"\textbf"))
+    assert header.count("&") == 1 and heads["n_units"] in header
+    assert f"also in the CSV: {heads['doc_b']}, {heads['masked']}" in text
+
+
+def test_a_table_too_wide_for_the_portrait_line_is_set_in_landscape():
+    # ten columns of unbreakable identifiers: 10 × (10 + gap) display characters, more than the
+    # portrait line holds at \footnotesize (91) or \scriptsize (105)
+    wide = pd.DataFrame({f"id{i}": ["guanxian20", "kaijiang21"] for i in range(10)})
+    text = latex.to_latex(wide, caption="Wide", label="tab:w", headers={}, dtypes={}, lang="zh")
+    assert text.startswith(r"\begin{landscape}") and text.rstrip().endswith(r"\end{landscape}")
+    assert r"\begin{longtable}" in text  # a landscape page breaks rows across pages, never a float
+    narrow = latex.to_latex(wide.iloc[:, :3], caption="Narrow", label="tab:n", headers={}, dtypes={}, lang="zh")
+    assert "landscape" not in narrow
+
+
+def test_seed_reuse_table_prints_its_chosen_columns(tmp_path):
+    chosen = export.table_dictionary()["tables"]["reuse"]["latex"]
+    assert chosen[:2] == ["doc_a", "doc_b"] and "text" in chosen and "masked" not in chosen
+
+
+def test_tables_beyond_the_latex_and_excel_limits_are_csv_and_parquet_only(tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+
+    from analysis.report import workbook
+
+    monkeypatch.setattr(export, "LATEX_MAX_ROWS", 3)
+    monkeypatch.setattr(workbook, "MAX_ROWS", 4)
+    big = pd.DataFrame({"doc_id": [f"d{i}" for i in range(5)], "n_chars": range(5)})
+    small = big.iloc[:2]
+    notes: list = []
+    written = export.write_tables({"documents": small, "reuse": big}, tmp_path, lang="en", notes=notes)
+    names = sorted(p.name for p in written)
+    assert names == ["documents.csv", "documents.tex", "reuse.csv", "reuse.parquet", "tables.xlsx"]
+    assert pd.read_parquet(tmp_path / "tables" / "reuse.parquet").equals(big)
+    assert notes == ["table reuse: 5 rows, no LaTeX copy, not in tables.xlsx; written as tables/reuse.csv and .parquet"]
+    book = load_workbook(tmp_path / "tables" / "tables.xlsx")
+    assert book.sheetnames == ["Contents", "Documents"]
+    rows = list(book["Contents"].values)
+    guide = [dict(zip(rows[0], r)) for r in rows[1:]]
+    reuse = [r for r in guide if r["CSV file"] == "tables/reuse.csv"]
+    assert reuse and all(r["Sheet"] == "—" and "not in this workbook" in r["Rows"] for r in reuse)
+    assert reuse[0]["Rows"].startswith("5 (more than Excel's 4 rows")

@@ -82,6 +82,20 @@ def test_every_table_has_a_caption_and_a_sheet_name(zh_out):
     )
 
 
+def test_latex_column_choices_name_columns_of_their_tables(zh_out):
+    """A table's ``latex`` entry in tables.yaml lists columns the table has (else they would silently
+    not print); the .tex of such a table prints exactly the varying ones of them."""
+    entries = export.table_dictionary()["tables"]
+    chosen = {name: entry["latex"] for name, entry in entries.items() if "latex" in entry}
+    assert {"reuse", "metrics", "coverage"} <= set(chosen)
+    for name, columns in chosen.items():
+        path = zh_out / "tables" / f"{name}.csv"
+        header = pd.read_csv(path, encoding="utf-8-sig", nrows=0).columns
+        assert set(columns) <= set(header), (name, sorted(set(columns) - set(header)))
+    tex = (zh_out / "tables" / "reuse.tex").read_text(encoding="utf-8")
+    assert "另有" in tex and "见CSV" in tex  # the caption names what is left out
+
+
 def test_the_run_ends_with_a_summary_of_what_it_wrote(zh_out):
     summary = (zh_out.parent / f"{zh_out.name}.stdout").read_text(encoding="utf-8")
     assert re.match(rf"report written to {re.escape(str(zh_out))}: \d+ tables, \d+ figures, \d+ findings", summary)

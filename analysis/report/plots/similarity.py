@@ -35,6 +35,7 @@ TEXT = {
         "n_docs": "文件数",
         "no_borrowing": "没有跨县共享的非模板段落",
         "rank": "第 {} 近邻",
+        "top_groups": "（特色最突出的{shown}个县，共{total}个；全部见 keyness 表）",
     },
     "en": {
         "tfidf_word": "Word TF-IDF cosine similarity",
@@ -54,6 +55,7 @@ TEXT = {
         "n_docs": "documents",
         "no_borrowing": "no passage shared across counties beyond the template",
         "rank": "neighbour no. {}",
+        "top_groups": "(the {shown} most distinctive of {total} counties; all in the keyness table)",
     },
 }
 
@@ -150,12 +152,21 @@ def keyness_bars(
     labels: dict | None = None,
     lang: str = "zh",
     min_z: float = Z_SIGNIFICANT,
+    max_groups: int = 12,
 ):
     """Top-``n`` terms per group with z-score above ``min_z`` as horizontal bars, one panel per group,
-    all panels on one shared z scale; a group without such a term says so in its panel."""
+    all panels on one shared z scale; a group without such a term says so in its panel. With more
+    than ``max_groups`` groups only the ``max_groups`` whose top term scores highest get a panel
+    (the title says how many of how many)."""
     t = _text(lang)
     labels = labels or {}
     groups = list(dict.fromkeys(keyness[group]))
+    total = len(groups)
+    if total > max_groups:
+        best = keyness.groupby(group, sort=False)["score"].max().sort_values(ascending=False, kind="stable")
+        keep = set(best.index[:max_groups])
+        groups = [g for g in groups if g in keep]
+        keyness = keyness[keyness[group].isin(keep)]
     shown = keyness[keyness["score"] > min_z]
     cols = min(len(groups), 2) or 1
     rows = int(np.ceil(len(groups) / cols)) or 1
@@ -185,7 +196,8 @@ def keyness_bars(
         mark_source_text(ax, "y")  # the terms are quoted source text, shown as written
     for ax in axes.ravel()[len(groups) :]:
         ax.set_visible(False)
-    fig.suptitle(f"{t['keyness']}\n{t['significant'].format(z=min_z)}", fontsize=10)
+    subset = t["top_groups"].format(shown=len(groups), total=total) if total > len(groups) else ""
+    fig.suptitle(f"{t['keyness']}{subset}\n{t['significant'].format(z=min_z)}", fontsize=10)
     fig.tight_layout()
     return fig
 

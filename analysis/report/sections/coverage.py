@@ -16,15 +16,24 @@ from analysis.coverage.coding import (
     gaps,
     relative_emphasis,
 )
-from analysis.coverage.kwic import kwic
+from analysis.coverage.kwic import kwic_in, sentences_by_doc
 from analysis.coverage.outofsample import MIN_MACRO_SEGMENTS, out_of_sample_tables
 from analysis.coverage.segments import coverage_segments, fit_corpus_model
-from analysis.groups import keyed
-from analysis.report.labels import check_lang, county_mark, doc_labels, doc_type_label, localise
+from analysis.groups import county_keys
+from analysis.report.labels import (
+    check_lang,
+    county_mark,
+    county_provinces,
+    doc_labels,
+    doc_type_label,
+    localise,
+)
 from analysis.report.plots import coverage as plots_coverage
+from analysis.report.plots import national
 from analysis.report.section import Finding, Quote, Section, not_computed
 
 NAME = "coverage"
+MAX_COUNTY_FINDINGS = 10  # per-county findings written out; the table holds every county
 GAP_COLUMNS = ["county", "n_topics", "n_left_out", "left_out", "county_known"]
 
 
@@ -69,12 +78,26 @@ def section(c, *, lang: str = "zh", coder: TopicCoder | None = None) -> Section:
     findings = _findings(c, tables, coder)
     findings += _notes(c, tables, coder)
     tables = localise(tables, lang)
-    figures = {
-        "coverage_heatmap": plots_coverage.coverage_heatmap(tables["coverage_profiles"], lang=lang),
-        "coverage_subtopics": plots_coverage.coverage_subtopics(tables["coverage_topic_profiles"], lang=lang),
-        "coverage_gaps": plots_coverage.coverage_gaps(tables["coverage_gaps"], lang=lang),
-    }
+    figures = _figures(c, tables, lang)
     return Section(name=NAME, tables=tables, figures=figures, findings=findings)
+
+
+def _figures(c, tables: dict, lang: str) -> dict:
+    """One row or marker per county up to ``national.MAX_COUNTIES`` counties; above, the same
+    figures aggregate (by province, distributions across counties) and ``coverage_by_year`` is added."""
+    if tables["coverage_profiles"]["county"].nunique() <= national.MAX_COUNTIES:
+        return {
+            "coverage_heatmap": plots_coverage.coverage_heatmap(tables["coverage_profiles"], lang=lang),
+            "coverage_subtopics": plots_coverage.coverage_subtopics(tables["coverage_topic_profiles"], lang=lang),
+            "coverage_gaps": plots_coverage.coverage_gaps(tables["coverage_gaps"], lang=lang),
+        }
+    provinces = county_provinces(c.documents, lang)
+    return {
+        "coverage_heatmap": national.province_heatmap(tables["coverage_profiles"], provinces, lang=lang),
+        "coverage_subtopics": national.topic_distribution(tables["coverage_topic_profiles"], lang=lang),
+        "coverage_gaps": national.gap_shares(tables["coverage_gaps"], lang=lang),
+        "coverage_by_year": national.by_year(tables["coverage_county_years"], lang=lang),
+    }
 
 
 def with_validity(profiles: pd.DataFrame, loco: pd.DataFrame) -> pd.DataFrame:
@@ -107,10 +130,16 @@ def _gap_counts(gap_table: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=GAP_COLUMNS).astype({"n_topics": int, "n_left_out": int, "county_known": bool})
 
 
-def _quote_for(c, coder: TopicCoder, area_id: str, doc_ids) -> tuple:
-    """The sentence with the most distinct cues of ``area_id``, first document that has one."""
+def _quote_for(c, coder: TopicCoder, area_id: str, doc_ids, by_doc: dict) -> tuple:
+    """The sentence with the most distinct cues of ``area_id``, first document that has one.
+
+    ``by_doc``: :func:`analysis.coverage.kwic.sentences_by_doc` of ``c``, built once per report.
+    """
     for doc_id in doc_ids:
-        k = kwic(c, area_id, coder=coder, doc_id=doc_id)
+        sents = by_doc.get(str(doc_id))
+        if sents is None:
+            continue
+        k = kwic_in(c, sents, area_id, coder=coder)
         if len(k):
             ranked = k.groupby("sent_id", sort=False)["cue"].nunique().sort_values(ascending=False, kind="stable")
             r = k[k["sent_id"] == ranked.index[0]].iloc[0]
@@ -121,6 +150,7 @@ def _quote_for(c, coder: TopicCoder, area_id: str, doc_ids) -> tuple:
 def _findings(c, tables: dict, coder: TopicCoder) -> list:
     out = []
     zh_label, en_label = doc_labels(c.documents, lang="zh"), doc_labels(c.documents, lang="en")
+    by_doc = sentences_by_doc(c)
     areas = tables["coverage_areas"]
     for area_id in ("justice", "society"):
         sub = areas[areas["area_id"] == area_id].sort_values("share_pct", ascending=False)
@@ -140,11 +170,11 @@ def _findings(c, tables: dict, coder: TopicCoder) -> list:
                     f"({hi.doc_id}) but {lo.share_pct:.1f}% of {en_label[lo.doc_id]} ({lo.doc_id}).",
                 },
                 numbers=(float(hi.share_pct), float(lo.share_pct)),
-                quotes=_quote_for(c, coder, area_id, [hi.doc_id]),
+                quotes=_quote_for(c, coder, area_id, [hi.doc_id], by_doc),
             )
         )
     out += _validity_finding(tables["coverage_validity"], tables["coverage_validity_loco"])
-    out += _emphasis_findings(c, tables["coverage_emphasis"], coder)
+    out += _emphasis_findings(c, tables["coverage_emphasis"], coder, by_doc)
     out += _pooling_finding(tables["coverage_profiles"])
     nmf = tables["coverage_nmf_summary"].set_index("measure")["value"]
     if len(nmf) and pd.notna(nmf.get("ami")):
@@ -215,13 +245,18 @@ def _validity_finding(v: pd.DataFrame, loco: pd.DataFrame) -> list:
     return [Finding(key="coverage_validity", table=table, text=text, numbers=numbers)]
 
 
-def _emphasis_findings(c, emphasis: pd.DataFrame, coder: TopicCoder) -> list:
+def _emphasis_findings(c, emphasis: pd.DataFrame, coder: TopicCoder, by_doc: dict) -> list:
+    """One finding per county on the area it stands out most on; with many counties only the
+    ``MAX_COUNTY_FINDINGS`` that stand out most (the full list is the coverage_emphasis table)."""
     emph = emphasis.sort_values("diff_pp", ascending=False).drop_duplicates("county")
     emph = emph[emph["diff_pp"] > 0]  # NaN (one county) or no area above the others: nothing stands out
-    kc = keyed(c)
+    n_counties = len(emph)
+    emph = emph.head(MAX_COUNTY_FINDINGS)
+    keys = county_keys(c.documents)
+    docs_of = keys.groupby("county_key", sort=False)["doc_id"].agg(list).to_dict()
     out = []
     for r in emph.itertuples():
-        doc_ids = kc.subset(county_key=r.county).doc_ids
+        doc_ids = docs_of.get(r.county, [])
         known = bool(getattr(r, "county_known", True))
         out.append(
             Finding(
@@ -235,10 +270,26 @@ def _emphasis_findings(c, emphasis: pd.DataFrame, coder: TopicCoder) -> list:
                     f"(+{r.diff_pp:.1f} points).",
                 },
                 numbers=(float(r.share_pct), float(r.others_mean_pct), float(r.diff_pp)),
-                quotes=_quote_for(c, coder, r.area_id, doc_ids),
+                quotes=_quote_for(c, coder, r.area_id, doc_ids, by_doc),
             )
         )
+    if n_counties > len(emph):
+        out.append(_emphasis_rest(len(emph), n_counties))
     return out
+
+
+def _emphasis_rest(n_shown: int, n_counties: int) -> Finding:
+    """Says that only the counties that stand out most were written out, and where the rest are."""
+    return Finding(
+        key="coverage_emphasis_more",
+        table="coverage_emphasis",
+        text={
+            "zh": f"以上仅列出相对侧重最突出的{n_shown}个县；全部{n_counties}个县见 coverage_emphasis 表。",
+            "en": f"Only the {n_shown} counties that stand out most are listed above; all {n_counties} are in the "
+            "coverage_emphasis table.",
+        },
+        numbers=(),  # counts of findings, not values of the table
+    )
 
 
 def _pooling_finding(profiles: pd.DataFrame) -> list:
@@ -247,6 +298,8 @@ def _pooling_finding(profiles: pd.DataFrame) -> list:
     pooled = per[(per["n_docs"] > 1) & (per["doc_types"].str.contains(";") | per["periods"].str.contains(";"))]
     if pooled.empty:
         return []
+    n_pooled = len(pooled)
+    pooled = pooled.head(MAX_COUNTY_FINDINGS)  # with many counties: the first ones, all counted
 
     def types(value: str, lang: str) -> str:
         return ("、" if lang == "zh" else ", ").join(doc_type_label(t, lang) for t in value.split("; "))
@@ -261,6 +314,9 @@ def _pooling_finding(profiles: pd.DataFrame) -> list:
         f"{r.periods.replace('; ', ', ')})"
         for r in pooled.itertuples()
     )
+    if n_pooled > len(pooled):
+        zh += f"；等共{n_pooled}个县"
+        en += f"; {n_pooled} counties in all"
     return [
         Finding(
             key="coverage_pooled_profiles",

@@ -34,8 +34,9 @@ from analysis.groups import by_county_key, counties
 from analysis.metrics import comparison as metric_compare
 from analysis.metrics import panel
 from analysis.metrics.extraction import MetricExtractor
-from analysis.report.labels import check_lang, county_mark, doc_labels, localise
+from analysis.report.labels import MAX_LISTED, check_lang, county_mark, doc_labels, listing, localise
 from analysis.report.plots import metrics as plots_metrics
+from analysis.report.plots import national
 from analysis.report.plots.placeholder import not_computed as placeholder
 from analysis.report.section import Finding, Quote, Section, not_computed
 
@@ -95,6 +96,11 @@ def _figures(c, tables: dict, stage_labels: dict, notes: list, lang: str) -> dic
     nothing = why.get("metrics_not_computed", "")
     title = plots_metrics.TEXT[lang]
     funnel, tva = tables["metrics_funnel"], tables["metrics_targets_vs_actuals"]
+    if (
+        funnel["county"].nunique() > national.MAX_COUNTIES
+        or tables["metric_comparison"]["county"].nunique() > national.MAX_COUNTIES
+    ):
+        return _national_figures(tables, stage_labels, why, lang)
     figures = {}
     if (funnel["status"] == "reported").any():
         figures["metrics_funnel"] = plots_metrics.funnel_bars(funnel, stage_labels, lang=lang)
@@ -110,6 +116,33 @@ def _figures(c, tables: dict, stage_labels: dict, notes: list, lang: str) -> dic
     figures["metrics_commitments"] = plots_metrics.commitments_bars(tables["metrics_commitments"], labels, lang=lang)
     if len(tables["metric_comparison"]):
         figures["metrics_coverage_matrix"] = plots_metrics.coverage_matrix(tables["metric_comparison"], lang=lang)
+    else:
+        figures["metrics_coverage_matrix"] = placeholder(title["matrix"], nothing, lang=lang)
+    return figures
+
+
+def _national_figures(tables: dict, stage_labels: dict, why: dict, lang: str) -> dict:
+    """The same figures for many counties: distributions across counties and, per metric, the share
+    of counties reporting it (:mod:`analysis.report.plots.national`)."""
+    nothing = why.get("metrics_not_computed", "")
+    title = plots_metrics.TEXT[lang]
+    funnel, tva = tables["metrics_funnel"], tables["metrics_targets_vs_actuals"]
+    figures = {}
+    if (funnel["status"] == "reported").any():
+        figures["metrics_funnel"] = national.funnel_distribution(funnel, stage_labels, lang=lang)
+    else:
+        figures["metrics_funnel"] = placeholder(
+            title["funnel"], why.get("metrics_funnel_not_computed", nothing), lang=lang
+        )
+    if len(tva):
+        figures["metrics_targets_vs_actuals"] = national.targets_actuals_scatter(tva, lang=lang)
+    else:
+        figures["metrics_targets_vs_actuals"] = placeholder(
+            title["tva"], why.get("metrics_tva_not_computed", nothing), lang=lang
+        )
+    figures["metrics_commitments"] = national.commitments_histogram(tables["metrics_commitments"], lang=lang)
+    if len(tables["metric_comparison"]):
+        figures["metrics_coverage_matrix"] = national.reporting_shares(tables["metric_comparison"], lang=lang)
     else:
         figures["metrics_coverage_matrix"] = placeholder(title["matrix"], nothing, lang=lang)
     return figures
@@ -181,10 +214,10 @@ def _reporting_finding(table, name) -> Finding | None:
         return None
     reported = actual[actual.status == "reported"].groupby("county", sort=False).size()
     silent = [cty for cty in dict.fromkeys(actual.county) if cty not in reported.index]
-    zh_silent = "、".join(name(s, "zh") for s in silent) if silent else "无"
-    en_silent = ", ".join(name(s, "en") for s in silent) if silent else "none"
-    zh_reported = "、".join(name(x, "zh") for x in reported.index) if len(reported) else "无"
-    en_reported = ", ".join(name(x, "en") for x in reported.index) if len(reported) else "none"
+    zh_silent = listing([name(s, "zh") for s in silent], "zh")
+    en_silent = listing([name(s, "en") for s in silent], "en")
+    zh_reported = listing([name(x, "zh") for x in reported.index], "zh")
+    en_reported = listing([name(x, "en") for x in reported.index], "en")
     return Finding(
         key="metrics_actuals_reported",
         text={
@@ -205,8 +238,13 @@ def _series_finding(series, name) -> Finding | None:
     spans = spans[spans.map(len) > 1]
     if spans.empty:
         return None
+    n_spans = len(spans)
+    spans = spans.head(MAX_LISTED)  # with many counties: the first ones, the rest counted (metric_series has all)
     zh = "；".join(f"{name(cty, 'zh')}（{'、'.join(map(str, years))}年）" for cty, years in spans.items())
     en = "; ".join(f"{name(cty, 'en')} ({', '.join(map(str, years))})" for cty, years in spans.items())
+    if n_spans > len(spans):
+        zh += f"；等共{n_spans}个县"
+        en += f"; {n_spans} counties in all"
     return Finding(
         key="metrics_series",
         text={

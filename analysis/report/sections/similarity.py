@@ -38,6 +38,7 @@ import pandas as pd
 from analysis.groups import county_keys, cross_county
 from analysis.report.labels import (
     LANGS,
+    MAX_LISTED,
     UNKNOWN_COUNTY,
     check_lang,
     county_label,
@@ -372,6 +373,8 @@ def _keyness_finding(tables: dict) -> Finding | None:
     if key.empty:
         return None
     tops = key[key["rank"] == 1]
+    n_counties = len(tops)
+    tops = tops.nlargest(MAX_LISTED, "score") if n_counties > MAX_LISTED else tops  # the rest: the table
     known = tops["county_known"] if "county_known" in tops else pd.Series(True, index=tops.index)
     parts_zh = "；".join(
         f"{county_mark(r.county, bool(k), 'zh')}：{r.term}（z = {r.score}）" for r, k in zip(tops.itertuples(), known)
@@ -383,6 +386,13 @@ def _keyness_finding(tables: dict) -> Finding | None:
         "zh": f"各县最具特色的词（加权对数优势比，信息性狄利克雷先验）：{parts_zh}。",
         "en": f"Most distinctive term of each county (weighted log-odds, informative Dirichlet prior): {parts_en}.",
     }
+    if n_counties > len(tops):
+        text = {
+            "zh": f"特色最突出的{len(tops)}个县（共{n_counties}个，全部见 keyness 表）及其最具特色的词"
+            f"（加权对数优势比，信息性狄利克雷先验）：{parts_zh}。",
+            "en": f"The {len(tops)} most distinctive of {n_counties} counties (all in the keyness table) and their "
+            f"most distinctive term (weighted log-odds, informative Dirichlet prior): {parts_en}.",
+        }
     return Finding("keyness_top_terms", text, "keyness", tuple(float(s) for s in tops.score))
 
 
