@@ -50,6 +50,11 @@ def main(argv: list[str] | None = None) -> int:
         help="folder of higher-level texts (.txt) whose wording is template, not borrowing "
         "(default: analysis/data/reference, the 纲要 outline)",
     )
+    cmd.add_argument(
+        "--scheduler",
+        default=None,
+        help="address of a Dask scheduler (tcp://host:8786) to process the files that need processing on",
+    )
     args = parser.parse_args(argv)
     matplotlib.use("Agg")  # the command line draws to files; library code never picks a backend
     result, code = _guarded_run(args)
@@ -80,6 +85,7 @@ def _guarded_run(args: argparse.Namespace) -> tuple[dict | None, int]:
             progress=False if args.quiet else None,
             notebooks=args.notebooks,
             reference=args.reference,
+            scheduler=args.scheduler,
         )
 
     return guarded(

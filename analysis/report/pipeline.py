@@ -85,6 +85,7 @@ def run(
     keep_figures: bool = False,
     notebooks: bool | None = False,
     reference: str | Path | None = None,
+    scheduler: str | None = None,
 ) -> dict:
     """Run every analysis and write the report.
 
@@ -103,6 +104,9 @@ def run(
     reference : path, optional
         Folder of higher-level texts (provincial 实施方案, city 要点; UTF-8 ``.txt``) whose wording
         labels a shared passage ``template``; default ``analysis/data/reference`` (the 纲要 outline).
+    scheduler : str, optional
+        Address of a Dask scheduler: the corpus's files that need processing are processed on that
+        cluster (``corpus.load(..., scheduler=)``); ignored when ``source`` is a Corpus.
 
     Returns a dict with 'tables' (name -> DataFrame), 'figures' (names), 'findings',
     'out', 'problems', 'written' (paths) and 'notes' (notebooks that failed or were skipped, tables too
@@ -124,7 +128,7 @@ def run(
     steps.set_postfix_str("corpus")
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    c = source if isinstance(source, corpus.Corpus) else corpus.load(source)
+    c = source if isinstance(source, corpus.Corpus) else corpus.load(source, scheduler=scheduler)
     timings["corpus"] = time.perf_counter() - started
     if c.documents.empty:
         problems = "; ".join(c.problems["problem"]) or "the folder holds no .txt, .md, .html, .docx or .pdf file"
