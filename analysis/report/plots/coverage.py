@@ -41,7 +41,8 @@ TEXT = {
 }
 
 
-def _label(lang: str) -> str:
+def label_column(lang: str) -> str:
+    """The codebook's label column in ``lang`` (``label_zh`` or ``label_en``)."""
     return "label_en" if lang == "en" else "label_zh"
 
 
@@ -57,7 +58,7 @@ def _topic_axis(ax, topics: pd.DataFrame, lang: str) -> None:
     bounds = topics.reset_index(drop=True).groupby("area_id", sort=False).size().cumsum()
     for b in bounds.iloc[:-1]:
         ax.axhline(b - 0.5, color="0.8", linewidth=0.6)
-    ax.set_yticks(range(len(topics)), topics[_label(lang)], fontsize=7)
+    ax.set_yticks(range(len(topics)), topics[label_column(lang)], fontsize=7)
     ax.invert_yaxis()
 
 
@@ -65,9 +66,9 @@ def coverage_heatmap(profiles: pd.DataFrame, *, lang: str = "zh"):
     """County × area heatmap of ``share_pct`` (table: :func:`analysis.coverage.coding.county_profiles`)."""
     style.use_style()
     t = TEXT[lang]
-    areas = profiles.drop_duplicates("area_id")[_label(lang)].tolist()
+    areas = profiles.drop_duplicates("area_id")[label_column(lang)].tolist()
     counties = list(dict.fromkeys(profiles["county"]))
-    grid = profiles.pivot(index="county", columns=_label(lang), values="share_pct").loc[counties, areas]
+    grid = profiles.pivot(index="county", columns=label_column(lang), values="share_pct").loc[counties, areas]
     fig, ax = plt.subplots(figsize=(1.0 + 0.85 * len(areas), 1.2 + 0.55 * len(counties)))
     im = ax.imshow(grid.to_numpy(), cmap=style.SEQUENTIAL, aspect="auto", vmin=0)
     vmax = float(np.nanmax(grid.to_numpy())) if grid.size else 1.0

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.report import style
+from analysis.report.plots.coverage import label_column
 from analysis.report.plots.placeholder import not_computed
 
 MAX_COUNTIES = 30  # above this many counties the report draws the aggregate figures of this module
@@ -92,10 +93,6 @@ TEXT: dict[str, dict] = {
 }
 
 
-def _label(lang: str) -> str:
-    return "label_en" if lang == "en" else "label_zh"
-
-
 def province_heatmap(profiles: pd.DataFrame, provinces: dict, *, lang: str = "zh"):
     """Province × area heatmap of the mean county ``share_pct`` (table: county profiles).
 
@@ -104,9 +101,9 @@ def province_heatmap(profiles: pd.DataFrame, provinces: dict, *, lang: str = "zh
     """
     style.use_style()
     t = TEXT[lang]
-    areas = profiles.drop_duplicates("area_id")[_label(lang)].tolist()
+    areas = profiles.drop_duplicates("area_id")[label_column(lang)].tolist()
     frame = profiles.assign(province=profiles["county"].map(provinces).fillna(t["no_province"]))
-    grid = frame.pivot_table(index="province", columns=_label(lang), values="share_pct", aggfunc="mean")[areas]
+    grid = frame.pivot_table(index="province", columns=label_column(lang), values="share_pct", aggfunc="mean")[areas]
     counts = frame.drop_duplicates("county").groupby("province").size()
     grid = grid.loc[counts.sort_values(ascending=False, kind="stable").index]
     fig, ax = plt.subplots(figsize=(1.6 + 0.85 * len(areas), 1.4 + 0.32 * len(grid)))
@@ -197,9 +194,9 @@ def by_year(county_years: pd.DataFrame, *, lang: str = "zh"):
     if rows.empty:
         return not_computed(t["year"], t["not_reported"], lang=lang)
     rows = rows.assign(year=rows["period"].astype(int), weighted=rows["share_pct"] * rows["n_docs"])
-    sums = rows.groupby(["year", _label(lang)], sort=False)[["weighted", "n_docs"]].sum()
+    sums = rows.groupby(["year", label_column(lang)], sort=False)[["weighted", "n_docs"]].sum()
     mean = (sums["weighted"] / sums["n_docs"]).unstack()
-    areas = list(dict.fromkeys(rows[_label(lang)]))
+    areas = list(dict.fromkeys(rows[label_column(lang)]))
     mean = mean.sort_index()[areas]
     docs = rows.drop_duplicates(["county", "year", "doc_type"]).groupby("year")["n_docs"].sum()
     fig, ax = plt.subplots(figsize=(8.0, 4.6))
