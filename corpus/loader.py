@@ -202,9 +202,10 @@ def load_tables(
         item.record = {name: output[name] for name in cache_store.RECORD}
         item.record["rows"] = {name: output["arrow"][name].num_rows for name in tables.NAMES}
         item.text = output["text"]
-        fresh.append((item.key, output))
+        output["arrow"] = {name: cache_store.with_key(table, item.key) for name, table in output["arrow"].items()}
+        fresh.append((item.key, output))  # the cache writes these keyed tables as they are
         for name in tables.NAMES:
-            pieces[name].append(cache_store.with_key(output["arrow"][name], item.key))
+            pieces[name].append(output["arrow"][name])
     if store is not None and fresh:
         _write_cached(store, fresh, pending[0].path.name)
     return _assemble([f for f in found if f.record is not None], pieces, problems, tokenizer)

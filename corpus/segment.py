@@ -102,6 +102,12 @@ class Segmenter:
             assert prefix_dict is not None
             self._rust = prefix_dict(engine.FREQ, float(engine.total))
 
+    def prepared(self) -> jieba.Tokenizer:
+        """The jieba engine, initialised and with ``words`` added (read on first call)."""
+        if self._score is None:
+            self._prepare()
+        return self.engine
+
     @property
     def used(self) -> str:
         """The route finder that runs: ``use``, or ``"jieba"`` where jieba-next cannot be trusted."""

@@ -85,7 +85,6 @@ class Tokenizer:
     terms: tuple[str, ...] = field(init=False, repr=False, compare=False)
     stopwords: frozenset[str] = field(init=False, repr=False, compare=False)
     fingerprint: str = field(init=False, compare=False)
-    _engine: jieba.Tokenizer = field(init=False, repr=False, compare=False)
     _protected: re.Pattern | None = field(init=False, repr=False, compare=False)
     segmenter_used: str = field(init=False, compare=False)
     _segmenter: Segmenter = field(init=False, repr=False, compare=False)
@@ -97,7 +96,6 @@ class Tokenizer:
         words = tuple((term, freq or _DEFAULT_FREQ, tag) for term, freq, tag in entries if _JIEBA_WORD.match(term))
         protected = sorted((term for term, _, _ in entries if not _JIEBA_WORD.match(term)), key=len, reverse=True)
         pattern = re.compile("|".join(map(re.escape, protected))) if protected else None
-        object.__setattr__(self, "_engine", engine)
         object.__setattr__(self, "_protected", pattern)
         use = self.segmenter
         if use == "auto":
@@ -114,6 +112,10 @@ class Tokenizer:
         if use != "jieba":  # tested token-identical, but a cache never mixes two path finders
             digest.update(f"{use} {importlib.metadata.version(use.replace('_', '-'))}".encode())
         object.__setattr__(self, "fingerprint", digest.hexdigest()[:16])
+
+    def jieba(self) -> jieba.Tokenizer:
+        """The jieba engine with the lexicon's plain terms added (its dictionary loaded on first use)."""
+        return self._segmenter.prepared()
 
     def spans(self, text: str) -> list[tuple[str, int, int]]:
         """Tokens of ``text`` with ``[start, end)`` offsets; punctuation and spaces dropped."""

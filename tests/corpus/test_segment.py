@@ -24,7 +24,7 @@ TIES = {
 
 @pytest.fixture(scope="module")
 def engine() -> jieba.Tokenizer:
-    return Tokenizer(segmenter="jieba")._engine
+    return Tokenizer(segmenter="jieba").jieba()
 
 
 def _lines() -> list[str]:

@@ -69,24 +69,33 @@ def coverage_heatmap(profiles: pd.DataFrame, *, lang: str = "zh"):
     areas = profiles.drop_duplicates("area_id")[label_column(lang)].tolist()
     counties = list(dict.fromkeys(profiles["county"]))
     grid = profiles.pivot(index="county", columns=label_column(lang), values="share_pct").loc[counties, areas]
-    fig, ax = plt.subplots(figsize=(1.0 + 0.85 * len(areas), 1.2 + 0.55 * len(counties)))
-    im = ax.imshow(grid.to_numpy(), cmap=style.SEQUENTIAL, aspect="auto", vmin=0)
-    vmax = float(np.nanmax(grid.to_numpy())) if grid.size else 1.0
-    for i in range(grid.shape[0]):
-        for j in range(grid.shape[1]):
-            v = grid.iat[i, j]
+    return share_grid(grid, counties, ylabel=t["county"], title=t["heatmap"], texts=t, row_height=0.55)
+
+
+def share_grid(grid: pd.DataFrame, rows: list[str], *, ylabel: str, title: str, texts: dict, row_height: float):
+    """Heatmap of a rows × areas table of shares (%), each cell labelled; a missing cell stays blank.
+
+    ``texts`` gives the ``area``, ``share`` and ``overlap`` labels (shares of several areas can add
+    up to more than 100 %).
+    """
+    areas = list(grid.columns)
+    values = grid.to_numpy(dtype=float)
+    fig, ax = plt.subplots(figsize=(1.6 + 0.85 * len(areas), 1.4 + row_height * len(rows)))
+    image = ax.imshow(values, cmap=style.SEQUENTIAL, aspect="auto", vmin=0)
+    vmax = float(np.nanmax(values)) if values.size else 1.0
+    for (i, j), v in np.ndenumerate(values):
+        if np.isfinite(v):
             ax.text(
-                j, i, f"{v:.1f}", ha="center", va="center", fontsize=8, color="black" if v > 0.6 * vmax else "white"
+                j, i, f"{v:.1f}", ha="center", va="center", fontsize=7, color="black" if v > 0.6 * vmax else "white"
             )
     ax.set_xticks(range(len(areas)), areas, rotation=40, ha="right", fontsize=8)
-    ax.set_yticks(range(len(counties)), counties)
-    ax.set_xlabel(t["area"])
-    ax.set_ylabel(t["county"])
-    ax.set_title(t["heatmap"])
+    ax.set_yticks(range(len(rows)), rows)
+    ax.set_xlabel(texts["area"])
+    ax.set_ylabel(ylabel)
     ax.spines[:].set_visible(False)
-    fig.colorbar(im, ax=ax, label=t["share"], shrink=0.8)
-    ax.set_title(t["heatmap"], pad=16)
-    ax.text(0.5, 1.01, t["overlap"], transform=ax.transAxes, ha="center", va="bottom", fontsize=7, color="0.3")
+    fig.colorbar(image, ax=ax, label=texts["share"], shrink=0.8)
+    ax.set_title(title, pad=16)
+    ax.text(0.5, 1.01, texts["overlap"], transform=ax.transAxes, ha="center", va="bottom", fontsize=7, color="0.3")
     return fig
 
 

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.report import style
-from analysis.report.plots.coverage import label_column
+from analysis.report.plots.coverage import label_column, share_grid
 from analysis.report.plots.placeholder import not_computed
 
 MAX_COUNTIES = 30  # above this many counties the report draws the aggregate figures of this module
@@ -106,25 +106,8 @@ def province_heatmap(profiles: pd.DataFrame, provinces: dict, *, lang: str = "zh
     grid = frame.pivot_table(index="province", columns=label_column(lang), values="share_pct", aggfunc="mean")[areas]
     counts = frame.drop_duplicates("county").groupby("province").size()
     grid = grid.loc[counts.sort_values(ascending=False, kind="stable").index]
-    fig, ax = plt.subplots(figsize=(1.6 + 0.85 * len(areas), 1.4 + 0.32 * len(grid)))
-    values = grid.to_numpy(dtype=float)
-    image = ax.imshow(values, cmap=style.SEQUENTIAL, aspect="auto", vmin=0)
-    vmax = float(np.nanmax(values)) if values.size else 1.0
-    for (i, j), v in np.ndenumerate(values):
-        if np.isfinite(v):
-            colour = "black" if v > 0.6 * vmax else "white"
-            ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=7, color=colour)
-    ax.set_xticks(range(len(areas)), areas, rotation=40, ha="right", fontsize=8)
-    ax.set_yticks(
-        range(len(grid)), [f"{p}（{counts[p]}）" if lang == "zh" else f"{p} ({counts[p]})" for p in grid.index]
-    )
-    ax.set_xlabel(t["area"])
-    ax.set_ylabel(t["province_axis"])
-    ax.spines[:].set_visible(False)
-    fig.colorbar(image, ax=ax, label=t["share"], shrink=0.8)
-    ax.set_title(t["province"], pad=16)
-    ax.text(0.5, 1.01, t["overlap"], transform=ax.transAxes, ha="center", va="bottom", fontsize=7, color="0.3")
-    return fig
+    rows = [f"{p}（{counts[p]}）" if lang == "zh" else f"{p} ({counts[p]})" for p in grid.index]
+    return share_grid(grid, rows, ylabel=t["province_axis"], title=t["province"], texts=t, row_height=0.32)
 
 
 def _boxes(ax, groups: list, positions, **kwargs) -> None:
