@@ -232,10 +232,13 @@ def _plausible(ch: str) -> bool:
     )
 
 
+# C0 control characters other than tab, line feed, form feed and carriage return.
+_BINARY_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
+
+
 def _mostly_text(text: str) -> bool:
     """Reject decodings full of control characters (binary that happens to decode)."""
-    control = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
-    return control <= 0.01 * max(len(text), 1)
+    return len(_BINARY_CONTROL.findall(text)) <= 0.01 * max(len(text), 1)
 
 
 def _read_docx(path: Path, data: bytes) -> str:
