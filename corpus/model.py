@@ -77,6 +77,9 @@ class Corpus:
     folder: Path
     files: dict = field(default_factory=dict, repr=False, compare=False)
     _texts: dict = field(default_factory=dict, repr=False, compare=False)
+    # What this (immutable) corpus derives once: its body, the doc_ids read as simplified. Not an
+    # init field, so a new Corpus made from this one (``_replace``) starts without it.
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def from_tables(
@@ -148,8 +151,10 @@ class Corpus:
         from :meth:`source_text`. Identical to it for a document written in simplified Chinese.
         """
         text = self.source_text(doc_id)
-        simplified = "simplified" in self.documents and bool(self.docvar("simplified").get(doc_id, False))
-        return simplified_view(text, simplify=True) if simplified else text
+        if "simplified" not in self._memo:  # one pass over the documents, not one per call
+            flags = self.documents.get("simplified", pd.Series(False, index=self.documents.index))
+            self._memo["simplified"] = set(self.documents.loc[flags.fillna(False).astype(bool), "doc_id"])
+        return simplified_view(text, simplify=True) if doc_id in self._memo["simplified"] else text
 
     def quote(self, doc_id: str, start: int, end: int) -> str:
         """The verbatim source text at ``[start, end)`` of ``doc_id``'s file."""
@@ -238,10 +243,12 @@ class Corpus:
         """
         if self.segments.empty:
             return self
-        segments = self.segments[self.segments["in_body"].astype(bool)]
-        ids = set(segments["seg_id"])
-        tables = {name: self._derive(name, ids, key="seg_id") for name in DERIVED[1:]}
-        return _replace(self, segments=segments, **tables)
+        if "body" not in self._memo:  # made once: every analysis asks for it
+            segments = self.segments[self.segments["in_body"].astype(bool)]
+            ids = set(segments["seg_id"])
+            tables = {name: self._derive(name, ids, key="seg_id") for name in DERIVED[1:]}
+            self._memo["body"] = _replace(self, segments=segments, **tables)
+        return self._memo["body"]
 
     def with_docvars(self, table: pd.DataFrame, *, on: str = "doc_id") -> Corpus:
         """A new Corpus whose documents carry the researcher's own columns from ``table``.

@@ -71,6 +71,15 @@ def test_body_is_the_one_definition_of_body_text(seed_corpus):
     assert not titles.str.contains("冠政办发〔2022〕4号").any()
 
 
+def test_body_is_made_once_and_not_inherited(seed_corpus):
+    # issue 16: every analysis asks for the body (26 times in one report); it is derived once
+    assert seed_corpus.body() is seed_corpus.body()
+    guanxian = seed_corpus.subset(county="冠县")
+    assert set(guanxian.body().segments["doc_id"]) == {"guanxian-2022-plan", "guanxian-2023-report"}
+    assert guanxian.body() is not seed_corpus.body()
+    assert len(guanxian.body().segments) < len(seed_corpus.body().segments)
+
+
 def test_with_docvars_by_county_and_attach(seed_corpus):
     region = pd.DataFrame(
         {"county": ["冠县", "开江县", "濉溪县", "濮阳县"], "region": ["east", "west", "east", "central"]}
