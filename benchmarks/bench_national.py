@@ -13,7 +13,9 @@ machine hits both alike):
   process (``warm``; its derived tables are made on first use), the token table made as pandas
   (``tokens``), a load with one document added (``add_one``), then ``similarity``
   (:func:`analysis.similarity.tfidf.similarity`, word and character TF-IDF, top-k), ``reuse``
-  (:func:`analysis.similarity.reuse.reuse`) and ``alignment``;
+  (:func:`analysis.similarity.reuse.reuse`), ``alignment`` and, with ``--stages ... report``, the
+  whole report (``python -m analysis report`` without notebooks, into a scratch folder; its
+  per-section seconds from ``run.json`` are printed too);
 * **plain** — what a researcher writes in a notebook: read the files, ``jieba.lcut`` each
   (``tokenise``), ``TfidfVectorizer`` (``tfidf``), dense ``cosine_similarity`` (``cosine``);
 * **before** (with ``--baseline``) — the tool's analysis stages imported from another checkout
@@ -43,7 +45,7 @@ import time
 from pathlib import Path
 
 PAIRWISE = ("similarity", "reuse")
-STAGES = ["similarity", "reuse", "alignment"]  # analysis stages the tool children run
+STAGES = ["similarity", "reuse", "alignment", "report"]  # analysis stages the tool children can run
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
@@ -121,7 +123,19 @@ def child_tool(folder: Path, cache: Path, *, warm: bool, cached: bool = False, c
         _stage(results, "reuse", lambda: reuse.reuse(c))
     if "alignment" in stages:
         _stage(results, "alignment", lambda: alignment.align(c))
+    if "report" in stages:  # the whole report (no notebooks), after the stages above
+        _stage(results, "report", lambda: _report(c, results))
     return results
+
+
+def _report(c, results: dict) -> None:
+    """``python -m analysis report`` on the loaded corpus into a scratch folder; its per-section
+    seconds (run.json) go into ``results['report_sections']``."""
+    from analysis.report import pipeline
+
+    with tempfile.TemporaryDirectory(prefix="bench-report-") as out:
+        pipeline.run(c, out, notebooks=False, progress=False)
+        results["report_sections"] = json.loads((Path(out) / "run.json").read_text(encoding="utf-8"))["seconds"]
 
 
 def _add_one(folder: Path, cache: Path):
@@ -249,11 +263,13 @@ def _cell(result: dict, stage: str) -> str:
 def report(n: int, result: dict) -> str:
     """A plain-text table of one size: stage rows, sides as columns, and the headline ratios."""
     sides = [s for s in ("tool", "before", "plain") if s in result]
-    stages = [s for side in sides for s in result[side] if s not in ("n_docs", "error")]
+    stages = [s for side in sides for s in result[side] if s not in ("n_docs", "error", "report_sections")]
     lines = [f"N = {n}", f"{'stage':<12}" + "".join(f"{side:>21}" for side in sides)]
     for stage in dict.fromkeys(stages):
         lines.append(f"{stage:<12}" + "".join(f" {_cell(result[s], stage)}" for s in sides))
     tool, plain = result.get("tool", {}), result.get("plain", {})
+    if "report_sections" in tool:
+        lines.append("report sections (s): " + ", ".join(f"{k} {v}" for k, v in tool["report_sections"].items()))
 
     def total(side: dict, names: tuple) -> float | None:
         parts = [side.get(k, {}).get("s") for k in names]

@@ -37,13 +37,16 @@ def test_boilerplate_is_shared_verbatim(tmp_path):
     assert max(counts.values()) >= 4
 
 
-@pytest.mark.slow  # a corpus build and five child processes: ~20 s on an idle 2-core machine
+@pytest.mark.slow  # a corpus build, five child processes and a report: ~1 min on an idle 2-core machine
 def test_bench_runs_both_sides_at_small_n(tmp_path, capsys):
-    bench_national.main(["--sizes", "4", "--keep", str(tmp_path), "--json", str(tmp_path / "out.json")])
+    stages = ["--stages", "similarity", "reuse", "alignment", "report"]
+    bench_national.main(["--sizes", "4", "--keep", str(tmp_path), "--json", str(tmp_path / "out.json"), *stages])
     out = capsys.readouterr().out
-    for stage in ("build", "warm", "similarity", "reuse", "alignment", "tokenise", "tfidf", "cosine"):
+    for stage in ("build", "warm", "similarity", "reuse", "alignment", "report", "tokenise", "tfidf", "cosine"):
         assert stage in out, stage
     assert "ratio (similarity+reuse) / (tfidf+cosine)" in out
     result = json.loads((tmp_path / "out.json").read_text())["4"]
     assert result["tool"]["n_docs"] == result["plain"]["n_docs"] == 4
     assert result["tool"]["reuse"]["peak_mb"] > 0
+    sections = result["tool"]["report_sections"]  # the report's own per-section seconds (run.json)
+    assert {"corpus", "coverage", "similarity", "metrics", "write_tables", "write_figures"} <= set(sections)
