@@ -12,13 +12,16 @@ removed.
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import multiprocessing
 import os
 import signal
 import sys
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
@@ -85,6 +88,40 @@ def _classify(err: BaseException, failures: tuple[type[BaseException], ...]) -> 
     if isinstance(err, OSError) and not isinstance(err, FileNotFoundError):
         return EXIT_USAGE, f"error: {describe(err)}"
     return EXIT_USAGE, f"error: {err}"
+
+
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the main process, which stops them (no orphaned workers)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextlib.contextmanager
+def worker_pool(jobs: int, *, fork: bool = False) -> Iterator[ProcessPoolExecutor]:
+    """A process pool whose workers all stop when the block fails or is interrupted.
+
+    Ctrl-C, SIGTERM (see :func:`guarded`), an error or a broken pool: every worker is terminated
+    and the exception goes on, so no worker keeps running after the command has ended.
+    ``fork=True`` starts the workers by ``fork`` (they share the parent's memory, e.g. a loaded
+    corpus, copy-on-write); it requires a platform that has it (:func:`can_fork`).
+    """
+    context = multiprocessing.get_context("fork") if fork else None
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_sigint, mp_context=context)
+    try:
+        yield pool
+    except BaseException:
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(timeout=5)
+        raise
+    pool.shutdown()
+
+
+def can_fork() -> bool:
+    """True where worker processes can be started by ``fork`` (Linux; not Windows)."""
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def inside(path: Path, folder: Path) -> bool:

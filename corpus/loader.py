@@ -16,8 +16,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import signal
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from importlib import metadata as importlib_metadata
@@ -31,6 +29,7 @@ from . import cache as cache_store
 from . import files as safe_files
 from . import metadata, tables
 from .files import DEFAULT_LIMITS, FileProblem, Limits
+from .guard import worker_pool
 from .model import Pending
 from .paths import (
     COUNTIES_FILE,
@@ -279,25 +278,9 @@ def _cache_root(cache: Path | str | bool, folder: Path) -> Path | None:
     return cache_store.usable_root(root)
 
 
-def _ignore_sigint() -> None:
-    """Workers leave Ctrl-C to the main process, which stops them (no orphaned workers)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def _parallel(work: list, jobs: int) -> list:
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_sigint)
-    try:
-        outputs = list(pool.map(_work, work, chunksize=max(1, len(work) // (4 * jobs))))
-    except BaseException:  # Ctrl-C, SIGTERM turned into an exception, a broken pool: stop every worker
-        processes = list((getattr(pool, "_processes", None) or {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.join(timeout=5)
-        raise
-    pool.shutdown()
-    return outputs
+    with worker_pool(jobs) as pool:
+        return list(pool.map(_work, work, chunksize=max(1, len(work) // (4 * jobs))))
 
 
 def _on_cluster(work: list, scheduler: str) -> list:

@@ -55,6 +55,12 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="address of a Dask scheduler (tcp://host:8786) to process the files that need processing on",
     )
+    cmd.add_argument(
+        "--jobs",
+        type=_positive,
+        default=None,
+        help="processes for the corpus build and the sections (default: one per core; 1: one at a time)",
+    )
     args = parser.parse_args(argv)
     matplotlib.use("Agg")  # the command line draws to files; library code never picks a backend
     result, code = _guarded_run(args)
@@ -67,6 +73,13 @@ def main(argv: list[str] | None = None) -> int:
     if not args.quiet:
         print(summary(result))
     return 0
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return number
 
 
 def _guarded_run(args: argparse.Namespace) -> tuple[dict | None, int]:
@@ -86,6 +99,7 @@ def _guarded_run(args: argparse.Namespace) -> tuple[dict | None, int]:
             notebooks=args.notebooks,
             reference=args.reference,
             scheduler=args.scheduler,
+            jobs=args.jobs,
         )
 
     return guarded(

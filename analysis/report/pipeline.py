@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import platform
 import subprocess
 import sys
 import time
+from concurrent.futures import as_completed
+from dataclasses import dataclass
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 
@@ -33,6 +36,7 @@ from analysis.report.notebooks import execute as execute_notebook
 from analysis.report.notebooks import notebook_paths, to_html
 from analysis.report.sections import SECTIONS
 from analysis.report.style import save_figure, use_style
+from corpus.guard import can_fork, worker_pool
 from corpus.paths import (
     COUNTIES_FILE,
     DOC_TYPES_FILE,
@@ -86,6 +90,7 @@ def run(
     notebooks: bool | None = False,
     reference: str | Path | None = None,
     scheduler: str | None = None,
+    jobs: int | None = None,
 ) -> dict:
     """Run every analysis and write the report.
 
@@ -107,6 +112,9 @@ def run(
     scheduler : str, optional
         Address of a Dask scheduler: the corpus's files that need processing are processed on that
         cluster (``corpus.load(..., scheduler=)``); ignored when ``source`` is a Corpus.
+    jobs : int, optional
+        Worker processes of the corpus build (``corpus.load(..., jobs=)``) and sections computed at
+        once, each in its own process (:func:`run_sections`); default: one per core. 1: one at a time.
 
     Returns a dict with 'tables' (name -> DataFrame), 'figures' (names), 'findings',
     'out', 'problems', 'written' (paths) and 'notes' (notebooks that failed or were skipped, tables too
@@ -128,7 +136,7 @@ def run(
     steps.set_postfix_str("corpus")
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    c = source if isinstance(source, corpus.Corpus) else corpus.load(source, scheduler=scheduler)
+    c = source if isinstance(source, corpus.Corpus) else corpus.load(source, scheduler=scheduler, jobs=jobs)
     timings["corpus"] = time.perf_counter() - started
     if c.documents.empty:
         problems = "; ".join(c.problems["problem"]) or "the folder holds no .txt, .md, .html, .docx or .pdf file"
@@ -138,31 +146,20 @@ def run(
     if notes:
         steps.total -= n_notebooks
     tables = {"documents": c.summary()}
-    figures, found = {}, []
-    for module in SECTIONS:
-        name = module.NAME
-        steps.set_postfix_str(name)
-        started = time.perf_counter()
-        try:
-            options = {"reference": reference} if name == "similarity" and reference is not None else {}
-            section = module.section(c, lang=lang, **options)
-        except Exception as err:
-            raise ReportError(f"{name} analysis failed: {type(err).__name__}: {err}") from err
-        timings[name] = time.perf_counter() - started
-        tables.update(section.tables)
-        figures.update(section.figures)
-        found.extend(section.findings)
-        steps.update()
+    figures, found, drawn = {}, [], []
+    started = time.perf_counter()
+    for done in run_sections(c, out, lang=lang, reference=reference, jobs=jobs, keep_figures=keep_figures, steps=steps):
+        timings[done.name] = done.seconds
+        timings["write_figures"] = timings.get("write_figures", 0.0) + done.figure_seconds
+        tables.update(done.tables)
+        figures.update(done.figures)
+        found.extend(done.findings)
+        drawn += done.written
+    timings["sections"] = time.perf_counter() - started  # wall time of all sections and their figures
     steps.set_postfix_str("writing")
     started = time.perf_counter()
-    written = export.write_tables(tables, out, lang=lang, notes=notes)
+    written = export.write_tables(tables, out, lang=lang, notes=notes) + drawn
     timings["write_tables"] = time.perf_counter() - started
-    started = time.perf_counter()
-    for name, fig in figures.items():
-        written += save_figure(fig, out, name)
-        if not keep_figures:
-            plt.close(fig)
-    timings["write_figures"] = time.perf_counter() - started
     found = findings.usable(found, tables)  # nothing is said about a part that could not be computed
     text = findings.render(found, c.documents, lang=lang, validity=findings.validity_notes(tables, lang=lang))
     written.append(export.atomic_write(out / "findings.md", lambda tmp: tmp.write_text(text, encoding="utf-8")))
@@ -192,6 +189,98 @@ def run(
     if keep_figures:
         result["figures_open"] = figures
     return result
+
+
+@dataclass(frozen=True)
+class SectionDone:
+    """What one section produced: its tables, findings and figures (name -> Figure when kept open,
+    else None), the figure files it wrote, and its seconds (analysis; drawing and saving)."""
+
+    name: str
+    tables: dict
+    findings: list
+    figures: dict
+    written: list
+    seconds: float
+    figure_seconds: float
+
+
+def run_sections(
+    c: corpus.Corpus,
+    out: Path,
+    *,
+    lang: str,
+    reference: str | Path | None = None,
+    jobs: int | None = None,
+    keep_figures: bool = False,
+    steps=None,
+) -> list[SectionDone]:
+    """Every section of ``SECTIONS`` on ``c``, its figures saved under ``out``; results in ``SECTIONS`` order.
+
+    With ``jobs`` > 1 (default: one per core) the sections run at once in worker processes started
+    by ``fork``: they share the loaded corpus (its tables are made here first, once), each draws
+    and saves its own figures, and sends back its tables and findings. The results are the same
+    as one after the other (``tests/analysis/test_report.py``). One after the other, here, with
+    ``jobs=1``, with ``keep_figures`` (figures stay open objects) or where ``fork`` is not available.
+    """
+    jobs = min(jobs or os.cpu_count() or 1, len(SECTIONS))
+    if jobs < 2 or keep_figures or not can_fork():
+        done = []
+        for index in range(len(SECTIONS)):
+            if steps is not None:
+                steps.set_postfix_str(SECTIONS[index].NAME)
+            done.append(_section(c, index, lang=lang, reference=reference, out=out, keep_figures=keep_figures))
+            if steps is not None:
+                steps.update()
+        return done
+    body = c.body()
+    for table in (c.segments, c.responsibilities, body.sentences, body.tokens):  # made once, shared
+        len(table)
+    _FORKED["corpus"] = c
+    try:
+        with worker_pool(jobs, fork=True) as pool:
+            futures = {
+                pool.submit(_forked_section, index, lang=lang, reference=reference, out=out): index
+                for index in range(len(SECTIONS))
+            }
+            results = {}
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                if steps is not None:
+                    steps.set_postfix_str(results[futures[future]].name)
+                    steps.update()
+    finally:
+        _FORKED.clear()
+    return [results[index] for index in range(len(SECTIONS))]
+
+
+_FORKED: dict = {}  # the corpus the forked section workers read (set only while they run)
+
+
+def _forked_section(index: int, **options) -> SectionDone:
+    return _section(_FORKED["corpus"], index, keep_figures=False, **options)
+
+
+def _section(c, index: int, *, lang: str, reference, out: Path, keep_figures: bool) -> SectionDone:
+    """Section ``SECTIONS[index]`` on ``c``: compute, then save its figures (closed unless kept)."""
+    module = SECTIONS[index]
+    name = module.NAME
+    started = time.perf_counter()
+    try:
+        options = {"reference": reference} if name == "similarity" and reference is not None else {}
+        section = module.section(c, lang=lang, **options)
+    except Exception as err:
+        raise ReportError(f"{name} analysis failed: {type(err).__name__}: {err}") from err
+    seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    written = []
+    for figure_name, fig in section.figures.items():
+        written += save_figure(fig, out, figure_name)
+        if not keep_figures:
+            plt.close(fig)
+    figures = {k: (v if keep_figures else None) for k, v in section.figures.items()}
+    figure_seconds = time.perf_counter() - started
+    return SectionDone(name, section.tables, list(section.findings), figures, written, seconds, figure_seconds)
 
 
 def notebooks_wanted(notebooks: bool | None, n_docs: int) -> tuple[bool, list[str]]:

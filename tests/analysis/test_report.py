@@ -211,13 +211,20 @@ def test_english_report_has_no_chinese_in_figure_labels_or_headers(en_run):
 
 
 def test_report_is_deterministic_and_cache_free(zh_out, tmp_path, seed_dir):
+    """A cold cache and the sections one at a time (``--jobs 1``; zh_out ran them at once in forked
+    processes, issue 16) write the same tables, findings and files."""
     again = tmp_path / "again"
     result = _report(
-        again, "--corpus", str(seed_dir), env={"FAZHI_CACHE_DIR": str(tmp_path / "fresh-cache")}
+        again, "--corpus", str(seed_dir), "--jobs", "1", env={"FAZHI_CACHE_DIR": str(tmp_path / "fresh-cache")}
     )  # cold cache
     assert result.returncode == 0, result.stderr
     for csv in sorted((zh_out / "tables").glob("*.csv")):
         assert csv.read_bytes() == (again / "tables" / csv.name).read_bytes(), csv.name
+    assert (zh_out / "findings.md").read_bytes() == (again / "findings.md").read_bytes()
+    files = {p.relative_to(zh_out) for p in zh_out.rglob("*") if p.is_file()}
+    assert files == {p.relative_to(again) for p in again.rglob("*") if p.is_file()}
+    sections = json.loads((again / "run.json").read_text(encoding="utf-8"))["seconds"]
+    assert {"coverage", "similarity", "metrics", "sections", "write_tables", "write_figures"} <= set(sections)
 
 
 def test_report_on_another_folder_and_a_clear_failure(tmp_path, seed_dir):
