@@ -28,6 +28,7 @@ from importlib import metadata as importlib_metadata
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+from threadpoolctl import threadpool_limits
 
 import corpus
 from analysis.paths import CODEBOOK_FILE, COLUMNS_FILE, METRICS_FILE, TABLES_FILE
@@ -237,10 +238,11 @@ def run_sections(
     for table in (c.segments, c.responsibilities, body.sentences, body.tokens):  # made once, shared
         len(table)
     _FORKED["corpus"] = c
+    threads = max(1, (os.cpu_count() or 1) // jobs)
     try:
         with worker_pool(jobs, fork=True) as pool:
             futures = {
-                pool.submit(_forked_section, index, lang=lang, reference=reference, out=out): index
+                pool.submit(_forked_section, index, threads=threads, lang=lang, reference=reference, out=out): index
                 for index in range(len(SECTIONS))
             }
             results = {}
@@ -257,8 +259,9 @@ def run_sections(
 _FORKED: dict = {}  # the corpus the forked section workers read (set only while they run)
 
 
-def _forked_section(index: int, **options) -> SectionDone:
-    return _section(_FORKED["corpus"], index, keep_figures=False, **options)
+def _forked_section(index: int, *, threads: int, **options) -> SectionDone:
+    with threadpool_limits(limits=threads, user_api="blas"):  # the cores shared out, not oversubscribed
+        return _section(_FORKED["corpus"], index, keep_figures=False, **options)
 
 
 def _section(c, index: int, *, lang: str, reference, out: Path, keep_figures: bool) -> SectionDone:
