@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import json
 import os
 import resource
@@ -203,8 +204,9 @@ def run_size(n: int, root: Path, args) -> dict:
 
     folder = (args.cache_root or root) / f"n{n}"
     start = time.perf_counter()
-    if args.cache_root is None:
+    if args.cache_root is None and not _generated(Spec(n), folder):
         generate(Spec(n), folder)
+        _generated(Spec(n), folder, stamp=True)
     print(f"N={n}: generated in {time.perf_counter() - start:.1f} s", file=sys.stderr, flush=True)
     runs: dict[str, list] = {"tool": [], "plain": [], "before": []}
     kw = {"mem_gb": args.mem_gb, "timeout": args.timeout}
@@ -231,6 +233,19 @@ def run_size(n: int, root: Path, args) -> dict:
             )
         print(f"N={n}: {json.dumps(runs, ensure_ascii=False)}", file=sys.stderr, flush=True)
     return {side: _median(r) for side, r in runs.items() if r}
+
+
+def _generated(spec, folder: Path, *, stamp: bool = False) -> bool:
+    """True when ``folder`` holds the corpus of ``spec`` from this generator (a kept ``--keep``
+    folder: not written again). ``stamp=True`` records it, beside the folder (not in it)."""
+    from dataclasses import asdict
+
+    generator = hashlib.sha256((HERE / "national.py").read_bytes()).hexdigest()
+    key = json.dumps({"spec": asdict(spec), "generator": generator})
+    mark = folder.with_name(f"{folder.name}.generated.json")
+    if stamp:
+        mark.write_text(key, encoding="utf-8")
+    return mark.is_file() and mark.read_text(encoding="utf-8") == key
 
 
 def _median(runs: list[dict]) -> dict:
