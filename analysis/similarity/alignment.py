@@ -12,21 +12,39 @@ unit the ``top_k`` most similar units of *other* documents are found with
 :func:`analysis.similarity.topk_cosine` — sparse products in row blocks, top-k kept,
 no dense unit × unit matrix stored.
 
-Cost: O(n_units² · density) time in blocks, O(block · n_units) memory, O(n_units · k)
-output. Measured in ``benchmarks/bench_similarity.py`` (2 CPUs): 7 seeds (243 units)
-0.10 s; 50 / 100 / 200 synthetic documents (1.5 k / 3.0 k / 6.0 k units) 0.9 / 1.0 / 2.8 s.
-Beyond that, replace the exact block search by an approximate index (e.g. ANN on
-the same vectors); the interface stays (unit, neighbour, cosine, rank).
+Candidates: with at most ``neighbour_docs`` other documents (default :data:`NEIGHBOUR_DOCS`),
+every unit is compared with every unit of every other document (exact). With more, a unit is
+compared with the units of its document's ``neighbour_docs`` most similar documents only (the
+documents' cosines from the sums of their units' vectors; a pair is a candidate when either
+document is among the other's nearest), so the cost grows linearly with the corpus instead of
+with the square of its units: the best-matching sections of two documents are looked for where
+the documents themselves are alike. Measured against the exact search: on the seeds and the
+realdocs (26 documents), with each document's 5 nearest documents as candidates (a fifth of the
+corpus), 91 % of the units' best matches are found, and all 49 best matches of cosine ≥ 0.5; with
+10, 98 %. On 200 synthetic reports, whose paragraphs are recombined at random across documents
+(a worst case: there, where a paragraph recurs says little about which documents are alike),
+the default 50 keeps 50 % of the best matches.
+
+Cost: exact, O(n_units² · density) time in blocks and O(block · n_units) memory; with
+candidates, O(n_docs · neighbour_docs · units per document²) time and memory per document
+only; O(n_units · k) output. Measured in ``benchmarks/bench_similarity.py`` (2 CPUs): 7 seeds
+(243 units) 0.10 s; 50 / 100 / 200 synthetic documents (1.5 k / 3.0 k / 6.0 k units) 0.9 /
+1.0 / 2.8 s.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
+from sklearn.preprocessing import normalize
 
-from analysis.similarity.tfidf import content_tokens, token_lists, topk_cosine, vectorize
+from analysis.similarity.tfidf import content_tokens, token_lists, topk_cosine, topk_sparse, vectorize
 
 TASK_KINDS = frozenset({"section", "item"})
+# With more other documents than this, a unit's matches are looked for in its document's this many
+# most similar documents only (the documents' own top-k of the similarity table is 50 too).
+NEIGHBOUR_DOCS = 50
 
 
 def unit_map(body: pd.DataFrame) -> pd.Series:
@@ -93,7 +111,9 @@ def unit_tokens(c, units: pd.DataFrame) -> pd.Series:
     return token_lists(tok.seg_id.map(members).rename("unit_id"), tok.token, units.unit_id)
 
 
-def align(c, *, top_k: int = 5, min_chars: int = 20, min_df: int = 1) -> pd.DataFrame:
+def align(
+    c, *, top_k: int = 5, min_chars: int = 20, min_df: int = 1, neighbour_docs: int = NEIGHBOUR_DOCS
+) -> pd.DataFrame:
     """Best-matching task units across documents.
 
     Parameters
@@ -105,6 +125,9 @@ def align(c, *, top_k: int = 5, min_chars: int = 20, min_df: int = 1) -> pd.Data
         Units with fewer clean characters besides their heading are left out.
     min_df : int, keyword-only
         Passed to the TF-IDF vectorizer.
+    neighbour_docs : int, keyword-only
+        With more other documents than this, each unit is compared with the units of its
+        document's ``neighbour_docs`` most similar documents only (see the module docstring).
 
     Returns
     -------
@@ -116,7 +139,10 @@ def align(c, *, top_k: int = 5, min_chars: int = 20, min_df: int = 1) -> pd.Data
     """
     units = task_units(c, min_chars=min_chars)
     matrix, _, _ = vectorize(unit_tokens(c, units), method="tfidf_word", min_df=min_df)
-    pairs = topk_cosine(matrix, k=top_k, groups_x=units.doc_id, groups_y=units.doc_id)
+    if units.doc_id.nunique() - 1 <= neighbour_docs:
+        pairs = topk_cosine(matrix, k=top_k, groups_x=units.doc_id, groups_y=units.doc_id)
+    else:
+        pairs = topk_among_neighbours(matrix, units.doc_id, k=top_k, neighbour_docs=neighbour_docs)
     a = units.iloc[pairs.i.to_numpy()].reset_index(drop=True)
     b = units.iloc[pairs.j.to_numpy()].reset_index(drop=True)
     cols = ["doc_id", "unit_id", "number", "heading", "start", "end"]
@@ -126,6 +152,54 @@ def align(c, *, top_k: int = 5, min_chars: int = 20, min_df: int = 1) -> pd.Data
     out["rank"] = pairs["rank"].to_numpy()
     out["mutual"] = _mutual(out)
     return out
+
+
+def topk_among_neighbours(matrix, groups: pd.Series, *, k: int, neighbour_docs: int) -> pd.DataFrame:
+    """The ``k`` most similar rows of each row of ``matrix`` among the rows of its group's nearest groups.
+
+    Groups (documents) are compared by the l2-normalised sums of their rows; a pair of groups is a
+    candidate when either is among the other's ``neighbour_docs`` nearest. Each group's rows are
+    then scored against the rows of its candidate groups only (never its own), one group at a time.
+
+    Returns
+    -------
+    DataFrame
+        i, j (rows of ``matrix``), cosine, rank (1 = best for i), as :func:`topk_cosine`.
+    """
+    codes, _ = pd.factorize(groups)
+    n_groups, n_rows = codes.max() + 1, len(codes)
+    member = sparse.csr_matrix((np.ones(n_rows), (codes, np.arange(n_rows))), shape=(n_groups, n_rows))
+    near = topk_sparse(normalize(member @ matrix), k=neighbour_docs + 1)
+    near = near[near.i != near.j]
+    pairs = sparse.csr_matrix(
+        (np.ones(2 * len(near), bool), (np.r_[near.i, near.j], np.r_[near.j, near.i])), shape=(n_groups, n_groups)
+    )
+    rows_of = np.split(np.argsort(codes, kind="stable"), np.cumsum(np.bincount(codes, minlength=n_groups))[:-1])
+    out = []
+    for g in range(n_groups):
+        mine, others = rows_of[g], pairs.indices[pairs.indptr[g] : pairs.indptr[g + 1]]
+        if not len(mine) or not len(others):
+            continue
+        theirs = np.sort(np.concatenate([rows_of[h] for h in others]))
+        sims = (matrix[mine] @ matrix[theirs].T).toarray()
+        kk = min(k, sims.shape[1])
+        idx = np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
+        val = np.take_along_axis(sims, idx, axis=1)
+        order = np.argsort(-val, axis=1, kind="stable")
+        idx, val = np.take_along_axis(idx, order, 1), np.take_along_axis(val, order, 1)
+        out.append(
+            pd.DataFrame(
+                {
+                    "i": np.repeat(mine, kk),
+                    "j": theirs[idx.ravel()],
+                    "cosine": val.ravel(),
+                    "rank": np.tile(np.arange(1, kk + 1), len(mine)),
+                }
+            )
+        )
+    res = pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=["i", "j", "cosine", "rank"])
+    res = res[res.cosine > 0].sort_values(["i", "rank"], kind="stable")
+    return res.reset_index(drop=True)
 
 
 def _mutual(al: pd.DataFrame) -> np.ndarray:

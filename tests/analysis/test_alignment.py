@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -92,3 +93,27 @@ def test_best_pairs_limits_each_document_pair(aligned):
     assert len(best.groupby(["doc_a", "doc_b"])) == 42
     first = best.groupby(["doc_a", "doc_b"]).cosine.first()
     assert (first == aligned.groupby(["doc_a", "doc_b"]).cosine.max()).all()
+
+
+def test_units_are_compared_within_neighbouring_documents_only(seed_corpus, aligned):
+    """Issue 16: above ``neighbour_docs`` other documents a unit is compared with the units of its
+    document's nearest documents only; the result is the exact top-k among those candidates."""
+    assert alignment.align(seed_corpus, top_k=5, neighbour_docs=6).equals(aligned)  # 6 others: all compared
+    near = alignment.align(seed_corpus, top_k=5, neighbour_docs=2)
+    units = alignment.task_units(seed_corpus)
+    matrix, _, _ = alignment.vectorize(alignment.unit_tokens(seed_corpus, units), method="tfidf_word")
+    docs = units.doc_id.to_numpy()
+    cosines = (matrix @ matrix.T).toarray()
+    ids = list(dict.fromkeys(docs))  # documents compared by the normalised sums of their units
+    sums = np.vstack([np.asarray(matrix[docs == d].sum(axis=0)).ravel() for d in ids])
+    sums /= np.linalg.norm(sums, axis=1, keepdims=True)
+    doc_cos = sums @ sums.T
+    np.fill_diagonal(doc_cos, -1)
+    nearest = {(ids[a], ids[b]) for a in range(len(ids)) for b in np.argsort(-doc_cos[a])[:2]}
+    candidates = nearest | {(b, a) for a, b in nearest}
+    assert set(zip(near.doc_a, near.doc_b)) <= candidates < set(zip(aligned.doc_a, aligned.doc_b))
+    for i in (0, len(units) // 2, len(units) - 1):
+        allowed = [b for b in range(len(units)) if (docs[i], docs[b]) in candidates]
+        best = sorted(allowed, key=lambda b: -cosines[i, b])[:5]
+        got = near[near.unit_a == units.unit_id[i]]
+        assert got.cosine.tolist() == pytest.approx([cosines[i, b] for b in best], abs=1e-6)
