@@ -52,7 +52,7 @@ SCORED_COLUMNS = ["group", "term", "count", "count_rest", "n_tokens", "n_tokens_
 PLACE_SUFFIXES = "区县市旗"  # a two-character token ending in one of these may be the tail of a split place name
 
 
-def log_odds_dirichlet(counts: pd.DataFrame, *, alpha0: float | None = None) -> pd.DataFrame:
+def log_odds_dirichlet(counts: pd.DataFrame, *, alpha0: float | None = None, observed: bool = False) -> pd.DataFrame:
     """Weighted log-odds (informative Dirichlet prior) of each group against the rest.
 
     Parameters
@@ -61,13 +61,18 @@ def log_odds_dirichlet(counts: pd.DataFrame, *, alpha0: float | None = None) -> 
         group, term, count (one row per group and term; missing rows mean 0).
     alpha0 : float, optional, keyword-only
         Total prior pseudo-count; default the corpus size N (prior = pooled counts).
+    observed : bool, keyword-only
+        Score only the (group, term) rows of ``counts`` with a count above 0, computed from long
+        columns: the same values, without a groups × vocabulary grid (at national scale, ~2,850
+        counties × tens of thousands of terms would not fit in memory).
 
     Returns
     -------
     DataFrame
         group, term, count, count_rest, n_tokens (group size), n_tokens_rest, log_odds (δ),
-        score (z = δ/σ), statistic; one row per group and term of the vocabulary. Empty (with
-        these columns) when ``counts`` holds no term.
+        score (z = δ/σ), statistic; one row per group and term of the vocabulary (``observed``:
+        per row of ``counts`` with a count above 0). Empty (with these columns) when ``counts``
+        holds no term.
     """
     if not {"group", "term", "count"} <= set(counts.columns):
         raise ValueError(f"counts needs columns group, term, count; got {list(counts.columns)}")
@@ -75,27 +80,37 @@ def log_odds_dirichlet(counts: pd.DataFrame, *, alpha0: float | None = None) -> 
         raise ValueError(f"alpha0 must be positive, got {alpha0!r}")
     if counts.empty or counts["count"].sum() <= 0:
         return pd.DataFrame(columns=SCORED_COLUMNS)
-    table = counts.pivot_table(index="term", columns="group", values="count", aggfunc="sum", fill_value=0)
-    y = table.to_numpy(dtype=float)  # terms × groups
-    total_w = y.sum(axis=1, keepdims=True)
-    n = y.sum(axis=0, keepdims=True)
-    big_n = float(total_w.sum())
+    if observed:
+        long = counts.groupby(["group", "term"], as_index=False, sort=True)["count"].sum()
+        long = long[long["count"] > 0]
+        y = long["count"].to_numpy(dtype=float)
+        total_w = long.groupby("term")["count"].transform("sum").to_numpy(dtype=float)
+        n = long.groupby("group")["count"].transform("sum").to_numpy(dtype=float)
+        groups, terms = long["group"].to_numpy(), long["term"].to_numpy()
+    else:
+        table = counts.pivot_table(index="term", columns="group", values="count", aggfunc="sum", fill_value=0)
+        grid = table.to_numpy(dtype=float)  # terms × groups
+        shape = (len(table.columns), len(table.index))
+        y = grid.T.ravel()
+        total_w = np.broadcast_to(grid.sum(axis=1), shape).ravel()
+        n = np.broadcast_to(grid.sum(axis=0)[:, None], shape).ravel()
+        groups, terms = np.repeat(list(table.columns), shape[1]), np.tile(list(table.index), shape[0])
+    big_n = float(counts["count"].sum())
     a0 = big_n if alpha0 is None else float(alpha0)
     alpha = a0 * total_w / big_n
     rest, n_rest = total_w - y, big_n - n
     delta = np.log((y + alpha) / (n + a0 - y - alpha)) - np.log((rest + alpha) / (n_rest + a0 - rest - alpha))
     z = delta / np.sqrt(1.0 / (y + alpha) + 1.0 / (rest + alpha))
-    groups, terms = list(table.columns), list(table.index)
     out = pd.DataFrame(
         {
-            "group": np.repeat(groups, len(terms)),
-            "term": np.tile(terms, len(groups)),
-            "count": y.T.ravel().astype(int),
-            "count_rest": rest.T.ravel().astype(int),
-            "n_tokens": np.repeat(n.ravel(), len(terms)).astype(int),
-            "n_tokens_rest": np.repeat(n_rest.ravel(), len(terms)).astype(int),
-            "log_odds": delta.T.ravel(),
-            "score": z.T.ravel(),
+            "group": groups,
+            "term": terms,
+            "count": y.astype(int),
+            "count_rest": rest.astype(int),
+            "n_tokens": n.astype(int),
+            "n_tokens_rest": n_rest.astype(int),
+            "log_odds": delta,
+            "score": z,
         }
     )
     out["statistic"] = STATISTIC
@@ -104,7 +119,22 @@ def log_odds_dirichlet(counts: pd.DataFrame, *, alpha0: float | None = None) -> 
 
 def is_place_term(term: str, names: list[str]) -> bool:
     """True when ``term`` contains a place name (one-character names: only if equal)."""
-    return any((name in term) if len(name) > 1 else term == name for name in names)
+    return place_test(names)(term)
+
+
+def place_test(names: list[str]):
+    """:func:`is_place_term` for many terms: the names are put in sets once, and a term's own
+    substrings (a few dozen for a word) are looked up, instead of every name searched in it."""
+    single = {name for name in names if len(name) == 1}
+    longer = {name for name in names if len(name) > 1}
+    sizes = sorted({len(name) for name in longer})
+
+    def test(term: str) -> bool:
+        if term in single:
+            return True
+        return any(term[i : i + size] in longer for size in sizes for i in range(len(term) - size + 1))
+
+    return test
 
 
 def place_fragments(c, tokens: pd.DataFrame, names: list[str]) -> set[str]:
@@ -206,7 +236,8 @@ def term_counts(c, *, by: str = "county", names: list[str] | None = None, min_te
     tok = content_tokens(c)
     vocab = pd.Series(tok.token.unique(), dtype=object)
     tails = split_place_tails(c.body().tokens)
-    keep = set(vocab[vocab.map(lambda t: len(t) >= min_term_chars and t not in tails and not is_place_term(t, names))])
+    place = place_test(names)
+    keep = set(vocab[vocab.map(lambda t: len(t) >= min_term_chars and t not in tails and not place(t))])
     tok = by_county_key(c, tok[tok.token.isin(keep)])
     tok = tok.assign(group=tok[by])
     counts = tok.groupby(["group", "token"]).size().rename("count").reset_index()
@@ -247,7 +278,7 @@ def keyness(
     counts = term_counts(c, by=by, min_term_chars=min_term_chars)
     if counts["group"].nunique() < 2:
         counts = counts.iloc[0:0]  # one group: nothing to contrast it with
-    scored = log_odds_dirichlet(counts, alpha0=alpha0)
+    scored = log_odds_dirichlet(counts, alpha0=alpha0, observed=min_count > 0)  # listed terms occur in the group
     scored = scored[(scored["count"] >= min_count) & (scored.score > 0)]
     scored = scored.sort_values(["group", "score", "term"], ascending=[True, False, True], kind="stable")
     top = scored.groupby("group", sort=False).head(top_n).copy()
