@@ -24,13 +24,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import cache as cache_store
 from . import files as safe_files
 from . import metadata, tables
 from .files import DEFAULT_LIMITS, FileProblem, Limits
 from .guard import worker_pool
-from .model import Pending
+from .model import Pending, rows_in
 from .paths import (
     COUNTIES_FILE,
     DATA_DIR,
@@ -344,7 +345,8 @@ def _assemble(found: list[_File], pieces: dict, problems: list, tokenizer):
     kept = [item.record for item in found if item.key in rank and item.record]
     for name in tables.NAMES:  # pandas frames made when first used (``corpus.model.Pending``)
         rows = sum(record["rows"][name] for record in kept)
-        out[name] = Pending(partial(_frame, name, pieces[name], rank, renames), rows=rows)
+        make = partial(_frame, name, pieces[name], rank, renames)
+        out[name] = Pending(make, rows=rows, where=make)
     return out, texts, pd.DataFrame(problems, columns=["file", "problem"]), tokenizer
 
 
@@ -358,11 +360,24 @@ def _shown_paths(folder: Path):
     return shown
 
 
-def _frame(name: str, pieces: list, rank: dict[str, int], renames: dict[str, dict]) -> pd.DataFrame:
-    """Table ``name`` as pandas: the pieces decoded, in file order, clashing doc_ids renamed."""
+def _frame(
+    name: str, pieces: list, rank: dict[str, int], renames: dict[str, dict], key: str | None = None, ids=None
+) -> pd.DataFrame:
+    """Table ``name`` as pandas: the pieces decoded, in file order, clashing doc_ids renamed.
+
+    With ``key``, only the rows whose ``key`` is in ``ids`` (a subset, the body): filtered in Arrow
+    before the conversion when no doc_id was renamed, so the whole table is never made in pandas.
+    Each id's rows are kept or dropped together, so the categories keep their order: the same frame
+    as the whole table's rows (:func:`corpus.model.rows_in`).
+    """
     decoded = [p.table() if isinstance(p, cache_store.Part) else p for p in pieces]
-    frame = tables.to_pandas(name, _ordered(decoded, rank), keep_key=True)
-    return _renamed(frame, renames).drop(columns=[tables.KEY])
+    table = _ordered(decoded, rank)
+    if key is not None and table is not None and not renames:
+        kept = table.filter(pc.is_in(table[key], value_set=pa.array(sorted(ids), type=pa.string())))
+        if kept.num_rows:  # none kept: made from the whole table, so the empty columns keep their types
+            table, key = kept, None
+    frame = _renamed(tables.to_pandas(name, table, keep_key=True), renames).drop(columns=[tables.KEY])
+    return frame if key is None else rows_in(frame, ids, key=key)
 
 
 def _ordered(pieces: list[pa.Table], rank: dict[str, int]) -> pa.Table | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,12 +29,20 @@ PROTECTED = frozenset({"doc_id", "source_file", "sha256", "start", "end"})
 class Pending:
     """A table made on first use: a warm load converts the cache's Arrow tables only when asked.
 
-    ``rows`` is the number of rows when known without making the table (for ``repr``).
+    ``rows`` is the number of rows when known without making the table (for ``repr``);
+    ``where(key, ids)``, when given, makes only the rows whose ``key`` is in ``ids`` (filtered
+    before conversion), so a subset or the body never makes the whole table.
     """
 
-    def __init__(self, make: Callable[[], pd.DataFrame], rows: int | None = None) -> None:
+    def __init__(
+        self,
+        make: Callable[[], pd.DataFrame],
+        rows: int | None = None,
+        where: Callable[[str, set], pd.DataFrame] | None = None,
+    ) -> None:
         self.make = make
         self.rows = rows
+        self.where = where
 
 
 class _Table:
@@ -227,13 +236,17 @@ class Corpus:
         ids = set(doc_ids)
         tables = {name: self._derive(name, ids) for name in DERIVED}
         files = {d: f for d, f in self.files.items() if d in ids}
-        return _replace(self, documents=_rows(self.documents, ids), files=files, **tables)
+        return _replace(self, documents=rows_in(self.documents, ids), files=files, **tables)
 
     def _derive(self, name: str, ids: set, key: str = "doc_id") -> pd.DataFrame | Pending:
-        """Table ``name`` restricted to ``ids`` of ``key``: now if it is made, else when first used."""
-        if isinstance(_raw(self, name), Pending):
-            return Pending(lambda: _rows(getattr(self, name), ids, key=key))
-        return _rows(getattr(self, name), ids, key=key)
+        """Table ``name`` restricted to ``ids`` of ``key``: now if it is made, else when first used
+        (then from the cache's rows directly when it can: the whole table is not made)."""
+        raw = _raw(self, name)
+        if isinstance(raw, Pending) and raw.where is not None:
+            return Pending(partial(raw.where, key, ids))
+        if isinstance(raw, Pending):
+            return Pending(lambda: rows_in(getattr(self, name), ids, key=key))
+        return rows_in(raw, ids, key=key)
 
     def body(self) -> Corpus:
         """The documents' bodies: the one definition of body text.
@@ -290,7 +303,7 @@ def _lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
     return keys.map(values)
 
 
-def _rows(table: pd.DataFrame, ids: set, *, key: str = "doc_id") -> pd.DataFrame:
+def rows_in(table: pd.DataFrame, ids: set, *, key: str = "doc_id") -> pd.DataFrame:
     """The rows of ``table`` whose ``key`` is in ``ids``; categoricals keep only the values left."""
     if table.empty or key not in table.columns:
         return table

@@ -7,7 +7,9 @@ import dataclasses
 import pandas as pd
 import pytest
 
+import corpus
 from corpus import SUMMARY_COLUMNS, Corpus
+from corpus.model import Pending, _raw, rows_in
 
 
 def test_corpus_is_frozen(seed_corpus):
@@ -78,6 +80,22 @@ def test_body_is_made_once_and_not_inherited(seed_corpus):
     assert set(guanxian.body().segments["doc_id"]) == {"guanxian-2022-plan", "guanxian-2023-report"}
     assert guanxian.body() is not seed_corpus.body()
     assert len(guanxian.body().segments) < len(seed_corpus.body().segments)
+
+
+def test_body_and_subsets_never_make_the_whole_token_table(seed_dir, seed_cache, seed_corpus):
+    """Issue 16: the body and a subset are filtered from the cache's Arrow rows, so at national
+    scale the whole token table is not made in pandas beside the body's; the frames are the same."""
+    fresh = corpus.load(seed_dir, cache=seed_cache)
+    body, guanxian = fresh.body(), fresh.subset(county="冠县")
+    for table in ("tokens", "sentences", "responsibilities"):
+        ids = set(body.segments["seg_id"])
+        body_table = getattr(body, table)
+        pd.testing.assert_frame_equal(body_table, rows_in(getattr(seed_corpus, table), ids, key="seg_id"))
+        assert len(body_table) and isinstance(_raw(fresh, table), Pending)  # the whole table: still not made
+        ids = {"guanxian-2022-plan", "guanxian-2023-report"}
+        pd.testing.assert_frame_equal(getattr(guanxian, table), rows_in(getattr(seed_corpus, table), ids))
+    assert isinstance(_raw(fresh, "tokens"), Pending)
+    pd.testing.assert_frame_equal(fresh.tokens, seed_corpus.tokens)  # made on its own first use
 
 
 def test_with_docvars_by_county_and_attach(seed_corpus):
