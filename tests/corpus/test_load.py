@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 import corpus
+from corpus import assemble as assemble_module
 from corpus import loader as load_module
 from corpus.paths import DOCUMENTS_DIR
 
@@ -170,8 +171,8 @@ def test_a_warm_load_makes_tables_on_first_use_and_keeps_them_compact(seed_dir, 
     cache = tmp_path / "cache"
     fresh = corpus.load(folder, cache=cache)
     made = []
-    original = load_module._frame
-    monkeypatch.setattr(load_module, "_frame", lambda name, *a: made.append(name) or original(name, *a))
+    original = assemble_module.table_frame
+    monkeypatch.setattr(assemble_module, "table_frame", lambda name, *a: made.append(name) or original(name, *a))
     warm = corpus.load(folder, cache=cache)
     assert made == [] and f"{len(fresh.tokens)} tokens" in repr(warm)
     report = warm.subset(doc_type="report").body()  # body() needs the segments, nothing else
