@@ -90,9 +90,19 @@ def _classify(err: BaseException, failures: tuple[type[BaseException], ...]) -> 
     return EXIT_USAGE, f"error: {err}"
 
 
-def _ignore_sigint() -> None:
+_WORKER: dict = {}  # set in the worker processes of worker_pool
+
+
+def _start_worker() -> None:
     """Workers leave Ctrl-C to the main process, which stops them (no orphaned workers)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER["in"] = True
+
+
+def in_worker() -> bool:
+    """True in a worker process of :func:`worker_pool`: work there runs in it, not in a pool of its
+    own (a report's section worker extracting metrics does not start more processes than cores)."""
+    return bool(_WORKER)
 
 
 @contextlib.contextmanager
@@ -105,7 +115,7 @@ def worker_pool(jobs: int, *, fork: bool = False) -> Iterator[ProcessPoolExecuto
     corpus, copy-on-write); it requires a platform that has it (:func:`can_fork`).
     """
     context = multiprocessing.get_context("fork") if fork else None
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_sigint, mp_context=context)
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, mp_context=context)
     try:
         yield pool
     except BaseException:

@@ -219,3 +219,31 @@ def test_report_cli_sigterm_is_handled_like_ctrl_c(docs, tmp_path, monkeypatch, 
     assert report_cli.main(["report", "--corpus", str(docs), "--out", str(tmp_path / "out")]) == 130
     assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # restored afterwards
     assert "interrupted" in capsys.readouterr().err
+
+
+@pytest.mark.slow  # a report on the seeds, interrupted while its sections run in worker processes
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["report-sigint", "report-sigterm"])
+def test_report_interruption_stops_its_section_workers(signum, tmp_path):
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "analysis", "report", "--corpus", str(DOCUMENTS_DIR), "--out", str(out)]
+        + ["--no-notebooks", "--quiet", "--jobs", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "FAZHI_CACHE_DIR": str(tmp_path / "cache")},
+    )
+    workers: set[int] = set()
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and len(workers) < 2 and process.poll() is None:
+        workers |= _children(process.pid)
+        time.sleep(0.1)
+    assert len(workers) >= 2, "the report never started its section workers"
+    time.sleep(1.0)
+    process.send_signal(signum)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr
+    assert "interrupted" in _one_line(stderr)
+    assert not list(out.rglob(".*.tmp")) and not (out / "run.json").exists()
+    time.sleep(0.5)
+    assert not [pid for pid in workers if _alive(pid)]  # no orphaned section worker
