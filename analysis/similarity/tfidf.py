@@ -38,6 +38,7 @@ from scipy.spatial.distance import squareform
 from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 
 from analysis.similarity import ngrams
+from analysis.similarity.product import topk_hybrid
 from corpus.patterns import HAS_HAN, NON_HAN
 
 METHODS = ("tfidf_word", "tfidf_char")
@@ -289,7 +290,7 @@ def document_similarity(
 def _pairs_table(matrix, ids, *, method: str, params: dict, top_k: int, extra: dict | None = None) -> pd.DataFrame:
     """Top-k pairs of a TF-IDF matrix as the long symmetric table of :func:`document_similarity`."""
     params = {**params, "top_k": top_k, **(extra or {})}
-    pairs = topk_sparse(matrix, k=top_k)
+    pairs = topk_hybrid(matrix, k=top_k)
     swapped = pairs.rename(columns={"i": "j", "j": "i"})
     both = pd.concat([pairs[["i", "j", "cosine"]], swapped[["i", "j", "cosine"]]])
     both = both.drop_duplicates(["i", "j"]).sort_values(["i", "j"])

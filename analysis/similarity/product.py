@@ -1,0 +1,130 @@
+"""Exact top-k cosine neighbours of all rows of a sparse matrix: common terms dense, rare terms sparse.
+
+A cosine is a sum over terms, so it splits in two exact parts: the terms held by more than
+``t`` rows (the *common* ones) and the rest. The common part is a dense matrix product (BLAS,
+many flops per memory access); the rare part a sparse product, whose cost is the sum of df²
+over its terms, at most ``t`` times the stored values — so it stays linear in the corpus for a
+fixed ``t``. A sparse product alone pays df² per term, which for the n-grams nearly every
+document holds is n² each (the character view's common 2/3-grams dominated the similarity
+stage). The split point is a cost model: a term goes dense when df² sparse
+multiply-adds (:data:`SPARSE_COST` each) cost more than its share of the dense product
+(n² · :data:`DENSE_COST`), i.e. df > n · sqrt(DENSE_COST / SPARSE_COST).
+
+Each row block's cosines (block × n, dense) are the sum of both parts; the ``k`` largest of
+each row are kept with the same order as :func:`analysis.similarity.tfidf.topk_sparse`
+(cosine descending, then lower column first; pairs sharing no term dropped). Memory:
+O(block · n) for the block, plus the common columns densified in chunks of at most
+``dense_mb`` MB. Time: O(n² · common terms) flops in BLAS plus O(t · stored values) sparse
+work — still quadratic in n for the dense part (an exact all-pairs top-k is), with a small
+constant. Measured numbers in ``docs/benchmarks.md`` (section "Pairwise stages").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from threadpoolctl import threadpool_limits
+
+# Relative cost of one multiply-add in a scipy sparse × sparse product and in a BLAS dense
+# product (measured on the character view of 1,000 synthetic reports, see docs/benchmarks.md).
+SPARSE_COST = 1.0  # 10-40 ns per multiply-add (scipy csr_matmat, its two passes)
+DENSE_COST = 1.0 / 1000  # ~0.03 ns per multiply-add (OpenBLAS dsyrk, ~70 GFLOP/s per CPU second)
+MIN_DENSE_DF = 16  # below this many rows a term always stays sparse
+
+
+def dense_threshold(n_rows: int) -> int:
+    """Document frequency above which a term goes to the dense part (see the module docstring)."""
+    return max(MIN_DENSE_DF, int(np.ceil(n_rows * np.sqrt(DENSE_COST / SPARSE_COST))))
+
+
+def topk_hybrid(
+    x, *, k: int, dense_df: int | None = None, block_mb: float = 64.0, dense_mb: float = 64.0
+) -> pd.DataFrame:
+    """The ``k`` most similar rows of ``x`` for each row of ``x`` (rows l2-normalised), exactly.
+
+    Parameters
+    ----------
+    x : sparse matrix
+        Rows × terms, non-negative weights.
+    k : int, keyword-only
+        Neighbours kept per row (itself included).
+    dense_df : int, optional, keyword-only
+        Terms held by more rows than this go to the dense part; default
+        :func:`dense_threshold`. ``dense_df >= n`` gives the plain sparse product.
+    block_mb, dense_mb : float, keyword-only
+        Memory of one block of cosines (rows × n float64) and of one dense chunk of the common
+        columns (n × columns float64), in MB: they set the rows per block and the columns per
+        chunk. With one block (n up to ~2,900 at 64 MB) each chunk is densified once.
+
+    Returns
+    -------
+    DataFrame
+        i, j, cosine, rank (1 = best for i), as :func:`analysis.similarity.tfidf.topk_sparse`.
+    """
+    x = sparse.csr_matrix(x, dtype=np.float64)
+    n = x.shape[0]
+    if n == 0:
+        return pd.DataFrame(columns=["i", "j", "cosine", "rank"])
+    t = dense_threshold(n) if dense_df is None else dense_df
+    common, rare, diagonal = split_columns(x, t)
+    rare_t = rare.T.tocsr()
+    width = max(16, int(dense_mb * 2**20 // (8 * n)))
+    block = max(16, int(block_mb * 2**20 // (8 * n)))
+    by_column = common.tocsc()  # a range of columns is then a slice of its index pointer
+    chunks = [by_column[:, lo : lo + width] for lo in range(0, common.shape[1], width)]
+    out = []
+    with threadpool_limits(limits=1, user_api="blas"):  # BLAS threads spin-wait on a busy machine
+        for lo in range(0, n, block):
+            out.append(_block(lo, min(n, lo + block), chunks, rare, rare_t, diagonal, k))
+    return pd.concat(out, ignore_index=True)
+
+
+def split_columns(x: sparse.csr_matrix, t: int) -> tuple[sparse.csr_matrix, sparse.csr_matrix, np.ndarray]:
+    """Split ``x`` by document frequency: (terms held by more than ``t`` rows, terms held by 2..t
+    rows, per row the sum of squares of its terms held by that row only — its part of the diagonal).
+
+    One pass over the stored values (no fancy column indexing); column order kept within each part.
+    """
+    n = x.shape[0]
+    df = np.bincount(x.indices, minlength=x.shape[1])
+    kind = np.where(df > t, 2, np.where(df > 1, 1, 0)).astype(np.int8)
+    entry = kind[x.indices]
+    row = np.repeat(np.arange(n), np.diff(x.indptr))
+    diagonal = np.bincount(row[entry == 0], weights=x.data[entry == 0] ** 2, minlength=n)
+    parts = []
+    for which in (2, 1):
+        keep = entry == which
+        remap = np.cumsum(kind == which) - 1
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(row[keep], minlength=n))])
+        shape = (n, int((kind == which).sum()))
+        parts.append(sparse.csr_matrix((x.data[keep], remap[x.indices[keep]], indptr), shape=shape))
+    return parts[0], parts[1], diagonal
+
+
+def _block(lo: int, hi: int, chunks: list, rare, rare_t, diagonal: np.ndarray, k: int) -> pd.DataFrame:
+    """Top-k of rows ``lo``..``hi``: the dense part chunk by chunk, the sparse part, the diagonal."""
+    n = rare.shape[0]
+    sims = np.zeros((hi - lo, n))
+    for chunk in chunks:
+        dense = chunk.toarray()
+        sims += dense[lo:hi] @ dense.T  # one block of all rows: A @ A.T, a symmetric product
+    part = (rare[lo:hi] @ rare_t).tocoo()
+    sims[part.row, part.col] += part.data
+    own = np.arange(lo, hi)
+    sims[own - lo, own] += diagonal[own]
+    return _top_rows(sims, lo, k)
+
+
+def _top_rows(sims: np.ndarray, lo: int, k: int) -> pd.DataFrame:
+    """The ``k`` largest positive values of each row of ``sims`` (ties: lower column first)."""
+    kk = min(k, sims.shape[1])
+    kth = -np.partition(-sims, kk - 1, axis=1)[:, kk - 1]  # k-th largest value per row
+    row, col = np.nonzero((sims >= kth[:, None]) & (sims > 0))  # ties at the k-th value included
+    val = sims[row, col]
+    order = np.lexsort((col, -val, row))
+    row, col, val = row[order], col[order], val[order]
+    first = np.searchsorted(row, np.arange(sims.shape[0]))
+    rank = np.arange(len(row)) - first[row] + 1
+    keep = rank <= k
+    return pd.DataFrame({"i": row[keep] + lo, "j": col[keep], "cosine": val[keep], "rank": rank[keep]})
