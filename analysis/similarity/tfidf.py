@@ -36,6 +36,7 @@ from scipy import sparse
 from scipy.cluster import hierarchy
 from scipy.spatial.distance import squareform
 from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
+from sklearn.preprocessing import normalize
 
 from analysis.similarity import ngrams
 from analysis.similarity.product import topk_hybrid
@@ -181,14 +182,28 @@ def weigh(counts, *, min_df: int = 1, max_df: int | float | None = None, subline
     """TF-IDF (l2-normalised) of a count matrix, keeping terms held by ``min_df``..``max_df`` documents.
 
     ``max_df`` as in scikit-learn: an int is a number of documents, a float a share of them;
-    terms held by more are left out before weighting. Returns (matrix, fitted TfidfTransformer).
+    terms held by more are left out before weighting. The arithmetic of ``TfidfTransformer``
+    (smooth idf, ``1 + log(tf)``, l2 norm by ``normalize``), done in place on one float copy of
+    the counts, without its input validation and copies. Returns (matrix, TfidfTransformer with
+    that ``idf_``).
     """
     df = np.bincount(counts.indices, minlength=counts.shape[1])
     top = np.inf if max_df is None else max_df * counts.shape[0] if isinstance(max_df, float) else max_df
     if min_df > 1 or top < counts.shape[0]:
-        counts = counts[:, np.flatnonzero((df >= min_df) & (df <= top))]
+        kept = np.flatnonzero((df >= min_df) & (df <= top))
+        counts, df = counts[:, kept], df[kept]
+    matrix = sparse.csr_matrix(counts, dtype=np.float64, copy=True)
+    idf = np.full(len(df), counts.shape[0] + 1, dtype=np.float64)
+    idf /= df.astype(np.float64) + 1.0
+    np.log(idf, out=idf)
+    idf += 1.0
+    if sublinear_tf:
+        np.log(matrix.data, out=matrix.data)
+        matrix.data += 1.0
+    matrix.data *= idf[matrix.indices]
     transformer = TfidfTransformer(sublinear_tf=sublinear_tf)
-    return transformer.fit_transform(counts.astype(np.float64)), transformer
+    transformer.idf_ = idf
+    return normalize(matrix, norm="l2", copy=False), transformer
 
 
 def _identity(tokens):
