@@ -68,15 +68,15 @@ def topk_hybrid(
         return pd.DataFrame(columns=["i", "j", "cosine", "rank"])
     t = dense_threshold(n) if dense_df is None else dense_df
     common, rare, diagonal = split_columns(x, t)
+    by_column = common.tocsc()  # a range of columns is then a slice of its index pointer
+    del common
     rare_t = rare.T.tocsr()
     width = max(16, int(dense_mb * 2**20 // (8 * n)))
     block = max(16, int(block_mb * 2**20 // (8 * n)))
-    by_column = common.tocsc()  # a range of columns is then a slice of its index pointer
-    chunks = [by_column[:, lo : lo + width] for lo in range(0, common.shape[1], width)]
     out = []
     with threadpool_limits(limits=1, user_api="blas"):  # BLAS threads spin-wait on a busy machine
         for lo in range(0, n, block):
-            out.append(_block(lo, min(n, lo + block), chunks, rare, rare_t, diagonal, k))
+            out.append(_block(lo, min(n, lo + block), by_column, width, rare, rare_t, diagonal, k))
     return pd.concat(out, ignore_index=True)
 
 
@@ -90,25 +90,28 @@ def split_columns(x: sparse.csr_matrix, t: int) -> tuple[sparse.csr_matrix, spar
     df = np.bincount(x.indices, minlength=x.shape[1])
     kind = np.where(df > t, 2, np.where(df > 1, 1, 0)).astype(np.int8)
     entry = kind[x.indices]
-    row = np.repeat(np.arange(n), np.diff(x.indptr))
-    diagonal = np.bincount(row[entry == 0], weights=x.data[entry == 0] ** 2, minlength=n)
+    row = np.repeat(np.arange(n, dtype=np.int32), np.diff(x.indptr))
+    alone = entry == 0
+    diagonal = np.bincount(row[alone], weights=x.data[alone] ** 2, minlength=n)
+    del row, alone
     parts = []
     for which in (2, 1):
         keep = entry == which
-        remap = np.cumsum(kind == which) - 1
-        indptr = np.concatenate([[0], np.cumsum(np.bincount(row[keep], minlength=n))])
+        remap = (np.cumsum(kind == which) - 1).astype(np.int32)
+        indptr = np.concatenate([[0], np.cumsum(keep, dtype=np.int64)])[x.indptr]  # kept values before each row
         shape = (n, int((kind == which).sum()))
         parts.append(sparse.csr_matrix((x.data[keep], remap[x.indices[keep]], indptr), shape=shape))
     return parts[0], parts[1], diagonal
 
 
-def _block(lo: int, hi: int, chunks: list, rare, rare_t, diagonal: np.ndarray, k: int) -> pd.DataFrame:
-    """Top-k of rows ``lo``..``hi``: the dense part chunk by chunk, the sparse part, the diagonal."""
+def _block(lo: int, hi: int, by_column, width: int, rare, rare_t, diagonal: np.ndarray, k: int) -> pd.DataFrame:
+    """Top-k of rows ``lo``..``hi``: the dense part ``width`` columns at a time, the sparse part, the diagonal."""
     n = rare.shape[0]
     sims = np.zeros((hi - lo, n))
-    for chunk in chunks:
-        dense = chunk.toarray()
+    for first in range(0, by_column.shape[1], width):
+        dense = by_column[:, first : first + width].toarray()
         sims += dense[lo:hi] @ dense.T  # one block of all rows: A @ A.T, a symmetric product
+        del dense
     part = (rare[lo:hi] @ rare_t).tocoo()
     sims[part.row, part.col] += part.data
     own = np.arange(lo, hi)
