@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
-MAX_N = 3  # 3 × 21 bits fit in an int64
+MAX_N = 3  # longest n-gram packed (base V: V³ · batch < 2**63, checked)
 _BITS = 21
 
 
@@ -50,10 +50,10 @@ def _batch_counts(docs: list[str], ngram_range: tuple, rank: np.ndarray, base: i
         inside = doc_of[:m] == doc_of[n - 1 : n - 1 + m]  # never across two documents
         keys.append(gram[inside] * len(docs) + doc_of[:m][inside])
     if not keys:
-        return sparse.csr_matrix((len(docs), 0), dtype=np.int64), np.empty(0, np.int64)
+        return sparse.csr_matrix((len(docs), 0), dtype=np.int32), np.empty(0, np.int64)
     key = np.sort(np.concatenate(keys))
     cell = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
-    counts = np.diff(np.append(cell, len(key)))
+    counts = np.diff(np.append(cell, len(key))).astype(np.int32)
     gram, row = np.divmod(key[cell], len(docs))
     new_gram = np.concatenate([[True], gram[1:] != gram[:-1]])
     indptr = np.append(np.flatnonzero(new_gram), len(gram))  # cells sorted by n-gram: columns
@@ -76,7 +76,7 @@ def char_ngram_counts(docs: list[str], *, ngram_range: tuple = (2, 3), batch: in
     Returns
     -------
     scipy.sparse.csr_matrix
-        Counts, one row per document, one column per distinct n-gram (int64).
+        Counts, one row per document, one column per distinct n-gram (int32).
     """
     lo, hi = ngram_range
     if not 1 <= lo <= hi <= MAX_N:
@@ -92,11 +92,20 @@ def char_ngram_counts(docs: list[str], *, ngram_range: tuple = (2, 3), batch: in
     vocabulary = (
         vocabulary[np.concatenate([[True], vocabulary[1:] != vocabulary[:-1]])] if len(vocabulary) else vocabulary
     )
-    blocks = []
-    for counts, grams in parts:  # batch columns -> columns of the sorted vocabulary (order kept)
-        remap = np.searchsorted(vocabulary, grams)
-        shape = (counts.shape[0], len(vocabulary))
-        blocks.append(sparse.csr_matrix((counts.data, remap[counts.indices], counts.indptr), shape=shape))
-    if not blocks:
-        return sparse.csr_matrix((0, 0), dtype=np.int64)
-    return sparse.vstack(blocks, format="csr")
+    return _stack(parts, vocabulary)
+
+
+def _stack(parts: list, vocabulary: np.ndarray) -> sparse.csr_matrix:
+    """The batches' count matrices as one, columns remapped to ``vocabulary`` (parts released one by one)."""
+    if not parts:
+        return sparse.csr_matrix((0, 0), dtype=np.int32)
+    nnz = sum(p[0].nnz for p in parts)
+    data, indices = np.empty(nnz, np.int32), np.empty(nnz, np.int32)
+    indptr, at, rows = [np.zeros(1, np.int64)], 0, 0
+    while parts:  # batch columns -> columns of the sorted vocabulary (order kept)
+        counts, grams = parts.pop(0)
+        data[at : at + counts.nnz] = counts.data
+        indices[at : at + counts.nnz] = np.searchsorted(vocabulary, grams)[counts.indices]
+        indptr.append(counts.indptr[1:] + at)
+        at, rows = at + counts.nnz, rows + counts.shape[0]
+    return sparse.csr_matrix((data, indices, np.concatenate(indptr)), shape=(rows, len(vocabulary)))

@@ -14,16 +14,18 @@ Both use sublinear tf and l2 normalisation, so a document's cosine with itself i
 Each row of the result carries its parameters (``params``, JSON).
 
 Cost: vectorising is linear in the corpus size (no Python call per token or n-gram).
-Cosines come from a sparse product computed in row blocks, keeping the ``top_k``
-neighbours of each document (self included) and then symmetrised; memory is
-O(block · n_docs + n_docs · top_k), never an n × n matrix; time O(Σ df²) over the terms,
-which is quadratic in the corpus for terms most documents share (the character view's
-common n-grams dominate past a few hundred documents). ``max_df`` (default None) leaves
-out terms held by more documents, which makes the product linear but changes which
-documents are neighbours (measured, see :data:`MAX_DF`). With ``top_k`` >= the number of
-documents the table holds every ordered pair (all 49 for the seeds). Measured in
-``benchmarks/bench_national.py`` (2 CPUs, CPU seconds): 1.4 / 5.5 / 24.8 s at 100 / 300 /
-1,000 synthetic reports of 10,000 characters.
+Cosines come from :func:`analysis.similarity.product.topk_hybrid`, exact: the terms most
+documents share (more than ~n/32) through a dense BLAS product, the others through a sparse
+product whose cost is at most that threshold times the stored values, terms of one document
+only on the diagonal; the ``top_k`` neighbours of each document (self included) are kept and
+then symmetrised. Memory is O(block · n_docs + n_docs · top_k) besides the TF-IDF matrices,
+never an n × n matrix past ~2,900 documents (64 MB blocks). Time is still quadratic in the
+number of documents — an exact all-pairs top-k is — but with BLAS's constant instead of the
+sparse product's df² per term (the character view's common n-grams). ``max_df`` (default
+None) leaves out terms held by more documents, which changes which documents are neighbours
+(measured, see :data:`MAX_DF`). With ``top_k`` >= the number of documents the table holds
+every ordered pair (all 49 for the seeds). Measured in ``benchmarks/bench_national.py``
+(2 CPUs, CPU seconds, see docs/benchmarks.md "Pairwise stages"): SIMNUMBERS.
 """
 
 from __future__ import annotations
@@ -149,7 +151,8 @@ def vectorize(
         vec = TfidfVectorizer(analyzer=_identity, lowercase=False, min_df=min_df, sublinear_tf=sublinear_tf, **cap)
     elif max(ngram_range) <= ngrams.MAX_N:
         counts = ngrams.char_ngram_counts(list(docs), ngram_range=tuple(ngram_range))
-        return *weigh(counts, min_df=min_df, max_df=max_df, sublinear_tf=sublinear_tf), params
+        matrix, transformer = weigh(counts, min_df=min_df, max_df=max_df, sublinear_tf=sublinear_tf)
+        return matrix, transformer, params
     else:
         vec = TfidfVectorizer(
             analyzer="char",
@@ -178,6 +181,22 @@ def term_counts(keys: pd.Series, terms: pd.Series, order) -> sparse.csr_matrix:
     )
 
 
+def cell_counts(row: np.ndarray, col: np.ndarray, *, shape: tuple) -> sparse.csr_matrix:
+    """CSR matrix counting the (row, col) pairs: one plain sort of packed keys, no COO arrays.
+
+    The same matrix as ``csr_matrix((ones, (row, col)))`` with duplicates summed (int64
+    counts, sorted indices), at about a third of its peak memory.
+    """
+    key = row.astype(np.int64) * max(shape[1], 1) + col
+    key.sort()
+    cell = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]])) if len(key) else np.empty(0, np.int64)
+    counts = np.diff(np.append(cell, len(key)))
+    rows, cols = np.divmod(key[cell], max(shape[1], 1))
+    del key
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=shape[0]))])
+    return sparse.csr_matrix((counts, cols.astype(np.int32), indptr), shape=shape)
+
+
 def weigh(counts, *, min_df: int = 1, max_df: int | float | None = None, sublinear_tf: bool = True):
     """TF-IDF (l2-normalised) of a count matrix, keeping terms held by ``min_df``..``max_df`` documents.
 
@@ -192,8 +211,10 @@ def weigh(counts, *, min_df: int = 1, max_df: int | float | None = None, subline
     if min_df > 1 or top < counts.shape[0]:
         kept = np.flatnonzero((df >= min_df) & (df <= top))
         counts, df = counts[:, kept], df[kept]
-    matrix = sparse.csr_matrix(counts, dtype=np.float64, copy=True)
-    idf = np.full(len(df), counts.shape[0] + 1, dtype=np.float64)
+    counts = sparse.csr_matrix(counts)
+    matrix = sparse.csr_matrix((counts.data.astype(np.float64), counts.indices, counts.indptr), shape=counts.shape)
+    del counts  # the caller's count matrix may go now: its index arrays are shared, not copied
+    idf = np.full(len(df), matrix.shape[0] + 1, dtype=np.float64)
     idf /= df.astype(np.float64) + 1.0
     np.log(idf, out=idf)
     idf += 1.0
@@ -347,10 +368,9 @@ def similarity(c, *, ngram_range: tuple = (2, 3), top_k: int = 50, max_df: int |
     doc_codes, doc_ids = pd.factorize(tok.doc_id, sort=False)
     row = pd.Index(order).get_indexer(pd.Index(doc_ids).astype(str))[doc_codes]
     keep = _content_mask(tok, col, vocabulary) & (row >= 0)
-    counts = sparse.csr_matrix(
-        (np.ones(int(keep.sum()), np.int64), (row[keep], col[keep])), shape=(len(order), len(vocabulary))
-    )
-    matrix, _ = weigh(counts[:, np.flatnonzero(np.bincount(col[keep], minlength=len(vocabulary)))], max_df=max_df)
+    counts = cell_counts(row[keep], col[keep], shape=(len(order), len(vocabulary)))
+    del row, col, keep, doc_codes
+    matrix, _ = weigh(counts[:, np.flatnonzero(np.bincount(counts.indices, minlength=len(vocabulary)))], max_df=max_df)
     params = {"method": "tfidf_word", "units": "body tokens, stopwords removed", "min_df": 1, "max_df": max_df}
     params.update(sublinear_tf=True, norm="l2")
     fingerprint = getattr(getattr(c, "tokenizer", None), "fingerprint", None)

@@ -73,3 +73,15 @@ def test_hybrid_empty_and_no_shared_terms():
     eye = sparse.identity(4, format="csr")
     got = product.topk_hybrid(eye, k=3)
     assert got[["i", "j", "rank"]].to_numpy().tolist() == [[0, 0, 1], [1, 1, 1], [2, 2, 1], [3, 3, 1]]
+
+
+def test_cell_counts_equal_coo_counts_on_seed_tokens(seed_corpus):
+    tok = similarity.content_tokens(seed_corpus)
+    row, _ = pd.factorize(tok.doc_id)
+    col, vocabulary = pd.factorize(tok.token, sort=True)
+    shape = (int(row.max()) + 1, len(vocabulary))
+    ours = similarity.cell_counts(row, col, shape=shape)
+    theirs = sparse.csr_matrix((np.ones(len(row), np.int64), (row, col)), shape=shape)
+    theirs.sum_duplicates()
+    assert (ours.indptr == theirs.indptr).all() and (ours.indices == theirs.indices).all()
+    assert (ours.data == theirs.data).all() and ours.sum() == len(tok) > 10_000
