@@ -97,8 +97,8 @@ def content_rows(tok: pd.DataFrame) -> pd.DataFrame:
 
 def _content_mask(tok: pd.DataFrame, codes: np.ndarray, distinct) -> np.ndarray:
     """True for the rows of ``tok`` that carry content; ``codes``/``distinct``: its factorized tokens."""
-    han = np.fromiter((bool(HAS_HAN.search(str(t))) for t in distinct), dtype=bool, count=len(distinct))
-    return ~tok.is_stop.astype(bool).to_numpy() & han[codes]  # each distinct token tested once
+    han = pd.Series(distinct, dtype=str).str.contains(HAS_HAN.pattern, regex=True).to_numpy(dtype=bool)
+    return ~tok.is_stop.astype(bool).to_numpy() & han[codes]  # each distinct token tested once, in Arrow
 
 
 def body_chars(c) -> pd.Series:
@@ -113,7 +113,8 @@ def body_chars(c) -> pd.Series:
 
 
 def _han_text(seg: pd.DataFrame, order) -> pd.Series:
-    text = seg.groupby(seg.doc_id.astype(str), sort=False)["text"].agg(lambda s: NON_HAN.sub("", "".join(s)))
+    han = seg["text"].astype(str).str.replace(NON_HAN.pattern, "", regex=True)  # every segment at once, in Arrow
+    text = han.groupby(seg.doc_id.astype(str), sort=False).agg("".join)
     return text.reindex(pd.Index(order).astype(str)).fillna("")
 
 
