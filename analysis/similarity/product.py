@@ -16,7 +16,10 @@ each row are kept with the same order as :func:`analysis.similarity.tfidf.topk_s
 O(block · n) for the block, plus the common columns densified in chunks of at most
 ``dense_mb`` MB. Time: O(n² · common terms) flops in BLAS plus O(t · stored values) sparse
 work — still quadratic in n for the dense part (an exact all-pairs top-k is), with a small
-constant. Measured numbers in ``docs/benchmarks.md`` (section "Pairwise stages").
+constant. Measured on the character view of 1,000 synthetic reports (2.9 M columns, 12.7 M
+stored values; CPU seconds on a loaded 2-core machine): the sparse product 12.8 s, this one
+4.4 s, the same neighbours, ranks and cosines (to 1e-13). Estimated at 20,000 documents:
+~1,700 CPU s, nearly all BLAS (n² × ~80k common columns); see docs/benchmarks.md.
 """
 
 from __future__ import annotations
