@@ -11,7 +11,7 @@ multiply-adds (:data:`SPARSE_COST` each) cost more than its share of the dense p
 (n² · :data:`DENSE_COST`), i.e. df > n · sqrt(DENSE_COST / SPARSE_COST).
 
 Each row block's cosines (block × n, dense) are the sum of both parts; the ``k`` largest of
-each row are kept with the same order as :func:`analysis.similarity.tfidf.topk_sparse`
+each row are kept with the same order as :func:`topk_sparse`
 (cosine descending, then lower column first; pairs sharing no term dropped). Memory:
 O(block · n) for the block, plus the common columns densified in chunks of at most
 ``dense_mb`` MB. Time: O(n² · common terms) flops in BLAS plus O(t · stored values) sparse
@@ -19,7 +19,9 @@ work — still quadratic in n for the dense part (an exact all-pairs top-k is), 
 constant. Measured on the character view of 1,000 synthetic reports (2.9 M columns, 12.7 M
 stored values; CPU seconds on a loaded 2-core machine): the sparse product 12.8 s, this one
 4.4 s, the same neighbours, ranks and cosines (to 1e-13). Estimated at 20,000 documents:
-~1,700 CPU s, nearly all BLAS (n² × ~80k common columns); see docs/benchmarks.md.
+~1,800–2,000 CPU s, nearly all BLAS (n² × ~70k common columns); see docs/benchmarks.md.
+:func:`topk_sparse` (the sparse product alone) and :func:`topk_cosine` (top-k between two
+matrices, pairs of one group skipped) are here too.
 """
 
 from __future__ import annotations
@@ -63,7 +65,7 @@ def topk_hybrid(
     Returns
     -------
     DataFrame
-        i, j, cosine, rank (1 = best for i), as :func:`analysis.similarity.tfidf.topk_sparse`.
+        i, j, cosine, rank (1 = best for i), as :func:`topk_sparse`.
     """
     x = sparse.csr_matrix(x, dtype=np.float64)
     n = x.shape[0]
@@ -134,3 +136,68 @@ def _top_rows(sims: np.ndarray, lo: int, k: int) -> pd.DataFrame:
     rank = np.arange(len(row)) - first[row] + 1
     keep = rank <= k
     return pd.DataFrame({"i": row[keep] + lo, "j": col[keep], "cosine": val[keep], "rank": rank[keep]})
+
+
+def topk_cosine(x, y=None, *, k: int, groups_x=None, groups_y=None, block: int = 256) -> pd.DataFrame:
+    """The ``k`` most similar rows of ``y`` for each row of ``x`` (rows l2-normalised).
+
+    Computed block by block from sparse products, so memory stays O(block · n_y); no
+    n×n matrix is kept. With ``groups_x``/``groups_y`` (e.g. doc ids) pairs in the same
+    group are skipped.
+
+    Returns
+    -------
+    DataFrame
+        i (row of x), j (row of y), cosine, rank (1 = best for i); rows with cosine 0 dropped.
+    """
+    y = x if y is None else y
+    if groups_x is None or groups_y is None:
+        return topk_sparse(x, y, k=k, block=block)
+    gx, gy = np.asarray(groups_x), np.asarray(groups_y)
+    yt = y.T.tocsr()  # converted once, not per block
+    out = []
+    for lo in range(0, x.shape[0], block):
+        sims = (x[lo : lo + block] @ yt).toarray()
+        sims[gx[lo : lo + block, None] == gy[None, :]] = -np.inf
+        kk = min(k, sims.shape[1])
+        idx = np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
+        val = np.take_along_axis(sims, idx, axis=1)
+        order = np.argsort(-val, axis=1, kind="stable")
+        idx, val = np.take_along_axis(idx, order, 1), np.take_along_axis(val, order, 1)
+        rows = np.repeat(np.arange(lo, lo + len(sims)), kk)
+        out.append(
+            pd.DataFrame(
+                {"i": rows, "j": idx.ravel(), "cosine": val.ravel(), "rank": np.tile(np.arange(1, kk + 1), len(sims))}
+            )
+        )
+    res = pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=["i", "j", "cosine", "rank"])
+    return res[np.isfinite(res.cosine) & (res.cosine > 0)].reset_index(drop=True)
+
+
+def topk_sparse(x, y=None, *, k: int, block: int = 256) -> pd.DataFrame:
+    """The ``k`` most similar rows of ``y`` for each row of ``x``, from the sparse product only.
+
+    Each block's product stays sparse (pairs sharing no term are never materialised) and the
+    top ``k`` of each row come from one sort of its stored values (ties: lower column first).
+    With few documents per term (``max_df``) the product holds O(n · max_df · terms per row)
+    values, so time and memory grow linearly in the number of rows; output O(n · k).
+
+    Returns
+    -------
+    DataFrame
+        i, j, cosine, rank, as :func:`topk_cosine`.
+    """
+    y = x if y is None else y
+    yt = y.T.tocsr()
+    out = []
+    for lo in range(0, x.shape[0], block):
+        prod = (x[lo : lo + block] @ yt).tocsr()
+        row = np.repeat(np.arange(prod.shape[0]), np.diff(prod.indptr))
+        order = np.lexsort((prod.indices, -prod.data, row))
+        row, col, val = row[order], prod.indices[order], prod.data[order]
+        rank = np.arange(len(row)) - prod.indptr[row] + 1
+        keep = (rank <= k) & (val > 0)
+        out.append(pd.DataFrame({"i": row[keep] + lo, "j": col[keep], "cosine": val[keep], "rank": rank[keep]}))
+    if not out:
+        return pd.DataFrame(columns=["i", "j", "cosine", "rank"])
+    return pd.concat(out, ignore_index=True)

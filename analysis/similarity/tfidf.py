@@ -43,7 +43,7 @@ from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from analysis.similarity import ngrams
-from analysis.similarity.product import topk_hybrid
+from analysis.similarity.product import topk_cosine, topk_hybrid, topk_sparse  # noqa: F401 (topk_cosine, topk_sparse: used as tfidf.*)
 from corpus.patterns import HAS_HAN, NON_HAN
 
 METHODS = ("tfidf_word", "tfidf_char")
@@ -232,71 +232,6 @@ def weigh(counts, *, min_df: int = 1, max_df: int | float | None = None, subline
 
 def _identity(tokens):
     return tokens
-
-
-def topk_cosine(x, y=None, *, k: int, groups_x=None, groups_y=None, block: int = 256) -> pd.DataFrame:
-    """The ``k`` most similar rows of ``y`` for each row of ``x`` (rows l2-normalised).
-
-    Computed block by block from sparse products, so memory stays O(block · n_y); no
-    n×n matrix is kept. With ``groups_x``/``groups_y`` (e.g. doc ids) pairs in the same
-    group are skipped.
-
-    Returns
-    -------
-    DataFrame
-        i (row of x), j (row of y), cosine, rank (1 = best for i); rows with cosine 0 dropped.
-    """
-    y = x if y is None else y
-    if groups_x is None or groups_y is None:
-        return topk_sparse(x, y, k=k, block=block)
-    gx, gy = np.asarray(groups_x), np.asarray(groups_y)
-    yt = y.T.tocsr()  # converted once, not per block
-    out = []
-    for lo in range(0, x.shape[0], block):
-        sims = (x[lo : lo + block] @ yt).toarray()
-        sims[gx[lo : lo + block, None] == gy[None, :]] = -np.inf
-        kk = min(k, sims.shape[1])
-        idx = np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
-        val = np.take_along_axis(sims, idx, axis=1)
-        order = np.argsort(-val, axis=1, kind="stable")
-        idx, val = np.take_along_axis(idx, order, 1), np.take_along_axis(val, order, 1)
-        rows = np.repeat(np.arange(lo, lo + len(sims)), kk)
-        out.append(
-            pd.DataFrame(
-                {"i": rows, "j": idx.ravel(), "cosine": val.ravel(), "rank": np.tile(np.arange(1, kk + 1), len(sims))}
-            )
-        )
-    res = pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=["i", "j", "cosine", "rank"])
-    return res[np.isfinite(res.cosine) & (res.cosine > 0)].reset_index(drop=True)
-
-
-def topk_sparse(x, y=None, *, k: int, block: int = 256) -> pd.DataFrame:
-    """The ``k`` most similar rows of ``y`` for each row of ``x``, from the sparse product only.
-
-    Each block's product stays sparse (pairs sharing no term are never materialised) and the
-    top ``k`` of each row come from one sort of its stored values (ties: lower column first).
-    With few documents per term (``max_df``) the product holds O(n · max_df · terms per row)
-    values, so time and memory grow linearly in the number of rows; output O(n · k).
-
-    Returns
-    -------
-    DataFrame
-        i, j, cosine, rank, as :func:`topk_cosine`.
-    """
-    y = x if y is None else y
-    yt = y.T.tocsr()
-    out = []
-    for lo in range(0, x.shape[0], block):
-        prod = (x[lo : lo + block] @ yt).tocsr()
-        row = np.repeat(np.arange(prod.shape[0]), np.diff(prod.indptr))
-        order = np.lexsort((prod.indices, -prod.data, row))
-        row, col, val = row[order], prod.indices[order], prod.data[order]
-        rank = np.arange(len(row)) - prod.indptr[row] + 1
-        keep = (rank <= k) & (val > 0)
-        out.append(pd.DataFrame({"i": row[keep] + lo, "j": col[keep], "cosine": val[keep], "rank": rank[keep]}))
-    if not out:
-        return pd.DataFrame(columns=["i", "j", "cosine", "rank"])
-    return pd.concat(out, ignore_index=True)
 
 
 def document_similarity(
