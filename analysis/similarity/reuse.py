@@ -144,17 +144,15 @@ def find_reuse(
         runs.pos_b.to_numpy(np.int64),
         runs.n_windows.to_numpy(np.int64) + k - 1,
     )
-    hit = pd.DataFrame({"a": a, "b": b, "i": i, "j": j, "n": n})
-    hit = hit[hit.n >= min_len].drop_duplicates()  # runs of one diagonal may extend to one passage
-    a, b, i, j, n = (hit[col].to_numpy(np.int64) for col in ("a", "b", "i", "j", "n"))
+    a, b, i, j, n = _distinct_passages(a, b, i, j, n, min_len=min_len, streams=streams)
     starts, _ = flat([s.starts for s in streams])
     ends, _ = flat([s.ends for s in streams])
     s_a, e_a = starts[offset[a] + i], ends[offset[a] + i + n - 1]
     s_b, e_b = starts[offset[b] + j], ends[offset[b] + j + n - 1]
     ids = [s.doc_id for s in streams]
     rows = {
-        "doc_a": [ids[x] for x in a],
-        "doc_b": [ids[x] for x in b],
+        "doc_a": np.array(ids, dtype=object)[a],
+        "doc_b": np.array(ids, dtype=object)[b],
         "start_a": s_a,
         "end_a": e_a,
         "start_b": s_b,
@@ -166,24 +164,28 @@ def find_reuse(
         "unit_a": i,
         "unit_b": j,
     }
-    cols = [
-        "doc_a",
-        "doc_b",
-        "start_a",
-        "end_a",
-        "start_b",
-        "end_b",
-        "n_units",
-        "masked",
-        "text",
-        "text_b",
-        "unit_a",
-        "unit_b",
-    ]
-    out = pd.DataFrame(rows, columns=cols).astype(
-        {c: np.int64 for c in cols if c.startswith(("start", "end", "n_", "unit"))}
-    )
-    return out.sort_values(["doc_a", "doc_b", "start_a"], kind="stable").reset_index(drop=True)
+    return pd.DataFrame(rows).astype({c: np.int64 for c in rows if c.startswith(("start", "end", "n_", "unit"))})
+
+
+def _distinct_passages(a, b, i, j, n, *, min_len: int, streams: list[Stream]) -> tuple:
+    """Passages of at least ``min_len`` units, each once, sorted by (doc_a, doc_b, start) — in numpy.
+
+    Runs of one diagonal may extend to one passage (duplicates dropped, first kept); the order is
+    that of a stable sort on the doc_ids (as strings) and the passage's first unit in doc_a (its
+    start offset grows with it), so the table is built once, already in order.
+    """
+    keep = np.flatnonzero(n >= min_len)
+    a, b, i, j, n = a[keep], b[keep], i[keep], j[keep], n[keep]
+    same = np.lexsort((n, j, i, b, a))  # stable: a duplicate comes after its first occurrence
+    first = np.ones(len(same), dtype=bool)
+    step = (np.diff(a[same]) != 0) | (np.diff(b[same]) != 0) | (np.diff(i[same]) != 0)
+    first[1:] = step | (np.diff(j[same]) != 0) | (np.diff(n[same]) != 0)
+    keep = np.sort(same[first])  # first occurrences, in their original order
+    a, b, i, j, n = a[keep], b[keep], i[keep], j[keep], n[keep]
+    rank = np.empty(len(streams), np.int64)  # each stream's place in the order of its doc_id
+    rank[np.argsort(np.array([s.doc_id for s in streams], dtype=object), kind="stable")] = np.arange(len(streams))
+    order = np.lexsort((i, rank[b], rank[a]))
+    return a[order], b[order], i[order], j[order], n[order]
 
 
 def reuse_share(passages: pd.DataFrame, streams: list[Stream], *, all_pairs: bool | None = None) -> pd.DataFrame:

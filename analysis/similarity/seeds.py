@@ -102,10 +102,13 @@ def diagonal_runs(seeds: pd.DataFrame) -> pd.DataFrame:
     span = int(max(p.max(), seeds.pos_b.max())) + 1
     n_docs = int(b.max()) + 1
     if n_docs * n_docs * 2 * span * span < 2**62:  # (a, b, d, pos_a) packed in one int64 key
-        order = np.argsort(((a * n_docs + b) * 2 * span + d + span) * span + p)
+        key = np.sort(((a * n_docs + b) * 2 * span + d + span) * span + p)  # a plain sort, then unpacked
+        key, p = np.divmod(key, span)
+        key, d = np.divmod(key, 2 * span)
+        a, b, d = *np.divmod(key, n_docs), d - span
     else:
         order = np.lexsort((p, d, b, a))
-    a, b, d, p = a[order], b[order], d[order], p[order]
+        a, b, d, p = a[order], b[order], d[order], p[order]
     new = np.ones(len(a), dtype=bool)
     new[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1]) | (d[1:] != d[:-1]) | (p[1:] != p[:-1] + 1)
     first = np.nonzero(new)[0]

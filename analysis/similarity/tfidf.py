@@ -14,16 +14,20 @@ Both use sublinear tf and l2 normalisation, so a document's cosine with itself i
 Each row of the result carries its parameters (``params``, JSON).
 
 Cost: vectorising is linear in the corpus size (no Python call per token or n-gram).
-Cosines come from a sparse product computed in row blocks, keeping the ``top_k``
-neighbours of each document (self included) and then symmetrised; memory is
-O(block · n_docs + n_docs · top_k), never an n × n matrix; time O(Σ df²) over the terms,
-which is quadratic in the corpus for terms most documents share (the character view's
-common n-grams dominate past a few hundred documents). ``max_df`` (default None) leaves
-out terms held by more documents, which makes the product linear but changes which
-documents are neighbours (measured, see :data:`MAX_DF`). With ``top_k`` >= the number of
-documents the table holds every ordered pair (all 49 for the seeds). Measured in
-``benchmarks/bench_national.py`` (2 CPUs, CPU seconds): 1.4 / 5.5 / 24.8 s at 100 / 300 /
-1,000 synthetic reports of 10,000 characters.
+Cosines come from :func:`analysis.similarity.product.topk_hybrid`, exact: the terms most
+documents share (more than ~n/32) through a dense BLAS product, the others through a sparse
+product whose cost is at most that threshold times the stored values, terms of one document
+only on the diagonal; the ``top_k`` neighbours of each document (self included) are kept and
+then symmetrised. Memory is O(block · n_docs + n_docs · top_k) besides the TF-IDF matrices,
+never an n × n matrix past ~2,900 documents (64 MB blocks). Time is still quadratic in the
+number of documents — an exact all-pairs top-k is — but with BLAS's constant instead of the
+sparse product's df² per term (the character view's common n-grams). ``max_df`` (default
+None) leaves out terms held by more documents, which changes which documents are neighbours
+(measured, see :data:`MAX_DF`). With ``top_k`` >= the number of documents the table holds
+every ordered pair (all 49 for the seeds). Measured in ``benchmarks/bench_national.py``
+(2 CPUs shared and loaded, CPU seconds, the body tables already made; docs/benchmarks.md
+"Pairwise stages"): 0.84 / 2.27 / 9.90 s and +112 / +199 / +789 MB at 100 / 300 / 1,000
+synthetic reports of 10,000 characters (the sparse product alone: 1.44 / 4.80 / 25.2 s).
 """
 
 from __future__ import annotations
@@ -36,8 +40,10 @@ from scipy import sparse
 from scipy.cluster import hierarchy
 from scipy.spatial.distance import squareform
 from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
+from sklearn.preprocessing import normalize
 
 from analysis.similarity import ngrams
+from analysis.similarity.product import topk_cosine, topk_hybrid, topk_sparse  # noqa: F401 (topk_cosine, topk_sparse: used as tfidf.*)
 from corpus.patterns import HAS_HAN, NON_HAN
 
 METHODS = ("tfidf_word", "tfidf_char")
@@ -93,8 +99,8 @@ def content_rows(tok: pd.DataFrame) -> pd.DataFrame:
 
 def _content_mask(tok: pd.DataFrame, codes: np.ndarray, distinct) -> np.ndarray:
     """True for the rows of ``tok`` that carry content; ``codes``/``distinct``: its factorized tokens."""
-    han = np.fromiter((bool(HAS_HAN.search(str(t))) for t in distinct), dtype=bool, count=len(distinct))
-    return ~tok.is_stop.astype(bool).to_numpy() & han[codes]  # each distinct token tested once
+    han = pd.Series(distinct, dtype=str).str.contains(HAS_HAN.pattern, regex=True).to_numpy(dtype=bool)
+    return ~tok.is_stop.astype(bool).to_numpy() & han[codes]  # each distinct token tested once, in Arrow
 
 
 def body_chars(c) -> pd.Series:
@@ -109,7 +115,8 @@ def body_chars(c) -> pd.Series:
 
 
 def _han_text(seg: pd.DataFrame, order) -> pd.Series:
-    text = seg.groupby(seg.doc_id.astype(str), sort=False)["text"].agg(lambda s: NON_HAN.sub("", "".join(s)))
+    han = seg["text"].astype(str).str.replace(NON_HAN.pattern, "", regex=True)  # every segment at once, in Arrow
+    text = han.groupby(seg.doc_id.astype(str), sort=False).agg("".join)
     return text.reindex(pd.Index(order).astype(str)).fillna("")
 
 
@@ -147,7 +154,8 @@ def vectorize(
         vec = TfidfVectorizer(analyzer=_identity, lowercase=False, min_df=min_df, sublinear_tf=sublinear_tf, **cap)
     elif max(ngram_range) <= ngrams.MAX_N:
         counts = ngrams.char_ngram_counts(list(docs), ngram_range=tuple(ngram_range))
-        return *weigh(counts, min_df=min_df, max_df=max_df, sublinear_tf=sublinear_tf), params
+        matrix, transformer = weigh(counts, min_df=min_df, max_df=max_df, sublinear_tf=sublinear_tf)
+        return matrix, transformer, params
     else:
         vec = TfidfVectorizer(
             analyzer="char",
@@ -176,87 +184,54 @@ def term_counts(keys: pd.Series, terms: pd.Series, order) -> sparse.csr_matrix:
     )
 
 
+def cell_counts(row: np.ndarray, col: np.ndarray, *, shape: tuple) -> sparse.csr_matrix:
+    """CSR matrix counting the (row, col) pairs: one plain sort of packed keys, no COO arrays.
+
+    The same matrix as ``csr_matrix((ones, (row, col)))`` with duplicates summed (int64
+    counts, sorted indices), at about a third of its peak memory.
+    """
+    key = row.astype(np.int64) * max(shape[1], 1) + col
+    key.sort()
+    cell = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]])) if len(key) else np.empty(0, np.int64)
+    counts = np.diff(np.append(cell, len(key)))
+    rows, cols = np.divmod(key[cell], max(shape[1], 1))
+    del key
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=shape[0]))])
+    return sparse.csr_matrix((counts, cols.astype(np.int32), indptr), shape=shape)
+
+
 def weigh(counts, *, min_df: int = 1, max_df: int | float | None = None, sublinear_tf: bool = True):
     """TF-IDF (l2-normalised) of a count matrix, keeping terms held by ``min_df``..``max_df`` documents.
 
     ``max_df`` as in scikit-learn: an int is a number of documents, a float a share of them;
-    terms held by more are left out before weighting. Returns (matrix, fitted TfidfTransformer).
+    terms held by more are left out before weighting. The arithmetic of ``TfidfTransformer``
+    (smooth idf, ``1 + log(tf)``, l2 norm by ``normalize``), done in place on one float copy of
+    the counts, without its input validation and copies. Returns (matrix, TfidfTransformer with
+    that ``idf_``).
     """
     df = np.bincount(counts.indices, minlength=counts.shape[1])
     top = np.inf if max_df is None else max_df * counts.shape[0] if isinstance(max_df, float) else max_df
     if min_df > 1 or top < counts.shape[0]:
-        counts = counts[:, np.flatnonzero((df >= min_df) & (df <= top))]
+        kept = np.flatnonzero((df >= min_df) & (df <= top))
+        counts, df = counts[:, kept], df[kept]
+    counts = sparse.csr_matrix(counts)
+    matrix = sparse.csr_matrix((counts.data.astype(np.float64), counts.indices, counts.indptr), shape=counts.shape)
+    del counts  # the caller's count matrix may go now: its index arrays are shared, not copied
+    idf = np.full(len(df), matrix.shape[0] + 1, dtype=np.float64)
+    idf /= df.astype(np.float64) + 1.0
+    np.log(idf, out=idf)
+    idf += 1.0
+    if sublinear_tf:
+        np.log(matrix.data, out=matrix.data)
+        matrix.data += 1.0
+    matrix.data *= idf[matrix.indices]
     transformer = TfidfTransformer(sublinear_tf=sublinear_tf)
-    return transformer.fit_transform(counts.astype(np.float64)), transformer
+    transformer.idf_ = idf
+    return normalize(matrix, norm="l2", copy=False), transformer
 
 
 def _identity(tokens):
     return tokens
-
-
-def topk_cosine(x, y=None, *, k: int, groups_x=None, groups_y=None, block: int = 256) -> pd.DataFrame:
-    """The ``k`` most similar rows of ``y`` for each row of ``x`` (rows l2-normalised).
-
-    Computed block by block from sparse products, so memory stays O(block · n_y); no
-    n×n matrix is kept. With ``groups_x``/``groups_y`` (e.g. doc ids) pairs in the same
-    group are skipped.
-
-    Returns
-    -------
-    DataFrame
-        i (row of x), j (row of y), cosine, rank (1 = best for i); rows with cosine 0 dropped.
-    """
-    y = x if y is None else y
-    if groups_x is None or groups_y is None:
-        return topk_sparse(x, y, k=k, block=block)
-    gx, gy = np.asarray(groups_x), np.asarray(groups_y)
-    yt = y.T.tocsr()  # converted once, not per block
-    out = []
-    for lo in range(0, x.shape[0], block):
-        sims = (x[lo : lo + block] @ yt).toarray()
-        sims[gx[lo : lo + block, None] == gy[None, :]] = -np.inf
-        kk = min(k, sims.shape[1])
-        idx = np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
-        val = np.take_along_axis(sims, idx, axis=1)
-        order = np.argsort(-val, axis=1, kind="stable")
-        idx, val = np.take_along_axis(idx, order, 1), np.take_along_axis(val, order, 1)
-        rows = np.repeat(np.arange(lo, lo + len(sims)), kk)
-        out.append(
-            pd.DataFrame(
-                {"i": rows, "j": idx.ravel(), "cosine": val.ravel(), "rank": np.tile(np.arange(1, kk + 1), len(sims))}
-            )
-        )
-    res = pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=["i", "j", "cosine", "rank"])
-    return res[np.isfinite(res.cosine) & (res.cosine > 0)].reset_index(drop=True)
-
-
-def topk_sparse(x, y=None, *, k: int, block: int = 256) -> pd.DataFrame:
-    """The ``k`` most similar rows of ``y`` for each row of ``x``, from the sparse product only.
-
-    Each block's product stays sparse (pairs sharing no term are never materialised) and the
-    top ``k`` of each row come from one sort of its stored values (ties: lower column first).
-    With few documents per term (``max_df``) the product holds O(n · max_df · terms per row)
-    values, so time and memory grow linearly in the number of rows; output O(n · k).
-
-    Returns
-    -------
-    DataFrame
-        i, j, cosine, rank, as :func:`topk_cosine`.
-    """
-    y = x if y is None else y
-    yt = y.T.tocsr()
-    out = []
-    for lo in range(0, x.shape[0], block):
-        prod = (x[lo : lo + block] @ yt).tocsr()
-        row = np.repeat(np.arange(prod.shape[0]), np.diff(prod.indptr))
-        order = np.lexsort((prod.indices, -prod.data, row))
-        row, col, val = row[order], prod.indices[order], prod.data[order]
-        rank = np.arange(len(row)) - prod.indptr[row] + 1
-        keep = (rank <= k) & (val > 0)
-        out.append(pd.DataFrame({"i": row[keep] + lo, "j": col[keep], "cosine": val[keep], "rank": rank[keep]}))
-    if not out:
-        return pd.DataFrame(columns=["i", "j", "cosine", "rank"])
-    return pd.concat(out, ignore_index=True)
 
 
 def document_similarity(
@@ -289,7 +264,7 @@ def document_similarity(
 def _pairs_table(matrix, ids, *, method: str, params: dict, top_k: int, extra: dict | None = None) -> pd.DataFrame:
     """Top-k pairs of a TF-IDF matrix as the long symmetric table of :func:`document_similarity`."""
     params = {**params, "top_k": top_k, **(extra or {})}
-    pairs = topk_sparse(matrix, k=top_k)
+    pairs = topk_hybrid(matrix, k=top_k)
     swapped = pairs.rename(columns={"i": "j", "j": "i"})
     both = pd.concat([pairs[["i", "j", "cosine"]], swapped[["i", "j", "cosine"]]])
     both = both.drop_duplicates(["i", "j"]).sort_values(["i", "j"])
@@ -331,10 +306,9 @@ def similarity(c, *, ngram_range: tuple = (2, 3), top_k: int = 50, max_df: int |
     doc_codes, doc_ids = pd.factorize(tok.doc_id, sort=False)
     row = pd.Index(order).get_indexer(pd.Index(doc_ids).astype(str))[doc_codes]
     keep = _content_mask(tok, col, vocabulary) & (row >= 0)
-    counts = sparse.csr_matrix(
-        (np.ones(int(keep.sum()), np.int64), (row[keep], col[keep])), shape=(len(order), len(vocabulary))
-    )
-    matrix, _ = weigh(counts[:, np.flatnonzero(np.bincount(col[keep], minlength=len(vocabulary)))], max_df=max_df)
+    counts = cell_counts(row[keep], col[keep], shape=(len(order), len(vocabulary)))
+    del row, col, keep, doc_codes
+    matrix, _ = weigh(counts[:, np.flatnonzero(np.bincount(counts.indices, minlength=len(vocabulary)))], max_df=max_df)
     params = {"method": "tfidf_word", "units": "body tokens, stopwords removed", "min_df": 1, "max_df": max_df}
     params.update(sublinear_tf=True, norm="l2")
     fingerprint = getattr(getattr(c, "tokenizer", None), "fingerprint", None)
