@@ -11,7 +11,8 @@ machine hits both alike):
 
 * **tool** — ``corpus.load`` with a fresh cache (``build``), ``corpus.load`` again in a new
   process (``warm``; its derived tables are made on first use), the token table made as pandas
-  (``tokens``), a load with one document added (``add_one``), then ``similarity``
+  (``tokens``), a load with one document added (``add_one``), then the body's tables (``body``, made
+  once for every analysis), ``similarity``
   (:func:`analysis.similarity.tfidf.similarity`, word and character TF-IDF, top-k), ``reuse``
   (:func:`analysis.similarity.reuse.reuse`), ``alignment`` and, with ``--stages ... report``, the
   whole report (``python -m analysis report`` without notebooks, into a scratch folder; its
@@ -114,6 +115,8 @@ def child_tool(folder: Path, cache: Path, *, warm: bool, cached: bool = False, c
 
     results["n_docs"] = len(c.documents)
     stages = os.environ.get("BENCH_STAGES", "similarity reuse alignment").split()
+    # the body's tables, made once for every analysis (Corpus.body() keeps them): not a pairwise cost
+    _stage(results, "body", lambda: [len(t) for t in (c.body().segments, c.body().sentences, c.body().tokens)])
     if "similarity" in stages:
         _stage(results, "similarity", lambda: tfidf.similarity(c))
     if "reuse" in stages and hasattr(reuse, "reuse_tables"):  # boilerplate once, then template labels
