@@ -77,6 +77,7 @@ _QUOTED = tuple(
     re.compile(re.escape(left) + r"[^" + re.escape(left + right) + r"]*" + re.escape(right))
     for left, right in QUOTE_PAIRS
 )
+_OPENING = re.compile("|".join(re.escape(left) for left, _ in QUOTE_PAIRS))
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,8 @@ def cn_to_number(numeral: str) -> float | None:
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
     """Spans ``[start, end)`` inside quotation marks and brackets (closed pairs only)."""
+    if not _OPENING.search(text):
+        return []  # no opening mark: one search instead of one per pair
     return [(m.start(), m.end()) for pattern in _QUOTED for m in pattern.finditer(text)]
 
 

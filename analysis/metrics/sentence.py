@@ -29,14 +29,22 @@ if TYPE_CHECKING:
     from analysis.metrics.extraction import MetricExtractor
 
 SKIPPED = " \t\r\n\u3000*#"
+_SKIPPED_RUN = re.compile(f"[{re.escape(SKIPPED)}]+")
 _CHANGE_TO = re.compile(r"(?:增加|增长|提高|提升|上升|下降|减少|降低|降|升|增)(?:至|到)")
 _CLAUSE_SPLIT = re.compile(r"[，；;。：:！？!?]|(?<!\d),|,(?!\d{3})")
 
 
 def compact(text: str) -> tuple[str, list[int]]:
     """``text`` without whitespace and markdown marks, and each kept character's offset."""
-    keep = [i for i, ch in enumerate(text) if ch not in SKIPPED]
-    return "".join(text[i] for i in keep), keep
+    keep: list[int] = []
+    parts, pos = [], 0
+    for m in _SKIPPED_RUN.finditer(text):
+        keep += range(pos, m.start())
+        parts.append(text[pos : m.start()])
+        pos = m.end()
+    keep += range(pos, len(text))
+    parts.append(text[pos:])
+    return "".join(parts), keep
 
 
 def clauses(text: str) -> list[tuple[int, int]]:
@@ -76,6 +84,22 @@ def extract_sentence(
     years = years_in(text)
     periods = periods_in(text)
     starts = starts_in(text)
+    cumulative = cumulative_in(text)
+    sentence = {
+        "doc_id": doc_id,
+        "county": county,
+        "doc_type": doc_type,
+        "doc_year": doc_year,
+        "defs": defs,
+        "years": years,
+        "periods": periods,
+        "context_period": context_period,
+        "starts": starts,
+        "context_start": context_start,
+        "cumulative": cumulative,
+        "context_cumulative": context_cumulative,
+        "src": (source, start, index),
+    }
     rows, loose, origin = [], [], 0
     carried, how = (set(context_subjects), "context") if context_subjects else (set(heading_subjects), "heading")
     counted: set[str] = set()  # metrics of the latest count matched in the sentence (for 同比 changes)
@@ -85,59 +109,63 @@ def extract_sentence(
         own = ex.subjects_in(clause)
         if own:
             carried, origin, how = own, a, "clause"
+        quantities = numbers.parse_quantities(clause, defs.units)
+        in_words = ex.qualitative_pattern_ is not None and ex.qualitative_pattern_.search(clause)
+        before = text[prev_clause[0] : prev_clause[1]]
+        prev_clause = (a, b)
+        if not quantities and not in_words:
+            continue  # nothing stated: only the subjects carry on
         ctx = {
-            "doc_id": doc_id,
-            "county": county,
-            "doc_type": doc_type,
-            "doc_year": doc_year,
-            "defs": defs,
-            "years": years,
-            "periods": periods,
-            "context_period": context_period,
-            "starts": starts,
-            "context_start": context_start,
-            "cumulative": cumulative_in(text),
-            "context_cumulative": context_cumulative,
+            **sentence,
             "clause_start": a,
             "subject_start": origin if how == "clause" else a,
             "subject_source": "clause" if own else ("heading" if how == "heading" else "context"),
             "clause_end": b,
-            "src": (source, start, index),
         }
-        quantities = numbers.parse_quantities(clause, defs.units)
-        matched: set[int] = set()
-        previous: list = []
-        items = respective(clause, quantities, text[prev_clause[0] : prev_clause[1]])  # 分别: number k, item k
-        prev_clause = (a, b)
-        for i, q in enumerate(quantities):
-            span, item = items.get(i, (None, ""))
-            found = match(clause, q, span or region(clause, quantities, i), carried, ex, counted=counted)
-            category = ""
-            if not found:
-                found, category = _by_category(ex, clause, quantities, i, item, carried)
-            if (
-                not found
-                and i > 0
-                and _CHANGE_TO.search(clause[quantities[i - 1].end : q.start])
-                and quantities[i - 1].unit == q.unit
-            ):
-                found = previous  # 由632人增加至863人: the new level of the same metric
-            for metric, sign in found:
-                rows.append(_row(ctx, clause, q, metric, sign, category=category))
-                matched.add(i)
-            if found and q.unit != "%":  # 来访95件127人次: adjacent counts are one statement
-                adjacent = i > 0 and not clause[quantities[i - 1].end : q.start]
-                counted = {m.id for m, _ in found} | (counted if adjacent else set())
-            previous = found
-        if ex.qualitative_pattern_ is not None and ex.qualitative_pattern_.search(clause):
+        found, matched, counted = _quantity_rows(ex, ctx, clause, quantities, before, carried, counted)
+        rows += found
+        if in_words:
             rows += _qualitative(ctx, clause, carried, defs, {r["metric"] for r in rows if r["_clause"] == a}, rows)
         loose += [_loose(ctx, clause, q) for i, q in enumerate(quantities) if i not in matched]
     for r in rows:
         del r["_clause"]
     named = frozenset(carried) if how != "heading" else frozenset(context_subjects)
     period = periods[-1][1] if periods else context_period
-    cumulative = bool(cumulative_in(text)) if periods else context_cumulative
-    return rows, loose, (named, period, starts[-1][1] if starts else context_start, cumulative)
+    still = bool(cumulative) if periods else context_cumulative
+    return rows, loose, (named, period, starts[-1][1] if starts else context_start, still)
+
+
+def _quantity_rows(ex: MetricExtractor, ctx: dict, clause: str, quantities, before: str, carried, counted):
+    """(rows, indices of the quantities matched, ``counted`` after the clause) of one clause's numbers.
+
+    ``before`` is the previous clause (the items of a clause starting with 分别); ``counted`` the
+    metrics of the latest count matched in the sentence (for 同比 changes).
+    """
+    rows: list = []
+    matched: set[int] = set()
+    previous: list = []
+    items = respective(clause, quantities, before)  # 分别: number k, item k
+    for i, q in enumerate(quantities):
+        span, item = items.get(i, (None, ""))
+        found = match(clause, q, span or region(clause, quantities, i), carried, ex, counted=counted)
+        category = ""
+        if not found:
+            found, category = _by_category(ex, clause, quantities, i, item, carried)
+        if (
+            not found
+            and i > 0
+            and _CHANGE_TO.search(clause[quantities[i - 1].end : q.start])
+            and quantities[i - 1].unit == q.unit
+        ):
+            found = previous  # 由632人增加至863人: the new level of the same metric
+        for metric, sign in found:
+            rows.append(_row(ctx, clause, q, metric, sign, category=category))
+            matched.add(i)
+        if found and q.unit != "%":  # 来访95件127人次: adjacent counts are one statement
+            adjacent = i > 0 and not clause[quantities[i - 1].end : q.start]
+            counted = {m.id for m, _ in found} | (counted if adjacent else set())
+        previous = found
+    return rows, matched, counted
 
 
 def _by_category(ex: MetricExtractor, clause, quantities, i, item: str, subjects) -> tuple[list, str]:
