@@ -34,7 +34,9 @@ independent.
 
 from __future__ import annotations
 
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -58,6 +60,7 @@ METRIC_COLUMNS = [
     "end",
     "flags",
 ]
+PARALLEL_MIN = 400  # documents from which ``extract(c, jobs=None)`` uses every core (measured: docs/benchmarks.md)
 # How the row was read (issue 12); kept apart so tables built from METRIC_COLUMNS stay valid.
 PROVENANCE_COLUMNS = ["subject_source", "period_months", "category"]
 UNCLASSIFIED_COLUMNS = [
@@ -118,8 +121,15 @@ class MetricExtractor:
             return set()  # one search instead of a test per cue: most text names no subject
         return {s for s, cues in self.defs.subjects.items() if any(cue in text for cue in cues)}
 
-    def extract(self, c) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def extract(self, c, *, jobs: int | None = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Metric rows and unclassified quantities of every document of corpus ``c``.
+
+        Parameters
+        ----------
+        c : corpus.Corpus
+        jobs : int or None, keyword-only
+            Processes the documents are read in: 1 (default) this one; None every core when the
+            corpus has at least ``PARALLEL_MIN`` documents. The rows are the same, in the same order.
 
         Returns
         -------
@@ -138,7 +148,21 @@ class MetricExtractor:
             unclassified: doc_id, county, year, value, value_max, unit, kind, comparator,
             number_text (the number as written), quote, start, end.
         """
+        work = self._work(c)
+        if jobs is None:
+            jobs = (os.cpu_count() or 1) if len(c.documents) >= PARALLEL_MIN else 1
+        outputs = _parallel(self, list(work), jobs) if jobs > 1 else (self._document(*w) for w in work)
         rows, loose = [], []
+        for r, u in outputs:
+            rows += r
+            loose += u
+        metrics = pd.DataFrame(rows, columns=METRIC_COLUMNS + PROVENANCE_COLUMNS)
+        metrics = validate(metrics, self.defs)
+        return metrics, pd.DataFrame(loose, columns=UNCLASSIFIED_COLUMNS)
+
+    def _work(self, c):
+        """Per document, in corpus order, what :meth:`_document` reads: plain data, so that a worker
+        process needs nothing else (source, view, sentences by segment, docvars, headings, parents)."""
         docs = {d["doc_id"]: d for d in c.documents.to_dict("records")}
         headings = _heading_subjects(c.segments, self)
         parents = dict(zip(c.segments.seg_id, c.segments.parent))
@@ -152,12 +176,9 @@ class MetricExtractor:
                 "doc_year": _doc_year(doc),
             }
             view = c.source_view(doc_id) if doc_id in simplified else None  # None: the source itself
-            r, u = self._document(c.source_text(doc_id), view, segments, context, headings, parents)
-            rows += r
-            loose += u
-        metrics = pd.DataFrame(rows, columns=METRIC_COLUMNS + PROVENANCE_COLUMNS)
-        metrics = validate(metrics, self.defs)
-        return metrics, pd.DataFrame(loose, columns=UNCLASSIFIED_COLUMNS)
+            own_headings = {s: headings[s] for s in segments if s in headings}
+            own_parents = {s: parents[s] for s in segments if s in parents}
+            yield c.source_text(doc_id), view, segments, context, own_headings, own_parents
 
     def _document(self, source: str, view, segments: dict, context: dict, headings: dict, parents: dict):
         """Metric rows and unclassified rows of one document: its segments' sentences in order,
@@ -226,6 +247,24 @@ def _doc_year(doc) -> int | None:
 def _docvar(doc, name: str) -> str | None:
     value = doc.get(name)
     return value if isinstance(value, str) and value else None
+
+
+def _parallel(extractor: MetricExtractor, work: list, jobs: int) -> list:
+    """:meth:`MetricExtractor._document` of every item of ``work`` in ``jobs`` processes, in order."""
+    chunk = max(1, len(work) // (4 * jobs))
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(extractor,)) as pool:
+        return list(pool.map(_in_worker, work, chunksize=chunk))
+
+
+_WORKER: dict = {}  # the extractor of a worker process (sent once, not with every document)
+
+
+def _start_worker(extractor: MetricExtractor) -> None:
+    _WORKER["extractor"] = extractor
+
+
+def _in_worker(item: tuple):
+    return _WORKER["extractor"]._document(*item)
 
 
 def _heading_subjects(segments: pd.DataFrame, ex: MetricExtractor) -> dict:

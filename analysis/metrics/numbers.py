@@ -233,12 +233,16 @@ def _read_range(t: str, pos: int, numeral: str, fallback: int) -> tuple[float | 
 
 
 def _unit_at(t: str, pos: int, units: tuple[str, ...]) -> str:
-    if t.startswith("%", pos):
-        return "%"
-    for unit in units:
-        if t.startswith(unit, pos):
-            return unit
-    return ""
+    """The unit written at ``pos``: '%', else the first of ``units`` (in their order) that starts there."""
+    m = _units_pattern(units).match(t, pos)
+    return m.group() if m else ""
+
+
+@functools.lru_cache(maxsize=16)
+def _units_pattern(units: tuple[str, ...]) -> re.Pattern:
+    """'%' or one of ``units``, tried in order (an alternation takes its first alternative that matches)."""
+    units = units[: units.index("")] if "" in units else units  # an empty unit ends the search: no unit
+    return re.compile("|".join(re.escape(u) for u in ("%", *units)))
 
 
 def _finish(t, start, end, value, value_max, unit, numeral, more) -> Quantity:
