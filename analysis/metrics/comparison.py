@@ -70,7 +70,8 @@ def comparison(metrics: pd.DataFrame, counties, *, defs: MetricDefs | None = Non
     """
     defs = defs or load_metric_defs()
     by_id = defs.by_id()
-    order = [m.id for m in defs.metrics if m.id in set(metrics.metric) and not m.by_category]
+    stated = set(metrics.metric)  # once: a set per metric costs metrics × rows
+    order = [m.id for m in defs.metrics if m.id in stated and not m.by_category]
     rows = []
     groups = _groups(metrics, ["county", "metric", "kind"])
     cols = _columns(metrics)
@@ -98,7 +99,8 @@ def series(metrics: pd.DataFrame, counties, *, defs: MetricDefs | None = None, l
     """
     defs = defs or load_metric_defs()
     by_id = defs.by_id()
-    order = [m.id for m in defs.metrics if m.id in set(metrics.metric) and not m.by_category]
+    stated = set(metrics.metric)  # once: a set per metric costs metrics × rows
+    order = [m.id for m in defs.metrics if m.id in stated and not m.by_category]
     rows = []
     groups = _groups(metrics, ["county", "metric", "kind"])
     cols = _columns(metrics)
@@ -159,6 +161,8 @@ def _latest(positions: list, year) -> int:
 
 
 def _years(hits, cols: dict) -> str:
+    if not len(hits):
+        return ""
     years = sorted({int(y) for y in (cols["year"][p] for p in hits) if pd.notna(y)})
     return "; ".join(str(y) for y in years)
 

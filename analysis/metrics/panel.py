@@ -137,7 +137,8 @@ def wide_panel(c, long: pd.DataFrame, *, kind: str = "actual", defs: MetricDefs 
     defs = defs or load_metric_defs()
     sub = long[long["kind"] == kind]
     # a metric by category (shares by field) has several values per county-year: long panel only
-    metric_ids = [m.id for m in defs.metrics if m.id in set(sub["metric"]) and not m.by_category]
+    stated = set(sub["metric"])  # once: a set per metric costs metrics × rows
+    metric_ids = [m.id for m in defs.metrics if m.id in stated and not m.by_category]
     latest = _latest_first(c)
     group = sub.groupby(["county", "year"], sort=False, dropna=False).ngroup().to_numpy()
     keys = _group_keys(sub, group, latest)
