@@ -305,7 +305,7 @@ def commitments(metrics: pd.DataFrame, c) -> pd.DataFrame:
     DataFrame
         doc_id, county, doc_type, n_targets, n_actuals, body_chars, targets_per_10k_chars.
     """
-    body = c.body().segments.groupby("doc_id", observed=True)["n_chars"].sum()
+    body = c.body().segments.groupby("doc_id", observed=True)["n_chars"].sum().to_dict()  # a dict: cheap look-ups
     kinds = pd.crosstab(metrics["doc_id"].astype(str), metrics["kind"].astype(str)) if len(metrics) else pd.DataFrame()
     targets = kinds["target"].to_dict() if "target" in kinds else {}
     actuals = kinds["actual"].to_dict() if "actual" in kinds else {}
