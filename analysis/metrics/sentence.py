@@ -86,20 +86,11 @@ def extract_sentence(
     starts = starts_in(text)
     cumulative = cumulative_in(text)
     sentence = {
-        "doc_id": doc_id,
-        "county": county,
-        "doc_type": doc_type,
-        "doc_year": doc_year,
-        "defs": defs,
-        "years": years,
-        "periods": periods,
-        "context_period": context_period,
-        "starts": starts,
-        "context_start": context_start,
-        "cumulative": cumulative,
-        "context_cumulative": context_cumulative,
+        "doc_id": doc_id, "county": county, "doc_type": doc_type, "doc_year": doc_year, "defs": defs,
+        "years": years, "periods": periods, "context_period": context_period, "starts": starts,
+        "context_start": context_start, "cumulative": cumulative, "context_cumulative": context_cumulative,
         "src": (source, start, index),
-    }
+    }  # fmt: skip
     rows, loose, origin = [], [], 0
     carried, how = (set(context_subjects), "context") if context_subjects else (set(heading_subjects), "heading")
     counted: set[str] = set()  # metrics of the latest count matched in the sentence (for 同比 changes)
