@@ -70,16 +70,17 @@ def comparison(metrics: pd.DataFrame, counties, *, defs: MetricDefs | None = Non
     """
     defs = defs or load_metric_defs()
     by_id = defs.by_id()
-    order = [m.id for m in defs.metrics if m.id in set(metrics.metric) and not m.by_category]
+    stated = set(metrics.metric)  # once: a set per metric costs metrics × rows
+    order = [m.id for m in defs.metrics if m.id in stated and not m.by_category]
     rows = []
     groups = _groups(metrics, ["county", "metric", "kind"])
-    none = metrics.iloc[:0]
+    cols = _columns(metrics)
     for county in counties:
         for metric_id in order:
             for kind in ("actual", "target"):
-                hits = groups.get((county, metric_id, kind), none)
-                cell = _cell(county, by_id[metric_id], kind, hits, lang)
-                cell["years"] = _years(hits)
+                hits = groups.get((county, metric_id, kind), ())
+                cell = _cell(county, by_id[metric_id], kind, hits, cols, lang)
+                cell["years"] = _years(hits, cols)
                 rows.append(cell)
     return pd.DataFrame(rows, columns=COMPARISON_COLUMNS + ["years"])
 
@@ -98,37 +99,75 @@ def series(metrics: pd.DataFrame, counties, *, defs: MetricDefs | None = None, l
     """
     defs = defs or load_metric_defs()
     by_id = defs.by_id()
-    order = [m.id for m in defs.metrics if m.id in set(metrics.metric) and not m.by_category]
+    stated = set(metrics.metric)  # once: a set per metric costs metrics × rows
+    order = [m.id for m in defs.metrics if m.id in stated and not m.by_category]
     rows = []
     groups = _groups(metrics, ["county", "metric", "kind"])
+    cols = _columns(metrics)
+    years = metrics["year"].astype("Int64").array if len(metrics) else None
     for county in counties:
         for metric_id in order:
             for kind in ("actual", "target"):
                 hits = groups.get((county, metric_id, kind))
                 if hits is None:  # nothing stated: no year, no row
                     continue
-                for year, group in hits.groupby(hits["year"].astype("Int64"), sort=True, dropna=False):
-                    cell = _cell(county, by_id[metric_id], kind, group, lang)
+                for year, group in _by_year(hits, years):
+                    cell = _cell(county, by_id[metric_id], kind, group, cols, lang)
                     cell["year"] = year
                     rows.append(cell)
     return pd.DataFrame(rows, columns=SERIES_COLUMNS)
 
 
 def _groups(table: pd.DataFrame, keys: list) -> dict:
-    """(key values, …) -> the rows of ``table`` holding them: one pass, so a lookup per county is
-    not a scan of the whole table (str or categorical key columns alike)."""
+    """(key values, …) -> the positions of the rows of ``table`` holding them (in table order): one
+    pass, so a lookup per county is not a scan of the whole table (str or categorical keys alike)."""
     if table.empty:
         return {}
     plain = table.assign(**{k: table[k].astype(object) for k in keys})
-    return {(k if isinstance(k, tuple) else (k,)): g for k, g in plain.groupby(keys, sort=False, dropna=False)}
+    return {
+        (k if isinstance(k, tuple) else (k,)): g.tolist()
+        for k, g in plain.groupby(keys, sort=False, dropna=False).indices.items()
+    }
 
 
-def _years(hits: pd.DataFrame) -> str:
-    years = sorted({int(y) for y in hits["year"] if pd.notna(y)})
+def _columns(table: pd.DataFrame) -> dict:
+    """The columns a cell reads (values as a row of ``table`` holds them) and each row's validity."""
+    cols = {k: table[k].array for k in ("value", "comparator", "unit", "year", "doc_id", "flags")}
+    cols["valid"] = table["flags"].map(is_valid).tolist()
+    return cols
+
+
+def _by_year(hits: list, years) -> list:
+    """(year, positions) of ``hits`` by year (as Int64), years ascending, unknown year last."""
+    known: dict = {}
+    unknown = []
+    for p in hits:
+        year = years[p]
+        if pd.isna(year):
+            unknown.append(p)
+        else:
+            known.setdefault(year, []).append(p)
+    out = sorted(known.items())
+    return out + [(years[unknown[0]], unknown)] if unknown else out
+
+
+def _latest(positions: list, year) -> int:
+    """The row a stable sort by year (unknown first) puts last: the last of the latest year."""
+    best = None
+    for p in positions:
+        if not pd.isna(year[p]) and (best is None or year[p] >= year[best]):
+            best = p
+    return positions[-1] if best is None else best
+
+
+def _years(hits, cols: dict) -> str:
+    if not len(hits):
+        return ""
+    years = sorted({int(y) for y in (cols["year"][p] for p in hits) if pd.notna(y)})
     return "; ".join(str(y) for y in years)
 
 
-def _cell(county, metric, kind, hits, lang) -> dict:
+def _cell(county, metric, kind, hits, cols: dict, lang) -> dict:
     base = {
         "county": county,
         "metric": metric.id,
@@ -143,20 +182,20 @@ def _cell(county, metric, kind, hits, lang) -> dict:
         "n_values": len(hits),
         "flags": "",
     }
-    if hits.empty:
+    if not len(hits):
         return base
-    usable = hits[hits["flags"].map(is_valid)]
-    pick = (usable if len(usable) else hits).sort_values("year", kind="stable", na_position="first").iloc[-1]
+    usable = [p for p in hits if cols["valid"][p]]
+    pick = _latest(usable or list(hits), cols["year"])
     base.update(
-        status=REPORTED if len(usable) else FLAGGED,
-        comparator=pick["comparator"],
-        unit=pick["unit"],
-        year=pick["year"],
-        doc_id=pick["doc_id"],
-        flags=pick["flags"],
+        status=REPORTED if usable else FLAGGED,
+        comparator=cols["comparator"][pick],
+        unit=cols["unit"][pick],
+        year=cols["year"][pick],
+        doc_id=cols["doc_id"][pick],
+        flags=cols["flags"][pick],
     )
-    if len(usable):
-        base["value"] = pick["value"]
+    if usable:
+        base["value"] = cols["value"][pick]
     return base
 
 
@@ -190,28 +229,31 @@ def funnel(metrics: pd.DataFrame, counties, *, defs: MetricDefs | None = None) -
     """
     stages = (defs or load_metric_defs()).funnel
     rows = []
-    actual = metrics[(metrics.kind == "actual") & metrics["flags"].map(is_valid)]
-    by_county = _groups(actual, ["county"])
-    none = actual.iloc[:0]
+    actual = metrics[(metrics.kind == "actual") & metrics["flags"].map(is_valid) & metrics.metric.isin(stages)]
+    by_stage = _groups(actual, ["county", "metric"])
+    cols = _columns(actual)
     for county in counties:
-        here = by_county.get((county,), none)
-        received = here[here.metric == stages[0]].sort_values("year", kind="stable", na_position="first")
-        base = received["value"].iloc[-1] if len(received) else None
-        base_at = (received["year"].iloc[-1], received["doc_id"].iloc[-1]) if len(received) else None
+        received = by_stage.get((county, stages[0]))
+        base, base_at = None, None
+        if received:
+            first = _latest(received, cols["year"])
+            base, base_at = cols["value"][first], (cols["year"][first], cols["doc_id"][first])
         for order, stage in enumerate(stages):
-            hit = here[here.metric == stage].sort_values("year", kind="stable", na_position="first")
-            same = len(hit) and base_at is not None and _same(base_at, (hit["year"].iloc[-1], hit["doc_id"].iloc[-1]))
-            value = hit["value"].iloc[-1] if len(hit) else float("nan")
+            hit = by_stage.get((county, stage))
+            last = _latest(hit, cols["year"]) if hit else None
+            at = (cols["year"][last], cols["doc_id"][last]) if last is not None else None
+            same = at is not None and base_at is not None and _same(base_at, at)
+            value = cols["value"][last] if last is not None else float("nan")
             rows.append(
                 {
                     "county": county,
                     "stage": stage,
                     "stage_order": order,
-                    "status": REPORTED if len(hit) else NOT_REPORTED,
+                    "status": REPORTED if hit else NOT_REPORTED,
                     "value": value,
                     "share_of_received_pct": 100 * value / base if base and same else float("nan"),
-                    "year": hit["year"].iloc[-1] if len(hit) else pd.NA,
-                    "doc_id": hit["doc_id"].iloc[-1] if len(hit) else "",
+                    "year": at[0] if at else pd.NA,
+                    "doc_id": at[1] if at else "",
                 }
             )
     return pd.DataFrame(rows, columns=FUNNEL_COLUMNS)
@@ -232,10 +274,12 @@ def target_vs_actual(table: pd.DataFrame, *, metric: str = "leader_appearance_ra
         Empty (with these columns) when no county states the metric at all.
     """
     sub = table[table.metric == metric]
+    first: dict = {}  # (county, kind) -> the county's first row of that kind
+    for row in sub.itertuples(index=False):
+        first.setdefault((row.county, row.kind), row)
     rows = []
-    for county, group in sub.groupby("county", sort=False):
-        t = group[group.kind == "target"].iloc[0]
-        a = group[group.kind == "actual"].iloc[0]
+    for county in dict.fromkeys(sub["county"]):
+        t, a = first[(county, "target")], first[(county, "actual")]
         rows.append(
             {
                 "county": county,
@@ -261,7 +305,7 @@ def commitments(metrics: pd.DataFrame, c) -> pd.DataFrame:
     DataFrame
         doc_id, county, doc_type, n_targets, n_actuals, body_chars, targets_per_10k_chars.
     """
-    body = c.body().segments.groupby("doc_id", observed=True)["n_chars"].sum()
+    body = c.body().segments.groupby("doc_id", observed=True)["n_chars"].sum().to_dict()  # a dict: cheap look-ups
     kinds = pd.crosstab(metrics["doc_id"].astype(str), metrics["kind"].astype(str)) if len(metrics) else pd.DataFrame()
     targets = kinds["target"].to_dict() if "target" in kinds else {}
     actuals = kinds["actual"].to_dict() if "actual" in kinds else {}

@@ -27,30 +27,23 @@ stated before it (自2022年1月1日起) spans ``2022-01..2025-07``, binds to it
 flagged 'multi_year'; a count right after 去年/上年(同期)(为) is last year's. A percentage right
 after a count may be that count's change or share (``change_of``: 来信19件次,同比下降29.63%).
 
-Cost: linear in the number of sentences × metric definitions; documents are independent.
+Cost: linear in the number of sentences; a clause naming no subject and no figure in words costs one
+search of two compiled patterns besides its numbers (:mod:`analysis.metrics.sentence`); documents are
+independent.
 """
 
 from __future__ import annotations
 
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pandas as pd
 
-from analysis.metrics import numbers
 from analysis.metrics.definitions import MetricDefs, load_metric_defs
 from analysis.metrics.flags import validate
-from analysis.metrics.matching import mask, match, region, respective
-from analysis.metrics.timing import (
-    cumulative_in,
-    period_for,
-    periods_in,
-    relative_year,
-    span_for,
-    starts_in,
-    year_for,
-    years_in,
-)
+from analysis.metrics.sentence import extract_sentence
 
 METRIC_COLUMNS = [
     "doc_id",
@@ -67,6 +60,7 @@ METRIC_COLUMNS = [
     "end",
     "flags",
 ]
+PARALLEL_MIN = 400  # documents from which ``extract(c, jobs=None)`` uses every core (measured: docs/benchmarks.md)
 # How the row was read (issue 12); kept apart so tables built from METRIC_COLUMNS stay valid.
 PROVENANCE_COLUMNS = ["subject_source", "period_months", "category"]
 UNCLASSIFIED_COLUMNS = [
@@ -83,9 +77,6 @@ UNCLASSIFIED_COLUMNS = [
     "start",
     "end",
 ]
-SKIPPED = " \t\r\n\u3000*#"
-_CHANGE_TO = re.compile(r"(?:增加|增长|提高|提升|上升|下降|减少|降低|降|升|增)(?:至|到)")
-_CLAUSE_SPLIT = re.compile(r"[，；;。：:！？!?]|(?<!\d),|,(?!\d{3})")
 
 
 class MetricExtractor:
@@ -111,6 +102,10 @@ class MetricExtractor:
         self.cue_patterns_ = {m.id: tuple(re.compile(re.escape(cue)) for cue in m.cues) for m in defs.metrics}
         self.change_patterns_ = {m.id: tuple(re.compile(re.escape(cue)) for cue in m.change_cues) for m in defs.metrics}
         self.category_patterns_ = {m.id: re.compile(m.category_pattern) for m in defs.metrics if m.category_pattern}
+        self.subject_pattern_ = _any_of(cue for cues in defs.subjects.values() for cue in cues)
+        self.qualitative_pattern_ = _any_of(
+            p for m in defs.metrics for p in (*m.qualitative, *m.qualitative_none, *m.qualitative_all)
+        )
 
     @classmethod
     def from_file(cls, path: str | Path | None = None) -> MetricExtractor:
@@ -120,8 +115,21 @@ class MetricExtractor:
     def __repr__(self) -> str:
         return f"MetricExtractor({len(self.defs.metrics)} metrics, {self.defs.path!r})"
 
-    def extract(self, c) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def subjects_in(self, text: str) -> set:
+        """The subjects (行政复议, 信访 …) one of whose cue phrases ``text`` contains."""
+        if self.subject_pattern_ is None or not self.subject_pattern_.search(text):
+            return set()  # one search instead of a test per cue: most text names no subject
+        return {s for s, cues in self.defs.subjects.items() if any(cue in text for cue in cues)}
+
+    def extract(self, c, *, jobs: int | None = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Metric rows and unclassified quantities of every document of corpus ``c``.
+
+        Parameters
+        ----------
+        c : corpus.Corpus
+        jobs : int or None, keyword-only
+            Processes the documents are read in: 1 (default) this one; None every core when the
+            corpus has at least ``PARALLEL_MIN`` documents. The rows are the same, in the same order.
 
         Returns
         -------
@@ -140,36 +148,57 @@ class MetricExtractor:
             unclassified: doc_id, county, year, value, value_max, unit, kind, comparator,
             number_text (the number as written), quote, start, end.
         """
+        work = self._work(c)
+        if jobs is None:
+            jobs = (os.cpu_count() or 1) if len(c.documents) >= PARALLEL_MIN else 1
+        outputs = _parallel(self, list(work), jobs) if jobs > 1 else (self._document(*w) for w in work)
         rows, loose = [], []
-        docs = c.documents.set_index("doc_id")
-        headings = _heading_subjects(c.segments, self.defs)
+        for r, u in outputs:
+            rows += r
+            loose += u
+        metrics = pd.DataFrame(rows, columns=METRIC_COLUMNS + PROVENANCE_COLUMNS)
+        metrics = validate(metrics, self.defs)
+        return metrics, pd.DataFrame(loose, columns=UNCLASSIFIED_COLUMNS)
+
+    def _work(self, c):
+        """Per document, in corpus order, what :meth:`_document` reads: plain data, so that a worker
+        process needs nothing else (source, view, sentences by segment, docvars, headings, parents)."""
+        docs = {d["doc_id"]: d for d in c.documents.to_dict("records")}
+        headings = _heading_subjects(c.segments, self)
         parents = dict(zip(c.segments.seg_id, c.segments.parent))
-        for doc_id, sents in c.body().sentences.groupby("doc_id", sort=False):
-            doc = docs.loc[doc_id]
-            source, view = c.source_text(doc_id), c.source_view(doc_id)
+        simplified = _simplified(c)
+        for doc_id, segments in _sentences(c.body().sentences).items():
+            doc = docs[doc_id]
             context = {
                 "doc_id": doc_id,
                 "county": _docvar(doc, "county"),
                 "doc_type": _docvar(doc, "doc_type"),
                 "doc_year": _doc_year(doc),
             }
-            starts: dict = {}  # the start of a span (自2022年1月1日起) holds for the rest of its section
-            for seg_id, seg in sents.groupby("seg_id", sort=False):
-                named: frozenset = frozenset()  # subjects named earlier in the segment
-                period, cumulative = None, False  # part of the year stated earlier in the segment
-                since = starts.get(parents.get(seg_id))
-                for sent in seg.itertuples(index=False):
-                    r, u, (named, period, since, cumulative) = _extract_sentence(
-                        self, source, int(sent.start), int(sent.end), view=view, context_subjects=named,
-                        heading_subjects=headings.get(seg_id, frozenset()), context_period=period,
-                        context_start=since, context_cumulative=cumulative, **context,
-                    )  # fmt: skip
-                    rows += r
-                    loose += u
-                starts[parents.get(seg_id)] = since
-        metrics = pd.DataFrame(rows, columns=METRIC_COLUMNS + PROVENANCE_COLUMNS)
-        metrics = validate(metrics, self.defs)
-        return metrics, pd.DataFrame(loose, columns=UNCLASSIFIED_COLUMNS)
+            view = c.source_view(doc_id) if doc_id in simplified else None  # None: the source itself
+            own_headings = {s: headings[s] for s in segments if s in headings}
+            own_parents = {s: parents[s] for s in segments if s in parents}
+            yield c.source_text(doc_id), view, segments, context, own_headings, own_parents
+
+    def _document(self, source: str, view, segments: dict, context: dict, headings: dict, parents: dict):
+        """Metric rows and unclassified rows of one document: its segments' sentences in order,
+        each segment carrying its subjects, part of the year and span start from sentence to sentence."""
+        rows, loose = [], []
+        starts: dict = {}  # the start of a span (自2022年1月1日起) holds for the rest of its section
+        for seg_id, sentences in segments.items():
+            named: frozenset = frozenset()  # subjects named earlier in the segment
+            period, cumulative = None, False  # part of the year stated earlier in the segment
+            since = starts.get(parents.get(seg_id))
+            for start, end in sentences:
+                r, u, (named, period, since, cumulative) = extract_sentence(
+                    self, source, start, end, view=view, context_subjects=named,
+                    heading_subjects=headings.get(seg_id, frozenset()), context_period=period,
+                    context_start=since, context_cumulative=cumulative, **context,
+                )  # fmt: skip
+                rows += r
+                loose += u
+            starts[parents.get(seg_id)] = since
+        return rows, loose
 
     def extract_sentence(
         self,
@@ -194,7 +223,7 @@ class MetricExtractor:
         ``view`` is the text matched (``Corpus.source_view``: traditional characters simplified one
         for one, same offsets); quotes are always sliced from ``source``.
         """
-        rows, loose, _ = _extract_sentence(
+        rows, loose, _ = extract_sentence(
             self, source, start, end, doc_id=doc_id, county=county, doc_type=doc_type, doc_year=doc_year,
             view=view, context_subjects=context_subjects, heading_subjects=heading_subjects,
         )  # fmt: skip
@@ -220,134 +249,25 @@ def _docvar(doc, name: str) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def compact(text: str) -> tuple[str, list[int]]:
-    """``text`` without whitespace and markdown marks, and each kept character's offset."""
-    keep = [i for i, ch in enumerate(text) if ch not in SKIPPED]
-    return "".join(text[i] for i in keep), keep
+def _parallel(extractor: MetricExtractor, work: list, jobs: int) -> list:
+    """:meth:`MetricExtractor._document` of every item of ``work`` in ``jobs`` processes, in order."""
+    chunk = max(1, len(work) // (4 * jobs))
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(extractor,)) as pool:
+        return list(pool.map(_in_worker, work, chunksize=chunk))
 
 
-def clauses(text: str) -> list[tuple[int, int]]:
-    """Clause spans ``[start, end)`` of ``text``, delimiters excluded, empty clauses dropped."""
-    spans, start = [], 0
-    for m in _CLAUSE_SPLIT.finditer(text):
-        spans.append((start, m.start()))
-        start = m.end()
-    spans.append((start, len(text)))
-    return [(a, b) for a, b in spans if b > a]
+_WORKER: dict = {}  # the extractor of a worker process (sent once, not with every document)
 
 
-def _extract_sentence(
-    ex: MetricExtractor,
-    source: str,
-    start: int,
-    end: int,
-    *,
-    doc_id: str,
-    county: str | None,
-    doc_type: str | None,
-    doc_year: int | None,
-    view: str | None = None,
-    context_subjects: frozenset = frozenset(),
-    heading_subjects: frozenset = frozenset(),
-    context_period: tuple | None = None,
-    context_start: tuple | None = None,
-    context_cumulative: bool = False,
-):
-    """Rows, unclassified rows and (subjects, period, span start, cumulative) in force at its end.
-
-    A period stated in a cumulative sentence (截至2025年7月底，累计…) stays cumulative for the next
-    sentences of the segment that inherit it (从办理结果看，维持2件).
-    """
-    defs = ex.defs
-    text, index = compact((source if view is None else view)[start:end])
-    years = years_in(text)
-    periods = periods_in(text)
-    starts = starts_in(text)
-    rows, loose, origin = [], [], 0
-    carried, how = (set(context_subjects), "context") if context_subjects else (set(heading_subjects), "heading")
-    counted: set[str] = set()  # metrics of the latest count matched in the sentence (for 同比 changes)
-    prev_clause = (0, 0)
-    for a, b in clauses(text):
-        clause = text[a:b]
-        own = {s for s, cues in defs.subjects.items() if any(cue in clause for cue in cues)}
-        if own:
-            carried, origin, how = own, a, "clause"
-        ctx = {
-            "doc_id": doc_id,
-            "county": county,
-            "doc_type": doc_type,
-            "doc_year": doc_year,
-            "defs": defs,
-            "years": years,
-            "periods": periods,
-            "context_period": context_period,
-            "starts": starts,
-            "context_start": context_start,
-            "cumulative": cumulative_in(text),
-            "context_cumulative": context_cumulative,
-            "clause_start": a,
-            "subject_start": origin if how == "clause" else a,
-            "subject_source": "clause" if own else ("heading" if how == "heading" else "context"),
-            "clause_end": b,
-            "src": (source, start, index),
-        }
-        quantities = numbers.parse_quantities(clause, defs.units)
-        matched: set[int] = set()
-        previous: list = []
-        items = respective(clause, quantities, text[prev_clause[0] : prev_clause[1]])  # 分别: number k, item k
-        prev_clause = (a, b)
-        for i, q in enumerate(quantities):
-            span, item = items.get(i, (None, ""))
-            found = match(clause, q, span or region(clause, quantities, i), carried, ex, counted=counted)
-            category = ""
-            if not found:
-                found, category = _by_category(ex, clause, quantities, i, item, carried)
-            if (
-                not found
-                and i > 0
-                and _CHANGE_TO.search(clause[quantities[i - 1].end : q.start])
-                and quantities[i - 1].unit == q.unit
-            ):
-                found = previous  # 由632人增加至863人: the new level of the same metric
-            for metric, sign in found:
-                rows.append(_row(ctx, clause, q, metric, sign, category=category))
-                matched.add(i)
-            if found and q.unit != "%":  # 来访95件127人次: adjacent counts are one statement
-                adjacent = i > 0 and not clause[quantities[i - 1].end : q.start]
-                counted = {m.id for m, _ in found} | (counted if adjacent else set())
-            previous = found
-        rows += _qualitative(ctx, clause, carried, defs, {r["metric"] for r in rows if r["_clause"] == a}, rows)
-        loose += [_loose(ctx, clause, q) for i, q in enumerate(quantities) if i not in matched]
-    for r in rows:
-        del r["_clause"]
-    named = frozenset(carried) if how != "heading" else frozenset(context_subjects)
-    period = periods[-1][1] if periods else context_period
-    cumulative = bool(cumulative_in(text)) if periods else context_cumulative
-    return rows, loose, (named, period, starts[-1][1] if starts else context_start, cumulative)
+def _start_worker(extractor: MetricExtractor) -> None:
+    _WORKER["extractor"] = extractor
 
 
-def _by_category(ex: MetricExtractor, clause, quantities, i, item: str, subjects) -> tuple[list, str]:
-    """(matches, category) of a quantity no named metric takes, for the metrics by category.
-
-    The category is the quantity's item in a 分别 list (its cue then stands between 分别 and the
-    first number: 分别占全县信访总量的15.43%、…), else the ``category_pattern`` of the metric
-    matched before the number in its clause (因不服房屋征收补偿决定被诉的1件).
-    """
-    q = quantities[i]
-    if item:
-        k = clause.find("分别")
-        first = min(p.start for p in quantities if p.start > k)
-        return match(clause, q, (k, first), subjects, ex, by_category=True), item
-    found = match(clause, q, region(clause, quantities, i), subjects, ex, by_category=True)
-    for metric, sign in found:
-        pattern = ex.category_patterns_.get(metric.id)
-        hit = pattern.search(clause[: q.start]) if pattern else None
-        if hit:
-            return [(metric, sign)], hit.group("category")
-    return [], ""
+def _in_worker(item: tuple):
+    return _WORKER["extractor"]._document(*item)
 
 
-def _heading_subjects(segments: pd.DataFrame, defs: MetricDefs) -> dict:
+def _heading_subjects(segments: pd.DataFrame, ex: MetricExtractor) -> dict:
     """seg_id -> subjects named in the segment's heading or its ancestors' headings."""
     parent = dict(zip(segments.seg_id, segments.parent))
     heading = dict(zip(segments.seg_id, segments.heading))
@@ -359,108 +279,29 @@ def _heading_subjects(segments: pd.DataFrame, defs: MetricDefs) -> dict:
             chain.append(str(heading[node] or ""))
             node = parent.get(node)
         text = "".join(h for h in chain if h != "nan")
-        out[seg_id] = frozenset(s for s, cues in defs.subjects.items() if any(cue in text for cue in cues))
+        out[seg_id] = frozenset(ex.subjects_in(text))
     return out
 
 
-def _kind(ctx, clause: str) -> tuple[str, str]:
-    """(kind, flag) from the document type and the clause's own tense/modal cues."""
-    has_target = any(cue in clause for cue in ctx["defs"].target_cues)
-    if ctx["doc_type"] in (None, "other"):  # unknown or mixed genre: the clause alone decides
-        return ("target", "") if has_target else ("actual", "")
-    if ctx["doc_type"] == "report":
-        return ("target", "target_stated_as_actual") if has_target else ("actual", "")
-    if any(cue in clause for cue in ctx["defs"].actual_cues) and not has_target:
-        return "actual", "actual_in_plan"
-    return "target", ""
-
-
-def _quote(ctx, a: int, b: int) -> tuple[int, int, str]:
-    source, offset, index = ctx["src"]
-    start, end = offset + index[a], offset + index[b - 1] + 1
-    return start, end, source[start:end]
-
-
-def _row(ctx, clause, q, m, sign: int, *, category: str = "") -> dict:
-    """One metric row; a metric tied to a carried subject quotes from the subject's clause."""
-    a = ctx["clause_start"]
-    kind, flag = _kind(ctx, clause)
-    comparator = ("=" if kind == "actual" else ">=") if q.comparator == "reach" else q.comparator
-    first = ctx["subject_start"] if m.subject is not None else a
-    start, end, quote = _quote(ctx, first, ctx["clause_end"])
-    year, period, when = _when(ctx, clause, q)
-    flags = [f for f in (flag, "derived" if q.numeral == "derived" else "", when) if f]
-    return {
-        "doc_id": ctx["doc_id"],
-        "county": ctx["county"],
-        "year": year,
-        "metric": m.id,
-        "value": q.value if q.value < 0 else q.value * sign,  # a written minus (下降-8%) stays negative
-        "value_max": q.value_max,
-        "unit": q.unit,
-        "kind": kind,
-        "comparator": comparator,
-        "quote": quote,
-        "start": start,
-        "end": end,
-        "flags": ";".join(flags),
-        "subject_source": ctx["subject_source"] if m.subject is not None else "",
-        "period_months": period,
-        "category": category,
-        "_clause": a,
-    }
-
-
-def _when(ctx, clause, q) -> tuple[int | None, str, str]:
-    """(year, period_months, flag) of quantity ``q`` of ``clause`` (see :mod:`analysis.metrics.timing`)."""
-    pos = ctx["clause_start"] + q.start
-    year = year_for(ctx, pos)
-    earlier = relative_year(clause[: q.start], year) if q.unit not in ("%", "倍") else None
-    if earlier is not None:
-        return earlier, "", ""
-    period, partial = period_for(ctx, pos, year)
-    return span_for(ctx, pos, year, period, partial)
-
-
-def _qualitative(ctx, clause, subjects, defs, already, sentence_rows) -> list[dict]:
-    """Figures stated in words: a total as 100 % (全覆盖), none (全部胜诉: 0 lost), or all of a
-    total stated earlier in the sentence (受理9起，已全部审结: 9 concluded)."""
-    out = []
-    totals = {r["metric"]: r for r in sentence_rows if r["unit"] != "%"}
-    for m in defs.metrics:
-        if m.id in already or not (m.qualitative or m.qualitative_none or m.qualitative_all):
-            continue
-        if m.subject is not None and m.subject not in subjects:
-            continue
-        masked = mask(clause, m.exclude)
-        has_cue = any(cue in masked for cue in m.cues)
-        phrases = [p for p in m.qualitative if len(p) >= 4 or has_cue]
-        found = numbers.qualitative_totals(masked, phrases)
-        found += numbers.qualitative_totals(masked, m.qualitative_none, value=0.0, unit=m.unit)
-        total = totals.get(m.part_of) if m.part_of else None
-        if total is not None:
-            found += numbers.qualitative_totals(masked, m.qualitative_all, value=total["value"], unit=total["unit"])
-        for q in sorted(found, key=lambda q: q.start)[:1]:
-            out.append(_row(ctx, clause, q, m, 1))
+def _sentences(sentences: pd.DataFrame) -> dict:
+    """doc_id -> seg_id -> [(start, end), …] of ``sentences``: documents, segments (first appearance)
+    and sentences in table order, read once as plain lists."""
+    out: dict = {}
+    columns = (sentences[k].tolist() for k in ("doc_id", "seg_id", "start", "end"))
+    for doc_id, seg_id, start, end in zip(*columns, strict=True):
+        out.setdefault(doc_id, {}).setdefault(seg_id, []).append((int(start), int(end)))
     return out
 
 
-def _loose(ctx, clause, q) -> dict:
-    a = ctx["clause_start"]
-    kind, _ = _kind(ctx, clause)
-    comparator = ("=" if kind == "actual" else ">=") if q.comparator == "reach" else q.comparator
-    start, end, quote = _quote(ctx, a, ctx["clause_end"])
-    return {
-        "doc_id": ctx["doc_id"],
-        "county": ctx["county"],
-        "year": _when(ctx, clause, q)[0],
-        "value": q.value,
-        "value_max": q.value_max,
-        "unit": q.unit,
-        "kind": kind,
-        "comparator": comparator,
-        "number_text": clause[q.start : q.end],
-        "quote": quote,
-        "start": start,
-        "end": end,
-    }
+def _simplified(c) -> set:
+    """doc_ids whose matched text is a simplified view (:meth:`corpus.Corpus.source_view`); one
+    look-up of the docvar for the corpus, not one per document."""
+    if "simplified" not in c.documents:
+        return set()
+    return {d for d, flag in c.docvar("simplified").items() if bool(flag)}
+
+
+def _any_of(phrases) -> re.Pattern | None:
+    """One pattern matching wherever any of ``phrases`` occurs (None for no phrase)."""
+    phrases = sorted(set(phrases), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, phrases))) if phrases else None

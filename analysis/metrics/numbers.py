@@ -17,6 +17,7 @@ Offsets are into the string passed in; every function is linear in its length.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -71,6 +72,12 @@ _NUMBER = re.compile(
 _ARABIC = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 _CN = re.compile(rf"[{CN_CHARS}]+")
 _SPACES = " \u3000\t"
+# A closed pair of quotation marks or brackets and what it holds, per pair (QUOTE_PAIRS order).
+_QUOTED = tuple(
+    re.compile(re.escape(left) + r"[^" + re.escape(left + right) + r"]*" + re.escape(right))
+    for left, right in QUOTE_PAIRS
+)
+_OPENING = re.compile("|".join(re.escape(left) for left, _ in QUOTE_PAIRS))
 
 
 @dataclass(frozen=True)
@@ -124,11 +131,9 @@ def cn_to_number(numeral: str) -> float | None:
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
     """Spans ``[start, end)`` inside quotation marks and brackets (closed pairs only)."""
-    spans = []
-    for left, right in QUOTE_PAIRS:
-        for m in re.finditer(re.escape(left) + r"[^" + re.escape(left + right) + r"]*" + re.escape(right), text):
-            spans.append((m.start(), m.end()))
-    return spans
+    if not _OPENING.search(text):
+        return []  # no opening mark: one search instead of one per pair
+    return [(m.start(), m.end()) for pattern in _QUOTED for m in pattern.finditer(text)]
 
 
 def parse_quantities(text: str, units: tuple[str, ...] | None = None) -> list[Quantity]:
@@ -228,12 +233,16 @@ def _read_range(t: str, pos: int, numeral: str, fallback: int) -> tuple[float | 
 
 
 def _unit_at(t: str, pos: int, units: tuple[str, ...]) -> str:
-    if t.startswith("%", pos):
-        return "%"
-    for unit in units:
-        if t.startswith(unit, pos):
-            return unit
-    return ""
+    """The unit written at ``pos``: '%', else the first of ``units`` (in their order) that starts there."""
+    m = _units_pattern(units).match(t, pos)
+    return m.group() if m else ""
+
+
+@functools.lru_cache(maxsize=16)
+def _units_pattern(units: tuple[str, ...]) -> re.Pattern:
+    """'%' or one of ``units``, tried in order (an alternation takes its first alternative that matches)."""
+    units = units[: units.index("")] if "" in units else units  # an empty unit ends the search: no unit
+    return re.compile("|".join(re.escape(u) for u in ("%", *units)))
 
 
 def _finish(t, start, end, value, value_max, unit, numeral, more) -> Quantity:
@@ -272,7 +281,7 @@ def _prefix_comparator(t: str, start: int) -> tuple[str, str]:
             return comp, phrase
     found = []  # (start, end, comparator, phrase)
     for phrase, comp in PREFIX_COMPARATORS:
-        for m in re.finditer(re.escape(phrase), window):
+        for m in literal(phrase).finditer(window):
             found.append((m.start(), m.end(), comp, phrase))
     # A phrase inside a longer one (达到 in 力争达到, 低于 in 不低于) does not count.
     found = [
@@ -284,6 +293,12 @@ def _prefix_comparator(t: str, start: int) -> tuple[str, str]:
         return "=", ""
     _, _, comp, phrase = max(found, key=lambda f: f[0])
     return comp, phrase
+
+
+@functools.lru_cache(maxsize=4096)
+def literal(phrase: str) -> re.Pattern:
+    """``phrase`` as a compiled pattern matching it literally (compiled once per phrase)."""
+    return re.compile(re.escape(phrase))
 
 
 def qualitative_totals(text: str, phrases=("全覆盖",), *, value: float = 100.0, unit: str = "%") -> list[Quantity]:
@@ -299,7 +314,7 @@ def qualitative_totals(text: str, phrases=("全覆盖",), *, value: float = 100.
     """
     out = []
     for phrase in phrases:
-        for m in re.finditer(re.escape(phrase), text):
+        for m in literal(phrase).finditer(text):
             out.append(
                 Quantity(
                     value=value, unit=unit, comparator="=", start=m.start(), end=m.end(), numeral="derived", cue=phrase

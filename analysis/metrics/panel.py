@@ -137,30 +137,20 @@ def wide_panel(c, long: pd.DataFrame, *, kind: str = "actual", defs: MetricDefs 
     defs = defs or load_metric_defs()
     sub = long[long["kind"] == kind]
     # a metric by category (shares by field) has several values per county-year: long panel only
-    metric_ids = [m.id for m in defs.metrics if m.id in set(sub["metric"]) and not m.by_category]
+    stated = set(sub["metric"])  # once: a set per metric costs metrics × rows
+    metric_ids = [m.id for m in defs.metrics if m.id in stated and not m.by_category]
     latest = _latest_first(c)
+    group = sub.groupby(["county", "year"], sort=False, dropna=False).ngroup().to_numpy()
+    keys = _group_keys(sub, group, latest)
+    cells, conflicting, flagged = _cells(sub, group, latest)
     rows = []
-    for (county, year), group in sub.groupby(["county", "year"], sort=False, dropna=False):
-        usable = group[group["usable"]].assign(_rank=lambda g: g["doc_id"].map(latest))
-        usable = usable.sort_values(["_rank", "start"], kind="stable")
-        row = {
-            "county": county,
-            "county_known": bool(group["county_known"].iloc[0]),
-            "province": _first(group["province"]),
-            "adcode": _first(group["adcode"]),
-            "year": year,
-            "doc_ids": "; ".join(sorted(set(group["doc_id"]), key=lambda d: latest[d])),
-            "metrics_conflicting": "; ".join(
-                m for m in metric_ids if usable.loc[usable["metric"] == m, "value"].nunique() > 1
-            ),
-            "metrics_flagged": "; ".join(m for m in metric_ids if (~group.loc[group["metric"] == m, "usable"]).any()),
-        }
+    for g, row in enumerate(keys):
+        row["metrics_conflicting"] = "; ".join(m for m in metric_ids if (g, m) in conflicting)
+        row["metrics_flagged"] = "; ".join(m for m in metric_ids if (g, m) in flagged)
         for m in metric_ids:
-            hits = usable[usable["metric"] == m]
+            value, doc, n = cells.get((g, m), (float("nan"), "", 0))
             name = short_name(m)
-            row[name] = hits["value"].iloc[0] if len(hits) else float("nan")
-            row[f"{name}_doc"] = hits["doc_id"].iloc[0] if len(hits) else ""
-            row[f"{name}_n"] = len(hits)
+            row[name], row[f"{name}_doc"], row[f"{name}_n"] = value, doc, n
         rows.append(row)
     columns = WIDE_KEYS + [f"{short_name(m)}{s}" for m in metric_ids for s in ("", *SUFFIXES)]
     out = pd.DataFrame(rows, columns=columns)
@@ -169,17 +159,71 @@ def wide_panel(c, long: pd.DataFrame, *, kind: str = "actual", defs: MetricDefs 
     return out
 
 
+def _group_keys(sub: pd.DataFrame, group, latest: dict) -> list[dict]:
+    """Per county × year group (in ``group`` number order): its keys and the documents behind it.
+
+    county, county_known and year of the group's first row; province and adcode its first present
+    value; doc_ids its documents, latest first ('; ')."""
+    first = ~pd.Series(group).duplicated().to_numpy()
+    docvars = {}
+    for name in ("province", "adcode"):
+        present = sub[name].map(groups.present).to_numpy(dtype=bool)
+        values = pd.Series(sub[name].to_numpy()[present], index=group[present])
+        docvars[name] = values[~values.index.duplicated()].map(str).to_dict()
+    pairs = pd.DataFrame({"g": group, "doc": sub["doc_id"].to_numpy()}).drop_duplicates()
+    pairs = pairs.assign(rank=pairs["doc"].map(latest)).sort_values(["g", "rank"], kind="stable")
+    doc_ids = pairs.groupby("g", sort=False)["doc"].agg("; ".join).to_dict()
+    out = []
+    heads = zip(sub["county"].to_numpy()[first], sub["county_known"].to_numpy()[first], sub["year"].to_numpy()[first])
+    for g, (county, known, year) in enumerate(heads):
+        out.append(
+            {
+                "county": county,
+                "county_known": bool(known),
+                "province": docvars["province"].get(g, ""),
+                "adcode": docvars["adcode"].get(g, ""),
+                "year": year,
+                "doc_ids": doc_ids[g],
+            }
+        )
+    return out
+
+
+def _cells(sub: pd.DataFrame, group, latest: dict) -> tuple[dict, set, set]:
+    """(group, metric) -> (value, doc_id, usable statements), and the (group, metric) pairs whose
+    usable values disagree and those with a flagged statement.
+
+    The value is the first usable statement (smallest offset) of the latest document."""
+    table = pd.DataFrame(
+        {
+            "g": group,
+            "metric": sub["metric"].to_numpy(dtype=object),
+            "value": sub["value"].to_numpy(),
+            "doc": sub["doc_id"].to_numpy(dtype=object),
+            "start": sub["start"].to_numpy(),
+            "usable": sub["usable"].to_numpy(dtype=bool),
+        }
+    )
+    flagged = set(zip(table.loc[~table["usable"], "g"], table.loc[~table["usable"], "metric"]))
+    usable = table[table["usable"]]
+    usable = usable.assign(rank=usable["doc"].map(latest)).sort_values(["g", "rank", "start"], kind="stable")
+    by_cell = usable.groupby(["g", "metric"], sort=False)
+    counts = by_cell.size().to_dict()
+    conflicting = {k for k, n in by_cell["value"].nunique().items() if n > 1}
+    firsts = usable.drop_duplicates(["g", "metric"])
+    cells = {
+        (g, m): (value, doc, int(counts[(g, m)]))
+        for g, m, value, doc in zip(firsts["g"], firsts["metric"], firsts["value"], firsts["doc"])
+    }
+    return cells, conflicting, flagged
+
+
 def _latest_first(c) -> dict:
     """doc_id -> rank: documents by year_end, latest first (unknown last), ties in corpus order."""
     docs = c.documents.reset_index(drop=True)
     end = pd.to_numeric(docs.get("year_end", pd.Series(index=docs.index, dtype=float)), errors="coerce")
     ranked = docs.assign(_end=-end.fillna(-(10**6)), _pos=range(len(docs))).sort_values(["_end", "_pos"])
     return {d: i for i, d in enumerate(ranked["doc_id"])}
-
-
-def _first(values: pd.Series) -> str:
-    present = [v for v in values if groups.present(v)]
-    return str(present[0]) if present else ""
 
 
 def column_entries(defs: MetricDefs | None = None) -> dict:

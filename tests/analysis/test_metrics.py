@@ -165,6 +165,14 @@ def test_guanxian_2023_report_done_when(extracted):
     assert report.loc["petition_decline_pct", "quote"] == "全县信访总量同比下降26.51%"
 
 
+def test_documents_read_in_worker_processes_give_the_same_rows(seed_corpus, extracted):
+    m, loose = EXTRACTOR.extract(seed_corpus, jobs=2)
+    pd.testing.assert_frame_equal(m, extracted[0])
+    pd.testing.assert_frame_equal(loose, extracted[1])
+    report = m[m.doc_id == "guanxian-2023-report"].set_index("metric")
+    assert report.loc["reconsideration_received", "value"] == 91
+
+
 def test_targets_for_leader_appearance(extracted):
     m, _ = extracted
     leader = m[(m.metric == "leader_appearance_rate") & (m.kind == "target")]

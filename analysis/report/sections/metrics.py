@@ -50,7 +50,7 @@ def section(c, *, lang: str = "zh", extractor: MetricExtractor | None = None) ->
     extractor = extractor or MetricExtractor.from_file()
     defs = extractor.defs
     by_id = defs.by_id()
-    rows, unclassified = extractor.extract(c)
+    rows, unclassified = extractor.extract(c, jobs=None)  # every core for a large corpus
     rows["label_zh"] = rows.metric.map(lambda m: by_id[m].label_zh)
     rows["label_en"] = rows.metric.map(lambda m: by_id[m].label_en)
     keyed_rows = by_county_key(c, rows)  # the unit compared: county keys, unknown counties kept
