@@ -93,10 +93,12 @@ def _classify(err: BaseException, failures: tuple[type[BaseException], ...]) -> 
 _WORKER: dict = {}  # set in the worker processes of worker_pool
 
 
-def _start_worker() -> None:
+def _start_worker(initializer: Callable | None = None, initargs: tuple = ()) -> None:
     """Workers leave Ctrl-C to the main process, which stops them (no orphaned workers)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER["in"] = True
+    if initializer is not None:
+        initializer(*initargs)
 
 
 def in_worker() -> bool:
@@ -106,16 +108,21 @@ def in_worker() -> bool:
 
 
 @contextlib.contextmanager
-def worker_pool(jobs: int, *, fork: bool = False) -> Iterator[ProcessPoolExecutor]:
+def worker_pool(
+    jobs: int, *, fork: bool = False, initializer: Callable | None = None, initargs: tuple = ()
+) -> Iterator[ProcessPoolExecutor]:
     """A process pool whose workers all stop when the block fails or is interrupted.
 
     Ctrl-C, SIGTERM (see :func:`guarded`), an error or a broken pool: every worker is terminated
     and the exception goes on, so no worker keeps running after the command has ended.
     ``fork=True`` starts the workers by ``fork`` (they share the parent's memory, e.g. a loaded
-    corpus, copy-on-write); it requires a platform that has it (:func:`can_fork`).
+    corpus, copy-on-write); it requires a platform that has it (:func:`can_fork`). ``initializer``
+    (with ``initargs``) runs once in each worker, e.g. to receive what every task needs.
     """
     context = multiprocessing.get_context("fork") if fork else None
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, mp_context=context)
+    pool = ProcessPoolExecutor(
+        max_workers=jobs, initializer=_start_worker, initargs=(initializer, initargs), mp_context=context
+    )
     try:
         yield pool
     except BaseException:

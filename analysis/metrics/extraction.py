@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -44,6 +43,7 @@ import pandas as pd
 from analysis.metrics.definitions import MetricDefs, load_metric_defs
 from analysis.metrics.flags import validate
 from analysis.metrics.sentence import extract_sentence
+from corpus.guard import in_worker, worker_pool
 
 METRIC_COLUMNS = [
     "doc_id",
@@ -149,8 +149,8 @@ class MetricExtractor:
             number_text (the number as written), quote, start, end.
         """
         work = self._work(c)
-        if jobs is None:
-            jobs = (os.cpu_count() or 1) if len(c.documents) >= PARALLEL_MIN else 1
+        if jobs is None:  # in a report's section worker the section is already one process per core
+            jobs = (os.cpu_count() or 1) if len(c.documents) >= PARALLEL_MIN and not in_worker() else 1
         outputs = _parallel(self, list(work), jobs) if jobs > 1 else (self._document(*w) for w in work)
         rows, loose = [], []
         for r, u in outputs:
@@ -252,7 +252,7 @@ def _docvar(doc, name: str) -> str | None:
 def _parallel(extractor: MetricExtractor, work: list, jobs: int) -> list:
     """:meth:`MetricExtractor._document` of every item of ``work`` in ``jobs`` processes, in order."""
     chunk = max(1, len(work) // (4 * jobs))
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(extractor,)) as pool:
+    with worker_pool(jobs, initializer=_start_worker, initargs=(extractor,)) as pool:
         return list(pool.map(_in_worker, work, chunksize=chunk))
 
 
