@@ -16,6 +16,7 @@ import contextlib
 import errno
 import multiprocessing
 import os
+import shutil
 import signal
 import sys
 import threading
@@ -94,8 +95,11 @@ _WORKER: dict = {}  # set in the worker processes of worker_pool
 
 
 def _start_worker(initializer: Callable | None = None, initargs: tuple = ()) -> None:
-    """Workers leave Ctrl-C to the main process, which stops them (no orphaned workers)."""
+    """Workers leave Ctrl-C to the main process, which stops them (no orphaned workers); SIGTERM
+    kills a worker (a forked one would otherwise inherit :func:`guarded`'s handler, and
+    ``terminate()`` would only raise KeyboardInterrupt in it)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _WORKER["in"] = True
     if initializer is not None:
         initializer(*initargs)
@@ -132,8 +136,19 @@ def worker_pool(
             process.terminate()
         for process in processes:
             process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+                process.join(timeout=5)
         raise
     pool.shutdown()
+
+
+def default_jobs() -> int:
+    """Worker processes to use by default: the cores this process may run on (CPU affinity and
+    container limits taken into account where the platform says so)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
 
 
 def can_fork() -> bool:
@@ -188,7 +203,10 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:
 
 
 def remove_temporaries(folder: Path) -> None:
-    """Delete the hidden ``.*.tmp`` files an interrupted run left in ``folder``."""
+    """Delete the hidden ``.*.tmp`` files (and staging folders) an interrupted run left in ``folder``."""
     if folder.is_dir():
         for tmp in folder.glob(".*.tmp"):
-            tmp.unlink(missing_ok=True)
+            if tmp.is_dir() and not tmp.is_symlink():
+                shutil.rmtree(tmp, ignore_errors=True)
+            else:
+                tmp.unlink(missing_ok=True)

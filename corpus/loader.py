@@ -24,7 +24,7 @@ from . import files as safe_files
 from . import metadata, tables
 from .assemble import SourceFile, assemble
 from .files import DEFAULT_LIMITS, FileProblem, Limits
-from .guard import worker_pool
+from .guard import default_jobs, worker_pool
 from .paths import (
     COUNTIES_FILE,
     DATA_DIR,
@@ -289,7 +289,7 @@ def _run(work: list, jobs: int | None, scheduler: str | None) -> list:
         return []
     if scheduler:
         return _on_cluster(work, scheduler)
-    jobs = jobs or min(os.cpu_count() or 1, 8)
+    jobs = jobs or min(default_jobs(), 8)
     if len(work) > PARALLEL_THRESHOLD and jobs > 1:
         return _parallel(work, jobs)
     return [_work(w) for w in work]

@@ -34,7 +34,6 @@ independent.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -43,7 +42,7 @@ import pandas as pd
 from analysis.metrics.definitions import MetricDefs, load_metric_defs
 from analysis.metrics.flags import validate
 from analysis.metrics.sentence import extract_sentence
-from corpus.guard import in_worker, worker_pool
+from corpus.guard import default_jobs, in_worker, worker_pool
 
 METRIC_COLUMNS = [
     "doc_id",
@@ -150,7 +149,7 @@ class MetricExtractor:
         """
         work = self._work(c)
         if jobs is None:  # in a report's section worker the section is already one process per core
-            jobs = (os.cpu_count() or 1) if len(c.documents) >= PARALLEL_MIN and not in_worker() else 1
+            jobs = default_jobs() if len(c.documents) >= PARALLEL_MIN and not in_worker() else 1
         outputs = _parallel(self, list(work), jobs) if jobs > 1 else (self._document(*w) for w in work)
         rows, loose = [], []
         for r, u in outputs:

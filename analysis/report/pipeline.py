@@ -19,10 +19,12 @@ import hashlib
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import time
 from concurrent.futures import as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from importlib import metadata as importlib_metadata
 from pathlib import Path
@@ -37,7 +39,7 @@ from analysis.report.notebooks import execute as execute_notebook
 from analysis.report.notebooks import notebook_paths, to_html
 from analysis.report.sections import SECTIONS
 from analysis.report.style import save_figure, use_style
-from corpus.guard import can_fork, worker_pool
+from corpus.guard import can_fork, default_jobs, worker_pool
 from corpus.paths import (
     COUNTIES_FILE,
     DOC_TYPES_FILE,
@@ -147,16 +149,17 @@ def run(
     if notes:
         steps.total -= n_notebooks
     tables = {"documents": c.summary()}
-    figures, found, drawn = {}, [], []
     started = time.perf_counter()
-    for done in run_sections(c, out, lang=lang, reference=reference, jobs=jobs, keep_figures=keep_figures, steps=steps):
-        timings[done.name] = done.seconds
-        timings["write_figures"] = timings.get("write_figures", 0.0) + done.figure_seconds
-        tables.update(done.tables)
-        figures.update(done.figures)
-        found.extend(done.findings)
-        drawn += done.written
+    done = _staged_sections(c, out, lang=lang, reference=reference, jobs=jobs, keep_figures=keep_figures, steps=steps)
     timings["sections"] = time.perf_counter() - started  # wall time of all sections and their figures
+    figures, found, drawn = {}, [], []
+    for part in done:
+        timings[part.name] = part.seconds
+        timings["write_figures"] = timings.get("write_figures", 0.0) + part.figure_seconds
+        tables.update(part.tables)
+        figures.update(part.figures)
+        found.extend(part.findings)
+        drawn += part.written
     steps.set_postfix_str("writing")
     started = time.perf_counter()
     written = export.write_tables(tables, out, lang=lang, notes=notes) + drawn
@@ -192,6 +195,23 @@ def run(
     return result
 
 
+def _staged_sections(c: corpus.Corpus, out: Path, **options) -> list[SectionDone]:
+    """:func:`run_sections` with the figures saved in a hidden folder of ``out`` and moved in only
+    once every section has succeeded: a failed or interrupted report leaves no new figure beside
+    the previous run's tables."""
+    stage = out / f".figures.{os.getpid()}.tmp"
+    try:
+        done = run_sections(c, stage, **options)
+        for part in done:
+            moved = [out / path.name for path in part.written]
+            for path, target in zip(part.written, moved):
+                os.replace(path, target)
+            part.written[:] = moved
+        return done
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
 @dataclass(frozen=True)
 class SectionDone:
     """What one section produced: its tables, findings and figures (name -> Figure when kept open,
@@ -224,7 +244,7 @@ def run_sections(
     as one after the other (``tests/analysis/test_report.py``). One after the other, here, with
     ``jobs=1``, with ``keep_figures`` (figures stay open objects) or where ``fork`` is not available.
     """
-    jobs = min(jobs or os.cpu_count() or 1, len(SECTIONS))
+    jobs = min(jobs or default_jobs(), len(SECTIONS))
     if jobs < 2 or keep_figures or not can_fork():
         done = []
         for index in range(len(SECTIONS)):
@@ -238,7 +258,7 @@ def run_sections(
     for table in (c.segments, c.responsibilities, body.sentences, body.tokens):  # made once, shared
         len(table)
     _FORKED["corpus"] = c
-    threads = max(1, (os.cpu_count() or 1) // jobs)
+    threads = max(1, default_jobs() // jobs)
     try:
         with worker_pool(jobs, fork=True) as pool:
             futures = {
@@ -247,7 +267,14 @@ def run_sections(
             }
             results = {}
             for future in as_completed(futures):
-                results[futures[future]] = future.result()
+                try:
+                    results[futures[future]] = future.result()
+                except BrokenProcessPool as err:  # a worker killed, e.g. by the kernel when memory ran out
+                    left = ", ".join(SECTIONS[i].NAME for i in sorted(set(futures.values()) - set(results)))
+                    raise ReportError(
+                        f"analysis failed ({left} not finished): a worker process ended abruptly (out of "
+                        "memory?); try --jobs 1, which computes one section at a time"
+                    ) from err
                 if steps is not None:
                     steps.set_postfix_str(results[futures[future]].name)
                     steps.update()

@@ -1,0 +1,46 @@
+"""The report's sections in forked worker processes (issue 16): failures name the section and leave
+no new figure behind; a worker killed abruptly gives the one-line error too."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import matplotlib.pyplot as plt
+import pytest
+
+from analysis.report import pipeline
+from analysis.report.section import Section
+from analysis.report.sections import SECTIONS
+
+
+def _draws(c, **options) -> Section:
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1])
+    return Section(name="fake", figures={"drawn_first": fig})
+
+
+def _fails(c, **options) -> Section:
+    raise ZeroDivisionError("no documents to divide by")
+
+
+def _killed(c, **options) -> Section:
+    os.kill(os.getpid(), signal.SIGKILL)  # as the kernel does when memory runs out
+    raise AssertionError("not reached")
+
+
+@pytest.mark.parametrize("jobs", [1, 3], ids=["one-at-a-time", "forked"])
+def test_a_failing_section_names_itself_and_leaves_no_new_figure(seed_corpus, tmp_path, monkeypatch, jobs):
+    monkeypatch.setattr(SECTIONS[0], "section", _draws)
+    monkeypatch.setattr(SECTIONS[1], "section", _fails)
+    monkeypatch.setattr(SECTIONS[2], "section", _draws)
+    with pytest.raises(pipeline.ReportError, match="similarity analysis failed: ZeroDivisionError: no documents"):
+        pipeline.run(seed_corpus, tmp_path / "out", progress=False, jobs=jobs)
+    assert not list((tmp_path / "out").rglob("*.png")) and not list((tmp_path / "out").glob(".*"))
+
+
+def test_a_killed_section_worker_is_a_report_error(seed_corpus, tmp_path, monkeypatch):
+    monkeypatch.setattr(SECTIONS[1], "section", _killed)
+    with pytest.raises(pipeline.ReportError, match=r"analysis failed \(.*similarity.* not finished\): a worker"):
+        pipeline.run(seed_corpus, tmp_path / "out", progress=False, jobs=3)
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.png"))
