@@ -93,6 +93,9 @@ def _stage(results: dict, name: str, fn):
         "workers_cpu_s": round(_children_cpu() - children, 3),  # the loader's worker processes (ended)
         "peak_mb": round(_peak_mb(), 1),
         "rss_before_mb": round(rss, 1),  # peak_mb - rss_before_mb: what the stage added
+        # the largest ended worker process so far (the loader's, the report's section workers): their
+        # memory is not in peak_mb, and forked workers share the corpus with this process
+        "workers_peak_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
     }
     print(json.dumps(results), flush=True)  # the stages so far survive a timeout
     return value
@@ -260,7 +263,7 @@ def _median(runs: list[dict]) -> dict:
         elif all(isinstance(v, dict) and "s" in v for v in values):
             keys = [
                 key
-                for key in ("s", "cpu_s", "workers_cpu_s", "peak_mb", "rss_before_mb")
+                for key in ("s", "cpu_s", "workers_cpu_s", "peak_mb", "rss_before_mb", "workers_peak_mb")
                 if all(key in v for v in values)
             ]
             out[stage] = {key: round(statistics.median(v[key] for v in values), 3) for key in keys}

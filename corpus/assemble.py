@@ -86,9 +86,12 @@ def table_frame(
     """Table ``name`` as pandas: the pieces decoded, in file order, clashing doc_ids renamed.
 
     With ``key``, only the rows whose ``key`` is in ``ids`` (a subset, the body): filtered in Arrow
-    before the conversion when no doc_id was renamed, so the whole table is never made in pandas.
-    Each id's rows are kept or dropped together, so the categories keep their order: the same frame
-    as the whole table's rows (:func:`corpus.model.rows_in`).
+    before the conversion, so the whole table is not made in pandas — unless a doc_id was renamed
+    (ids are matched after renaming) or no row is kept (the empty frame then takes the whole
+    table's column types). The frame equals the whole table's rows (:func:`corpus.model.rows_in`)
+    because every dictionary-encoded column is an id of one document, segment or sentence
+    (``tables.SCHEMAS``): filtering keeps or drops all rows of a value, so the order in which the
+    values first appear, the categories' order, is the same.
     """
     decoded = [p.table() if isinstance(p, cache_store.Part) else p for p in pieces]
     table = _ordered(decoded, rank)

@@ -252,7 +252,8 @@ class Corpus:
         """The documents' bodies: the one definition of body text.
 
         Segments of front and back matter (title, 文号, signature, page chrome) are left out;
-        responsibility clauses are never part of segment text, sentences or tokens.
+        responsibility clauses are never part of segment text, sentences or tokens. Made once per
+        corpus and shared by every caller: its tables are read-only (copy before changing one).
         """
         if self.segments.empty:
             return self

@@ -12,6 +12,7 @@ from analysis.metrics import extraction as metrics
 from analysis.metrics import panel
 from analysis.metrics.extraction import MetricExtractor
 from analysis.metrics.flags import is_valid, validate
+from corpus.guard import worker_pool
 
 DATA = Path(__file__).parent / "data"
 EXTRACTOR = MetricExtractor.from_file()
@@ -171,6 +172,28 @@ def test_documents_read_in_worker_processes_give_the_same_rows(seed_corpus, extr
     pd.testing.assert_frame_equal(loose, extracted[1])
     report = m[m.doc_id == "guanxian-2023-report"].set_index("metric")
     assert report.loc["reconsideration_received", "value"] == 91
+
+
+_FORKED: dict = {}
+
+
+def _extract_in_worker() -> tuple:
+    return EXTRACTOR.extract(_FORKED["corpus"], jobs=None)
+
+
+def test_a_report_section_worker_extracts_in_itself(seed_corpus, extracted, monkeypatch):
+    """Issue 16: in a worker of corpus.guard.worker_pool (a report's section), jobs=None starts no
+    pool of its own, even for a corpus large enough for one; the rows are the same."""
+    monkeypatch.setattr(metrics, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(metrics, "_parallel", lambda *a: pytest.fail("a pool inside a section worker"))
+    _FORKED["corpus"] = seed_corpus
+    try:
+        with worker_pool(1, fork=True) as pool:
+            m, loose = pool.submit(_extract_in_worker).result()
+    finally:
+        _FORKED.clear()
+    pd.testing.assert_frame_equal(m, extracted[0])
+    pd.testing.assert_frame_equal(loose, extracted[1])
 
 
 def test_targets_for_leader_appearance(extracted):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import dataclasses
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 import corpus
-from corpus import SUMMARY_COLUMNS, Corpus
+from corpus import SUMMARY_COLUMNS, Corpus, tables
 from corpus.model import Pending, _raw, rows_in
 
 
@@ -96,6 +97,18 @@ def test_body_and_subsets_never_make_the_whole_token_table(seed_dir, seed_cache,
         pd.testing.assert_frame_equal(getattr(guanxian, table), rows_in(getattr(seed_corpus, table), ids))
     assert isinstance(_raw(fresh, "tokens"), Pending)
     pd.testing.assert_frame_equal(fresh.tokens, seed_corpus.tokens)  # made on its own first use
+
+
+def test_only_id_columns_are_categories_so_filtered_frames_keep_their_order():
+    """corpus.assemble.table_frame filters in Arrow: equal to rows_in of the whole table only while every
+    dictionary column (a pandas categorical) is an id whose rows are kept or dropped together."""
+    coded = {
+        (name, f.name)
+        for name, schema in tables.SCHEMAS.items()
+        for f in schema
+        if pa.types.is_dictionary(f.type) and f.name not in tables.DECODED.get(name, ())
+    }
+    assert coded == {("tokens", "doc_id"), ("tokens", "seg_id"), ("tokens", "sent_id")}
 
 
 def test_with_docvars_by_county_and_attach(seed_corpus):
