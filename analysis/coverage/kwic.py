@@ -63,16 +63,22 @@ def kwic(c, query: str, *, coder: TopicCoder | None = None, doc_id: str | None =
         match_start, match_end (source offsets of the cue, -1 if not located), left, keyword, right.
     """
     coder = coder or default_coder()
-    sents = body_sentences(c if doc_id is None else c.subset([doc_id]))
-    sents = sents.merge(c.sentences[["sent_id", "start", "end"]], on="sent_id")
-    return kwic_in(c, sents, query, coder=coder, width=width)
+    return kwic_in(c, _with_offsets(c if doc_id is None else c.subset([doc_id])), query, coder=coder, width=width)
 
 
 def sentences_by_doc(c) -> dict:
     """doc_id -> its body sentences with source offsets (doc_id, seg_id, sent_id, text, n_chars,
     start, end): built once, so many :func:`kwic_in` lookups, one per document, stay linear."""
-    sents = body_sentences(c).merge(c.sentences[["sent_id", "start", "end"]], on="sent_id")
+    sents = _with_offsets(c)
     return {str(k): g for k, g in sents.groupby(sents["doc_id"].astype(str), sort=False)}
+
+
+def _with_offsets(c) -> pd.DataFrame:
+    """:func:`body_sentences` with their source offsets, from the body's own sentence table (not the
+    whole corpus's, which a report's section worker would otherwise make just for these columns)."""
+    out = body_sentences(c)
+    out[["start", "end"]] = c.body().sentences[["start", "end"]].to_numpy()
+    return out
 
 
 def kwic_in(c, sents: pd.DataFrame, query: str, *, coder: TopicCoder, width: int = 15) -> pd.DataFrame:
