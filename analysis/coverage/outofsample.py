@@ -60,8 +60,9 @@ MIN_MACRO_SEGMENTS = 5  # areas with fewer labelled segments are reported but le
 FOLD_COLUMNS = ["county", "n_labelled", "n_train", "accuracy_dictionary", "accuracy_model", "accuracy_combined"]
 
 
-def labelled_texts(c, *, coder: TopicCoder) -> pd.DataFrame:
-    """Heading-labelled body segments with the text that is coded (own heading removed) and county.
+def labelled_texts(c, *, coder: TopicCoder, labels: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Heading-labelled body segments with the text that is coded (own heading removed) and county
+    (``labels``: :func:`analysis.coverage.validity.heading_labels` of ``c``, when already made).
 
     Returns
     -------
@@ -69,12 +70,14 @@ def labelled_texts(c, *, coder: TopicCoder) -> pd.DataFrame:
         Columns: doc_id, seg_id, area_id (label), label_seg_id, label_heading, county (county key),
         text.
     """
-    labels = heading_labels(c, coder=coder)
-    segs = c.body().segments.set_index("seg_id")
+    labels = heading_labels(c, coder=coder) if labels is None else labels
+    segs = c.body().segments
+    text_of = dict(zip(segs["seg_id"], segs["text"]))
+    heading_of = dict(zip(segs["seg_id"], segs["heading"]))
     keys = county_keys(c.documents).set_index("doc_id")["county_key"]
     out = labels[["doc_id", "seg_id", "area_id", "label_seg_id", "label_heading"]].copy()
     out["county"] = out["doc_id"].map(keys)
-    out["text"] = [body_text(segs.at[s, "text"] or "", segs.at[s, "heading"] or "") for s in out["seg_id"]]
+    out["text"] = [body_text(text_of[s] or "", heading_of[s] or "") for s in out["seg_id"]]
     return out.reset_index(drop=True)
 
 
@@ -225,9 +228,10 @@ def _macro_of_measurable(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def out_of_sample_tables(c, *, coder: TopicCoder, model=None) -> dict:
+def out_of_sample_tables(c, *, coder: TopicCoder, model=None, labelled: pd.DataFrame | None = None) -> dict:
     """The out-of-sample validity tables of the report (``model``: the one fitted on all of ``c``'s
-    labelled segments, when already built, for the in-sample rows).
+    labelled segments, when already built, for the in-sample rows; ``labelled``: its
+    :func:`labelled_texts`, when already made).
 
     Returns
     -------
@@ -235,7 +239,7 @@ def out_of_sample_tables(c, *, coder: TopicCoder, model=None) -> dict:
         ``coverage_validity_loco`` (:func:`agreement_table`, schemes 'loco' and 'in_sample'),
         ``coverage_validity_folds`` (one row per held-out county).
     """
-    labelled = labelled_texts(c, coder=coder)
+    labelled = labelled_texts(c, coder=coder) if labelled is None else labelled
     if labelled["county"].nunique() < 2:
         return {
             "coverage_validity_loco": pd.DataFrame(columns=AGREEMENT_COLUMNS),
