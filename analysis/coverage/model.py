@@ -36,6 +36,7 @@ from sklearn.svm import LinearSVC
 from threadpoolctl import threadpool_limits
 
 from analysis.coverage.coder import TopicCoder
+from analysis.coverage.coding import cue_counts
 from corpus.patterns import HAS_HAN
 
 SEED = 20210801
@@ -192,10 +193,20 @@ class SegmentModel:
         return self
 
     def transform(self, texts):
-        """TF-IDF rows of ``texts`` (sparse), over the training texts' n-grams."""
-        if not hasattr(self, "counter_"):
-            self.counter_ = _counter(self.ngram_range, dict(zip(self.features_.tolist(), range(len(self.features_)))))
-        return self.tfidf_.transform(self.counter_.transform(list(texts)))
+        """TF-IDF rows of ``texts`` (sparse), over the training texts' n-grams (``TfidfVectorizer.transform``'s
+        matrix: n-grams the model does not know are dropped, indices sorted)."""
+        found = count_ngrams(list(texts), ngram_range=self.ngram_range)
+        names = np.asarray(self.features_.tolist(), dtype=str)  # sorted, as the vectorizer sorts
+        new = np.asarray(found.features.tolist(), dtype=str)
+        column = np.minimum(np.searchsorted(names, new), len(names) - 1)
+        column = np.where(names[column] == new, column, -1)[found.counts.indices]
+        keep = column >= 0
+        row = np.repeat(np.arange(found.counts.shape[0]), np.diff(found.counts.indptr))[keep]
+        counts = sparse.csr_matrix(
+            (found.counts.data[keep], (row, column[keep])), shape=(found.counts.shape[0], len(names))
+        )
+        counts.sort_indices()
+        return self.tfidf_.transform(counts)
 
     def predict_proba(self, texts, *, x=None) -> np.ndarray:
         """Probabilities, one row per text, columns in the order of ``classes_`` (``x``: their
@@ -238,9 +249,13 @@ class SegmentModel:
         if not hasattr(self, "readable_"):
             features = self.features_.tolist()
             self.lengths_ = np.fromiter((len(f) for f in features), dtype=int, count=len(features))
-            self.readable_ = np.fromiter(
-                (len(f) >= 2 and bool(HAS_HAN.search(f)) for f in features), dtype=bool, count=len(features)
-            )
+            # one regex pass over all features joined by line breaks (none holds one: the analyzer
+            # turns white space into a space), each Han character given back to its feature
+            starts = np.concatenate([[0], np.cumsum(self.lengths_[:-1] + 1)]).astype(np.int64)
+            han = [m.start() for m in HAS_HAN.finditer("\n".join(features))]
+            self.readable_ = np.zeros(len(features), dtype=bool)
+            self.readable_[np.searchsorted(starts, han, side="right") - 1] = True
+            self.readable_ &= self.lengths_ >= 2
         return self.lengths_, self.readable_
 
 
@@ -399,7 +414,7 @@ def _evidence_columns(scores: AreaScores, model: SegmentModel | None, seg_ids: l
 
 
 def _evidence(cues: list, grams: list) -> tuple[str, str]:
-    counts = sorted(Counter(cues).items(), key=lambda kv: -kv[1])  # most hits first, ties as they fired
+    counts = cue_counts(cues)
     parts, methods = [], []
     if counts:
         parts.append("cues: " + ", ".join(f"{c}×{n}" for c, n in counts))
