@@ -26,7 +26,7 @@ import pandas as pd
 
 from analysis.coverage.coder import TopicCoder
 from analysis.coverage.model import SegmentModel, combine, fit_model
-from analysis.coverage.outofsample import labelled_texts
+from analysis.coverage.outofsample import MAX_MODEL_TRAIN, labelled_texts, training_sample
 
 SEGMENT_COLUMNS = ["doc_id", "seg_id", "start", "end", "heading", "predicted", "score", "evidence", "method"]
 HUMAN = "human"
@@ -36,7 +36,8 @@ NO_AREA = "none"  # what a human coder writes for a segment that belongs to no a
 def fit_corpus_model(
     c, *, coder: TopicCoder, labels: pd.DataFrame | None = None, labelled: pd.DataFrame | None = None
 ) -> SegmentModel | None:
-    """The model learned from ``c``'s heading-labelled segments (own heading removed) and the codebook.
+    """The model learned from ``c``'s heading-labelled segments (own heading removed; at most
+    ``MAX_MODEL_TRAIN`` of them, an evenly spaced sample of each area beyond) and the codebook.
 
     ``labels`` (columns seg_id, area_id; e.g. :func:`analysis.coverage.sheet.training_labels`) adds
     human-coded segments as training texts (their full text) and replaces their heading label.
@@ -44,7 +45,8 @@ def fit_corpus_model(
     then codes. ``labelled``: :func:`analysis.coverage.outofsample.labelled_texts` of ``c``, when
     already made.
     """
-    labelled = (labelled_texts(c, coder=coder) if labelled is None else labelled)[["seg_id", "text", "area_id"]]
+    labelled = labelled_texts(c, coder=coder) if labelled is None else labelled
+    labelled = training_sample(labelled, MAX_MODEL_TRAIN)[["seg_id", "text", "area_id"]]
     if labels is not None and len(labels):
         body = c.body().segments.set_index("seg_id")["text"].fillna("")
         extra = labels[labels["seg_id"].isin(body.index)].assign(text=lambda d: d["seg_id"].map(body))
