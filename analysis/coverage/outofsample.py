@@ -20,9 +20,12 @@ agreement    scheme ('loco' | 'in_sample'), method, area_id, label_zh, label_en,
              areas with at least ``MIN_MACRO_SEGMENTS`` labelled segments; every area has its row)
 folds        county, n_labelled, n_train, accuracy_dictionary, accuracy_model, accuracy_combined
 
-Cost: one model fit per county (about a second each for a few hundred segments); beyond
-``MAX_FOLDS`` counties, one fit per group of counties, each on at most ``MAX_TRAIN`` segments
-(:func:`loco_predictions`): bounded on a national corpus.
+Cost: one model fit per county (well under a second each for a few hundred segments); beyond
+``MAX_FOLDS`` counties, ``GROUPED_FOLDS`` fits, one per group of counties, each on at most
+``MAX_TRAIN`` segments of one shared sample whose n-grams are counted once (:func:`loco_predictions`):
+bounded on a national corpus. The dictionary's scores are computed once per labelled segment; the
+model scores each labelled segment once (in its fold), so the rest grows linearly. The in-sample
+rows score the corpus model on the segments it learned from (at most ``MAX_MODEL_TRAIN``).
 """
 
 from __future__ import annotations
@@ -37,11 +40,11 @@ from analysis.coverage.model import (
     DICTIONARY_WEIGHT,
     choose,
     codebook_texts,
-    count_ngrams,
     dictionary_scores,
     fit_model,
     model_scores,
 )
+from analysis.coverage.ngrams import count_ngrams
 from analysis.coverage.validity import agreement, heading_labels
 from analysis.groups import county_keys
 
@@ -186,8 +189,8 @@ def training_sample(train: pd.DataFrame, max_train: int) -> pd.DataFrame:
 
 
 def in_sample_predictions(c, *, coder: TopicCoder, labelled: pd.DataFrame | None = None, model=None) -> pd.DataFrame:
-    """Predictions of a model fitted on ALL labelled segments (``model``, when already fitted so),
-    scored on the same segments."""
+    """Predictions of a model fitted on the labelled segments ``labelled`` (``model``, when already
+    fitted so), scored on the same segments."""
     labelled = labelled_texts(c, coder=coder) if labelled is None else labelled
     model = fit_model(labelled["text"], labelled["area_id"], coder=coder) if model is None else model
     dictionary, area_ids = _dictionary_scores(labelled, coder), [a.id for a in coder.codebook.areas]
