@@ -41,6 +41,8 @@ size (O(characters × topics)); all tables are group-bys over the coded rows. No
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pandas as pd
 
 from analysis.coverage.coder import TopicCoder
@@ -89,10 +91,13 @@ def primary_areas(coded: pd.DataFrame, coder: TopicCoder) -> pd.Series:
     return per.drop_duplicates("seg_id").set_index("seg_id")["area_id"]
 
 
+def cue_counts(cues) -> list[tuple[str, int]]:
+    """``(cue, n)`` for the cues in ``cues``: most frequent first, ties in the order they first fired."""
+    return sorted(Counter(cues).items(), key=lambda pair: -pair[1])
+
+
 def _cue_summary(cue_tuples) -> str:
-    counts = pd.Series([c for t in cue_tuples for c in t], dtype=object).value_counts(sort=False)
-    counts = counts.sort_values(ascending=False, kind="stable")
-    return CUE_SEPARATOR.join(f"{cue}×{n}" for cue, n in counts.items())
+    return CUE_SEPARATOR.join(f"{cue}×{n}" for cue, n in cue_counts(c for t in cue_tuples for c in t))
 
 
 def body_sentences(c) -> pd.DataFrame:

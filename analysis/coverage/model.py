@@ -24,13 +24,19 @@ segments); prediction is linear in the text length. Build once per corpus and re
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.svm import LinearSVC
+from threadpoolctl import threadpool_limits
 
 from analysis.coverage.coder import TopicCoder
+from analysis.coverage.coding import cue_counts
+from analysis.coverage.ngrams import Ngrams, count_ngrams
 from corpus.patterns import HAS_HAN
 
 SEED = 20210801
@@ -56,7 +62,11 @@ class SegmentModel:
 
     Attributes
     ----------
-    vectorizer_ : TfidfVectorizer
+    features_ : numpy.ndarray
+        The n-grams of the training texts (sorted), the model's columns.
+    tfidf_ : TfidfTransformer
+        Sublinear TF-IDF weights learned from the training texts (``TfidfVectorizer``'s, split in
+        counting and weighting so that counts made once can be reused).
     classifier_ : CalibratedClassifierCV
     classes_ : numpy.ndarray
         Area ids the model learned.
@@ -73,8 +83,12 @@ class SegmentModel:
         self.C = C
         self.cv = cv
 
-    def fit(self, texts, areas) -> SegmentModel:
+    def fit(self, texts, areas, *, ngrams: Ngrams | None = None) -> SegmentModel:
         """Learn from texts and their area ids (areas with < ``min_per_area`` texts are dropped).
+
+        ``ngrams``: the :func:`count_ngrams` rows of ``texts`` when already counted (e.g. for
+        several folds at once); the vocabulary is still that of the texts kept here, so the model is
+        the one fitting on ``texts`` alone gives.
 
         Raises
         ------
@@ -89,26 +103,39 @@ class SegmentModel:
                 f"SegmentModel.fit needs at least 2 areas with >= {self.min_per_area} texts; got {counts.to_dict()}"
             )
         keep = np.array([a in keep_areas for a in areas])
-        self.vectorizer_ = TfidfVectorizer(
-            analyzer="char", ngram_range=self.ngram_range, sublinear_tf=True, min_df=1, lowercase=False
-        )
-        x = self.vectorizer_.fit_transform([t for t, k in zip(texts, keep) if k])
+        if ngrams is None:
+            ngrams = count_ngrams([t for t, k in zip(texts, keep) if k], ngram_range=self.ngram_range)
+        else:
+            ngrams = ngrams.rows(np.flatnonzero(keep))
+        x, self.features_ = ngrams.training_matrix()
+        self.tfidf_ = TfidfTransformer(sublinear_tf=True).fit(x)
         svm = LinearSVC(C=self.C, class_weight="balanced", dual=True, random_state=SEED)
-        self.classifier_ = CalibratedClassifierCV(svm, cv=self.cv, method="sigmoid", ensemble=False).fit(x, areas[keep])
+        x = self.tfidf_.transform(x)
+        # The sigmoid calibration solves one tiny L-BFGS problem per area; a threaded BLAS only
+        # spins on it (10-20x the CPU time on 2 shared cores) and computes the same numbers.
+        with threadpool_limits(limits=1, user_api="blas"):
+            calibrated = CalibratedClassifierCV(svm, cv=self.cv, method="sigmoid", ensemble=False)
+            self.classifier_ = calibrated.fit(x, areas[keep])
         self.classes_ = self.classifier_.classes_
         self.coef_ = np.mean([cc.estimator.coef_ for cc in self.classifier_.calibrated_classifiers_], axis=0)
-        self.features_ = np.asarray(self.vectorizer_.get_feature_names_out())
-        self.lengths_ = np.fromiter((len(f) for f in self.features_), dtype=int, count=len(self.features_))
-        # evidence a reader can use: two or more characters, at least one of them Han
-        self.readable_ = np.fromiter(
-            (len(f) >= 2 and bool(HAS_HAN.search(f)) for f in self.features_), dtype=bool, count=len(self.features_)
-        )
         self.n_train_ = int(keep.sum())
         return self
 
     def transform(self, texts):
-        """TF-IDF rows of ``texts`` (sparse)."""
-        return self.vectorizer_.transform(list(texts))
+        """TF-IDF rows of ``texts`` (sparse), over the training texts' n-grams (``TfidfVectorizer.transform``'s
+        matrix: n-grams the model does not know are dropped, indices sorted)."""
+        found = count_ngrams(list(texts), ngram_range=self.ngram_range)
+        names = np.asarray(self.features_.tolist(), dtype=str)  # sorted, as the vectorizer sorts
+        new = np.asarray(found.features.tolist(), dtype=str)
+        column = np.minimum(np.searchsorted(names, new), len(names) - 1)
+        column = np.where(names[column] == new, column, -1)[found.counts.indices]
+        keep = column >= 0
+        row = np.repeat(np.arange(found.counts.shape[0]), np.diff(found.counts.indptr))[keep]
+        counts = sparse.csr_matrix(
+            (found.counts.data[keep], (row, column[keep])), shape=(found.counts.shape[0], len(names))
+        )
+        counts.sort_indices()
+        return self.tfidf_.transform(counts)
 
     def predict_proba(self, texts, *, x=None) -> np.ndarray:
         """Probabilities, one row per text, columns in the order of ``classes_`` (``x``: their
@@ -118,13 +145,47 @@ class SegmentModel:
     def evidence(self, row, area_id: str, *, n: int = N_EVIDENCE) -> list[str]:
         """The n-grams (two or more characters, one of them Han) of one TF-IDF ``row``
         (:meth:`transform`) that weigh most for ``area_id``."""
-        hits = np.flatnonzero(self.classes_ == area_id)
-        if not len(hits):
-            return []
-        idx = row.indices[self.readable_[row.indices]]
-        weight = row[0, idx].toarray().ravel() * self.coef_[int(hits[0]), idx]
-        order = np.lexsort((-self.lengths_[idx], -weight))
-        return [str(self.features_[idx[i]]) for i in order[:n] if weight[i] > 0]
+        return self.evidence_rows(row, [area_id], n=n)[0]
+
+    def evidence_rows(self, x, area_ids, *, n: int = N_EVIDENCE) -> list[list[str]]:
+        """:meth:`evidence` of every row of ``x`` for its area in ``area_ids``, in one vectorised pass.
+
+        An n-gram is evidence when it is readable (two or more characters, one of them Han) and its
+        TF-IDF weight times the area's coefficient is positive; the ``n`` largest are kept, longer
+        n-grams first on a tie, then column order. An area the model did not learn has none.
+        """
+        x = x.tocsr()
+        klass = {a: i for i, a in enumerate(self.classes_)}
+        k = np.array([klass.get(a, -1) for a in area_ids], dtype=int)
+        rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
+        lengths, readable = self._readable()
+        keep = (k[rows] >= 0) & readable[x.indices]
+        r, j = rows[keep], x.indices[keep]
+        weight = x.data[keep] * self.coef_[k[r], j]
+        positive = weight > 0
+        r, j, weight = r[positive], j[positive], weight[positive]
+        order = np.lexsort((j, -lengths[j], -weight, r))
+        r, j = r[order], j[order]
+        first = np.searchsorted(r, r, side="left")  # position of each row's first entry
+        top = np.arange(len(r)) - first < n
+        out: list[list[str]] = [[] for _ in range(x.shape[0])]
+        for i, gram in zip(r[top].tolist(), self.features_[j[top]].tolist()):
+            out[i].append(str(gram))
+        return out
+
+    def _readable(self) -> tuple:
+        """Each feature's length and whether it is readable evidence (computed once, on first use)."""
+        if not hasattr(self, "readable_"):
+            features = self.features_.tolist()
+            self.lengths_ = np.fromiter((len(f) for f in features), dtype=int, count=len(features))
+            # one regex pass over all features joined by line breaks (none holds one: the analyzer
+            # turns white space into a space), each Han character given back to its feature
+            starts = np.concatenate([[0], np.cumsum(self.lengths_[:-1] + 1)]).astype(np.int64)
+            han = [m.start() for m in HAS_HAN.finditer("\n".join(features))]
+            self.readable_ = np.zeros(len(features), dtype=bool)
+            self.readable_[np.searchsorted(starts, han, side="right") - 1] = True
+            self.readable_ &= self.lengths_ >= 2
+        return self.lengths_, self.readable_
 
 
 def codebook_texts(coder: TopicCoder) -> pd.DataFrame:
@@ -139,16 +200,18 @@ def codebook_texts(coder: TopicCoder) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["text", "area_id"])
 
 
-def fit_model(texts, areas, *, coder: TopicCoder, **options) -> SegmentModel | None:
+def fit_model(texts, areas, *, coder: TopicCoder, ngrams: Ngrams | None = None, **options) -> SegmentModel | None:
     """A :class:`SegmentModel` fitted on ``texts``/``areas`` plus the codebook's pseudo-documents.
 
-    Returns None when even with the codebook texts fewer than two areas can be learned.
+    ``ngrams``: the :func:`count_ngrams` rows of ``texts`` followed by those of the pseudo-documents
+    (:func:`codebook_texts`), when already counted. Returns None when even with the codebook texts
+    fewer than two areas can be learned.
     """
     book = codebook_texts(coder)
     all_texts = list(texts) + book["text"].tolist()
     all_areas = list(areas) + book["area_id"].tolist()
     try:
-        return SegmentModel(**options).fit(all_texts, all_areas)
+        return SegmentModel(**options).fit(all_texts, all_areas, ngrams=ngrams)
     except ValueError:
         return None
 
@@ -174,6 +237,7 @@ def combine(
     model: SegmentModel | None,
     dictionary_weight: float = DICTIONARY_WEIGHT,
     min_score: float = MIN_SCORE,
+    evidence: bool = True,
 ) -> pd.DataFrame:
     """One area per text from the dictionary's cue hits and the model's probabilities.
 
@@ -183,6 +247,8 @@ def combine(
         Columns doc_id, seg_id, text.
     model : SegmentModel or None
         None: the dictionary alone (its cue-hit share is the score).
+    evidence : bool, keyword-only
+        False: the evidence and method columns are left empty (faster, for scoring only).
 
     Returns
     -------
@@ -191,39 +257,96 @@ def combine(
         0–1), evidence ('cues: 行政复议×2, 复议×1 | model: 复议, 申请' — what made the prediction),
         method ('dictionary', 'model', 'dictionary+model', or '' when no area is predicted).
     """
+    scores = area_scores(texts, coder=coder, model=model)
+    weight = dictionary_weight if model is not None else 1.0
+    predicted, top = choose(scores.blend(weight), scores.area_ids, min_score=min_score)
+    out = pd.DataFrame(
+        {"seg_id": texts["seg_id"].to_numpy(), "predicted": predicted, "score": top, "evidence": "", "method": ""}
+    )
+    if evidence and len(out):
+        pairs = _evidence_columns(scores, model, texts["seg_id"].tolist(), predicted)
+        out["evidence"], out["method"] = [e for e, _ in pairs], [m for _, m in pairs]
+    return out[PREDICTION_COLUMNS]
+
+
+@dataclass(frozen=True)
+class AreaScores:
+    """A text × area table of the dictionary's cue-hit shares and the model's probabilities.
+
+    ``prob`` holds the cue-hit share for the areas the model did not learn (zeros without a model);
+    ``x`` is the model's TF-IDF of the texts (None without a model); ``coded`` the coder's hits.
+    """
+
+    area_ids: list
+    dictionary: np.ndarray
+    prob: np.ndarray
+    x: object
+    coded: pd.DataFrame
+
+    def blend(self, dictionary_weight: float) -> np.ndarray:
+        """``dictionary_weight × dictionary + (1 − dictionary_weight) × prob``."""
+        return dictionary_weight * self.dictionary + (1 - dictionary_weight) * self.prob
+
+
+def area_scores(texts: pd.DataFrame, *, coder: TopicCoder, model: SegmentModel | None) -> AreaScores:
+    """The dictionary's and the model's scores of every text (columns doc_id, seg_id, text) and
+    codebook area, computed once for any number of blends (:meth:`AreaScores.blend`)."""
     area_ids = [a.id for a in coder.codebook.areas]
     coded = coder.code_texts(texts[["doc_id", "seg_id", "text"]])
     dic = dictionary_scores(coded, texts["seg_id"], area_ids)
-    prob = np.zeros_like(dic)
     x = None
     if model is not None and len(texts):
         x = model.transform(texts["text"].fillna(""))
-        known = [area_ids.index(a) for a in model.classes_]
-        prob[:, known] = model.predict_proba(None, x=x)
-        unknown = [i for i in range(len(area_ids)) if i not in set(known)]
-        prob[:, unknown] = dic[:, unknown]  # areas the model did not learn are left to the dictionary
-    weight = dictionary_weight if model is not None else 1.0
-    score = weight * dic + (1 - weight) * prob
-    best = score.argmax(axis=1) if len(texts) else np.zeros(0, dtype=int)
-    cues = coded.groupby(["seg_id", "area_id"])["cues"].agg(lambda s: [c for t in s for c in t])
-    rows = []
-    for i, seg_id in enumerate(texts["seg_id"]):
-        k = int(best[i])
-        top = float(score[i, k])
-        if top < min_score:
-            rows.append((seg_id, "", round(top, 3), "", ""))
-            continue
-        area = area_ids[k]
-        grams = model.evidence(x[i], area) if model is not None and x is not None else []
-        rows.append((seg_id, area, round(top, 3), *_evidence(cues.get((seg_id, area), []), grams)))
-    return pd.DataFrame(rows, columns=PREDICTION_COLUMNS)
+    return AreaScores(area_ids, dic, model_scores(model, x, dic, area_ids), x, coded)
+
+
+def model_scores(model: SegmentModel | None, x, dictionary: np.ndarray, area_ids: list) -> np.ndarray:
+    """The model's probability of each area for the TF-IDF rows ``x`` (:meth:`SegmentModel.transform`);
+    the areas it did not learn are left to the dictionary (their column of ``dictionary``); zeros
+    without a model."""
+    prob = np.zeros_like(dictionary)
+    if model is None or x is None:
+        return prob
+    known = [area_ids.index(a) for a in model.classes_]
+    prob[:, known] = model.predict_proba(None, x=x)
+    unknown = [i for i in range(len(area_ids)) if i not in set(known)]
+    prob[:, unknown] = dictionary[:, unknown]
+    return prob
+
+
+def choose(score: np.ndarray, area_ids: list, *, min_score: float = MIN_SCORE) -> tuple:
+    """The best area of each row of ``score`` ('' when its score is below ``min_score``) and that
+    score rounded to 3 decimals, as two arrays."""
+    if not len(score):
+        return np.zeros(0, dtype=object), np.zeros(0)
+    best = score.argmax(axis=1)
+    top = score[np.arange(len(score)), best]
+    predicted = np.asarray(area_ids, dtype=object)[best]
+    predicted[top < min_score] = ""
+    return predicted, np.array([round(t, 3) for t in top.tolist()])  # Python's rounding, as written before
+
+
+def _evidence_columns(scores: AreaScores, model: SegmentModel | None, seg_ids: list, predicted) -> list:
+    """(evidence, method) of each predicted row: the cues of its area that fired, and the model's
+    n-grams that weigh most for it (:meth:`SegmentModel.evidence_rows`); ('', '') when none."""
+    cues: dict = {}
+    for seg_id, area, fired in zip(scores.coded["seg_id"], scores.coded["area_id"], scores.coded["cues"]):
+        cues.setdefault((seg_id, area), []).extend(fired)
+    grams = model.evidence_rows(scores.x, list(predicted)) if model is not None and scores.x is not None else None
+    out = []
+    for i, (seg_id, area) in enumerate(zip(seg_ids, predicted)):
+        if area == "":
+            out.append(("", ""))
+        else:
+            out.append(_evidence(cues.get((seg_id, area), []), grams[i] if grams is not None else []))
+    return out
 
 
 def _evidence(cues: list, grams: list) -> tuple[str, str]:
-    counts = pd.Series(cues, dtype=object).value_counts(sort=False).sort_values(ascending=False, kind="stable")
+    counts = cue_counts(cues)
     parts, methods = [], []
-    if len(counts):
-        parts.append("cues: " + ", ".join(f"{c}×{n}" for c, n in counts.items()))
+    if counts:
+        parts.append("cues: " + ", ".join(f"{c}×{n}" for c, n in counts))
         methods.append("dictionary")
     if grams:
         parts.append("model: " + ", ".join(grams))

@@ -26,22 +26,27 @@ import pandas as pd
 
 from analysis.coverage.coder import TopicCoder
 from analysis.coverage.model import SegmentModel, combine, fit_model
-from analysis.coverage.outofsample import labelled_texts
+from analysis.coverage.outofsample import MAX_MODEL_TRAIN, labelled_texts, training_sample
 
 SEGMENT_COLUMNS = ["doc_id", "seg_id", "start", "end", "heading", "predicted", "score", "evidence", "method"]
 HUMAN = "human"
 NO_AREA = "none"  # what a human coder writes for a segment that belongs to no area
 
 
-def fit_corpus_model(c, *, coder: TopicCoder, labels: pd.DataFrame | None = None) -> SegmentModel | None:
-    """The model learned from ``c``'s heading-labelled segments (own heading removed) and the codebook.
+def fit_corpus_model(
+    c, *, coder: TopicCoder, labels: pd.DataFrame | None = None, labelled: pd.DataFrame | None = None
+) -> SegmentModel | None:
+    """The model learned from ``c``'s heading-labelled segments (own heading removed; at most
+    ``MAX_MODEL_TRAIN`` of them, an evenly spaced sample of each area beyond) and the codebook.
 
     ``labels`` (columns seg_id, area_id; e.g. :func:`analysis.coverage.sheet.training_labels`) adds
     human-coded segments as training texts (their full text) and replaces their heading label.
     None when fewer than two areas have enough training texts (a tiny corpus): the dictionary alone
-    then codes.
+    then codes. ``labelled``: :func:`analysis.coverage.outofsample.labelled_texts` of ``c``, when
+    already made.
     """
-    labelled = labelled_texts(c, coder=coder)[["seg_id", "text", "area_id"]]
+    labelled = labelled_texts(c, coder=coder) if labelled is None else labelled
+    labelled = training_sample(labelled, MAX_MODEL_TRAIN)[["seg_id", "text", "area_id"]]
     if labels is not None and len(labels):
         body = c.body().segments.set_index("seg_id")["text"].fillna("")
         extra = labels[labels["seg_id"].isin(body.index)].assign(text=lambda d: d["seg_id"].map(body))
@@ -105,17 +110,20 @@ def _heading_fallback(body: pd.DataFrame, pred: pd.DataFrame, coder: TopicCoder)
     missing = pred["predicted"] == ""
     if not missing.any():
         return pred
-    parent = body.set_index("seg_id")["parent"]
-    heading = body.set_index("seg_id")["heading"].fillna("")
-    out = pred.copy()
-    for i in out.index[missing]:
-        node = out.at[i, "seg_id"]
-        while isinstance(node, str) and node in heading.index:
+    parent = dict(zip(body["seg_id"], body["parent"]))
+    heading = dict(zip(body["seg_id"], body["heading"].fillna("")))
+    rows, found = [], []
+    for i, node in zip(pred.index[missing], pred.loc[missing, "seg_id"]):
+        while isinstance(node, str) and node in heading:
             area = coder.heading_area(heading[node])
             if area:
-                out.loc[i, ["predicted", "evidence", "method"]] = [area, f"heading: {heading[node]}", "heading"]
+                rows.append(i)
+                found.append((area, f"heading: {heading[node]}", "heading"))
                 break
             node = parent[node]
+    out = pred.copy()
+    if rows:
+        out.loc[rows, ["predicted", "evidence", "method"]] = found
     return out
 
 

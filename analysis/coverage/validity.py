@@ -63,19 +63,22 @@ def heading_labels(c, *, coder: TopicCoder) -> pd.DataFrame:
         label_heading, n_chars (characters of the text without the heading).
     """
     segments = c.body().segments
-    by_id = segments.set_index("seg_id")
-    named = {s: coder.heading_area(h or "") for s, h in zip(segments["seg_id"], segments["heading"])}
+    seg_ids = segments["seg_id"].tolist()
+    heading_of = dict(zip(seg_ids, segments["heading"].tolist()))
+    parent_of = dict(zip(seg_ids, segments["parent"].tolist()))
+    named = {s: coder.heading_area(h or "") for s, h in heading_of.items()}
     rows = []
-    for seg in segments.itertuples(index=False):
-        text = body_text(seg.text or "", seg.heading or "").strip("，。；：、 \n")
+    columns = (segments[col].tolist() for col in ("doc_id", "seg_id", "text", "heading"))
+    for doc_id, seg_id, text, heading in zip(*columns):
+        text = body_text(text or "", heading or "").strip("，。；：、 \n")
         if not _has_content(text):
             continue
-        node = seg.seg_id
+        node = seg_id
         while node is not None and not pd.isna(node):
             if named.get(node):
-                rows.append((seg.doc_id, seg.seg_id, named[node], node, by_id.at[node, "heading"], len(text)))
+                rows.append((doc_id, seg_id, named[node], node, heading_of[node], len(text)))
                 break
-            node = by_id.at[node, "parent"]
+            node = parent_of[node]
     return pd.DataFrame(rows, columns=["doc_id", "seg_id", "area_id", "label_seg_id", "label_heading", "n_chars"])
 
 
@@ -284,8 +287,9 @@ def nmf_alignment(
     return topics, summary
 
 
-def validity_tables(c, *, coder: TopicCoder, seed: int = SEED) -> dict:
-    """All validity tables for the report, from a loaded corpus.
+def validity_tables(c, *, coder: TopicCoder, seed: int = SEED, labels: pd.DataFrame | None = None) -> dict:
+    """All validity tables for the report, from a loaded corpus (``labels``: its
+    :func:`heading_labels`, when already made).
 
     Returns
     -------
@@ -295,7 +299,7 @@ def validity_tables(c, *, coder: TopicCoder, seed: int = SEED) -> dict:
         ``coverage_nmf`` and ``coverage_nmf_summary`` (:func:`nmf_alignment` against the heading
         labels, on all body segments).
     """
-    labels = heading_labels(c, coder=coder)
+    labels = heading_labels(c, coder=coder) if labels is None else labels
     predicted = predictions(c, coder=coder)
     docs = segment_tokens(c.body().tokens)
     nmf_topics, nmf_summary = nmf_alignment(docs, labels.set_index("seg_id")["area_id"], coder.codebook, seed=seed)

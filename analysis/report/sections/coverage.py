@@ -17,7 +17,7 @@ from analysis.coverage.coding import (
     relative_emphasis,
 )
 from analysis.coverage.kwic import kwic_in, sentences_by_doc
-from analysis.coverage.outofsample import MIN_MACRO_SEGMENTS, out_of_sample_tables
+from analysis.coverage.outofsample import MIN_MACRO_SEGMENTS, labelled_texts, out_of_sample_tables
 from analysis.coverage.segments import coverage_segments, fit_corpus_model
 from analysis.groups import county_keys
 from analysis.report.labels import (
@@ -57,8 +57,10 @@ def section(c, *, lang: str = "zh", coder: TopicCoder | None = None) -> Section:
     check_lang(lang)
     coder = coder or default_coder()
     coded = code_sentences(c, coder=coder)
-    model = fit_corpus_model(c, coder=coder)  # built once: in-sample validity and coverage_segments
-    oos = out_of_sample_tables(c, coder=coder, model=model)
+    labels = validity.heading_labels(c, coder=coder)  # made once for the three uses below
+    labelled = labelled_texts(c, coder=coder, labels=labels)
+    model = fit_corpus_model(c, coder=coder, labelled=labelled)  # in-sample validity and coverage_segments
+    oos = out_of_sample_tables(c, coder=coder, model=model, labelled=labelled)
     profiles = with_validity(county_profiles(c, coder=coder, coded=coded), oos["coverage_validity_loco"])
     topic_profiles = county_profiles(c, coder=coder, coded=coded, level="topic")
     gap_table = gaps(topic_profiles, coder=coder)
@@ -71,7 +73,7 @@ def section(c, *, lang: str = "zh", coder: TopicCoder | None = None) -> Section:
         "coverage_emphasis": relative_emphasis(profiles),
         "coverage_gaps": gap_table,
         "coverage_gap_counts": _gap_counts(gap_table, lang),
-        **validity.validity_tables(c, coder=coder),
+        **validity.validity_tables(c, coder=coder, labels=labels),
         **oos,
         "coverage_segments": coverage_segments(c, coder=coder, model=model),
     }
