@@ -105,6 +105,27 @@ def _children(pid: int) -> set[int]:
     return out
 
 
+def _started(module: str, *args: str, cache: Path) -> subprocess.Popen:
+    """``python -m module args`` in the background with its own cache folder."""
+    return subprocess.Popen(
+        [sys.executable, "-m", module, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "FAZHI_CACHE_DIR": str(cache)},
+    )
+
+
+def _workers_of(process: subprocess.Popen, *, seconds: float) -> set[int]:
+    """The worker processes ``process`` starts (waits until two run, it ends, or ``seconds`` pass)."""
+    workers: set[int] = set()
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and len(workers) < 2 and process.poll() is None:
+        workers |= _children(process.pid)
+        time.sleep(0.1)
+    return workers
+
+
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
@@ -127,18 +148,8 @@ def busy_folder(tmp_path):
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["cli-sigint", "cli-sigterm"])
 def test_interruption_exits_130_without_outputs_or_workers(signum, busy_folder, tmp_path):
     out = tmp_path / "summary.csv"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "corpus", "summary", "--corpus", str(busy_folder), "--csv", str(out)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "FAZHI_CACHE_DIR": str(tmp_path / "cache")},
-    )
-    workers: set[int] = set()
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(workers) < 2:
-        workers |= _children(process.pid)
-        time.sleep(0.1)
+    process = _started("corpus", "summary", "--corpus", str(busy_folder), "--csv", str(out), cache=tmp_path / "cache")
+    workers = _workers_of(process, seconds=60)
     assert workers, "the load never started worker processes"
     time.sleep(1.0)
     process.send_signal(signum)
@@ -225,19 +236,9 @@ def test_report_cli_sigterm_is_handled_like_ctrl_c(docs, tmp_path, monkeypatch, 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["report-sigint", "report-sigterm"])
 def test_report_interruption_stops_its_section_workers(signum, tmp_path):
     out = tmp_path / "out"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "analysis", "report", "--corpus", str(DOCUMENTS_DIR), "--out", str(out)]
-        + ["--no-notebooks", "--quiet", "--jobs", "2"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "FAZHI_CACHE_DIR": str(tmp_path / "cache")},
-    )
-    workers: set[int] = set()
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and len(workers) < 2 and process.poll() is None:
-        workers |= _children(process.pid)
-        time.sleep(0.1)
+    args = ["report", "--corpus", str(DOCUMENTS_DIR), "--out", str(out), "--no-notebooks", "--quiet", "--jobs", "2"]
+    process = _started("analysis", *args, cache=tmp_path / "cache")
+    workers = _workers_of(process, seconds=300)
     assert len(workers) >= 2, "the report never started its section workers"
     time.sleep(1.0)
     process.send_signal(signum)
