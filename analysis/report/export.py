@@ -272,7 +272,7 @@ def write_tables(tables: dict, out: Path, *, lang: str, notes: list | None = Non
     the ``PANEL_TABLES`` also as Parquet and Stata ``.dta``.
 
     A table of more than ``LATEX_MAX_ROWS`` rows gets no ``.tex`` (no paper prints it) and one of
-    more than Excel's rows (:data:`analysis.report.workbook.MAX_ROWS`) no sheet; both are written as
+    more than :data:`analysis.report.workbook.MAX_ROWS` (100,000) no sheet; both are written as
     Parquet too, the workbook's contents sheet lists them, and a line saying so is appended to
     ``notes`` (the command line prints it).
     """

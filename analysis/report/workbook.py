@@ -9,8 +9,8 @@ proportions show three decimals.
 openpyxl writes each sheet's frame (header, widths, pane, filter, styles); the data rows are
 built column by column by :mod:`analysis.report.sheetxml` (no Python call per cell), so a table of
 a hundred thousand rows writes in seconds. Text longer than Excel's 32,767 characters per cell is
-cut; a table longer than Excel's 1,048,575 data rows gets no sheet (the report writes it as CSV and
-Parquet), and the contents sheet says so in its row count.
+cut; a table longer than ``MAX_ROWS`` (100,000) data rows gets no sheet (the report writes it as CSV
+and Parquet), and the contents sheet says so in its row count.
 """
 
 from __future__ import annotations
@@ -24,20 +24,23 @@ from openpyxl.utils import get_column_letter
 from analysis.report import sheetxml
 from analysis.report.cells import WIDTH_SAMPLE, display_width, typical_width
 
-MAX_ROWS = 1_048_575  # Excel's rows per sheet, less the header
+# Longest table given a sheet: far below Excel's 1,048,575 rows, because a sheet of hundreds of
+# thousands of rows is not read in Excel and writing it dominated the report at scale (1,000 synthetic
+# documents: the 514k-row reuse table); longer tables are in the CSV and Parquet files.
+MAX_ROWS = 100_000
 MIN_WIDTH, MAX_WIDTH = 6, 60  # column width in Excel's character units
 FORMATS = {"%": '0.0"%"', "percentage points": "0.0", "proportion": "0.000"}
 CONTENTS: dict[str, dict] = {
     "zh": {
         "sheet": "说明",
         "header": ("工作表", "表格", "CSV文件", "每行是", "行数", "列名", "字段", "含义", "单位", "类型"),
-        "left_out": "（超过Excel的{n}行上限，未放入本工作簿：见 tables/{name}.csv 与 tables/{name}.parquet）",
+        "left_out": "（超过{n}行，未放入本工作簿：见 tables/{name}.csv 与 tables/{name}.parquet）",
         "no_sheet": "—",
     },
     "en": {
         "sheet": "Contents",
         "header": ("Sheet", "Table", "CSV file", "One row is", "Rows", "Column", "Field", "Meaning", "Unit", "Type"),
-        "left_out": " (more than Excel's {n} rows: not in this workbook; "
+        "left_out": " (more than {n:,} rows: not in this workbook; "
         "see tables/{name}.csv and tables/{name}.parquet)",
         "no_sheet": "—",
     },
@@ -45,7 +48,7 @@ CONTENTS: dict[str, dict] = {
 
 
 def fits(table: pd.DataFrame) -> bool:
-    """True when ``table`` fits one sheet (at most ``MAX_ROWS`` data rows)."""
+    """True when ``table`` gets a sheet (at most ``MAX_ROWS`` data rows)."""
     return len(table) <= MAX_ROWS
 
 
@@ -126,7 +129,7 @@ def write_workbook(tables: dict, path, *, lang: str, titles: dict, columns: dict
     guide = contents(tables, sheets, lang=lang, titles=titles, columns=columns, captions=captions)
     rows = [write_sheet(wb, CONTENTS[lang]["sheet"], guide, header=list(guide.columns), units=[""] * guide.shape[1])]
     for name, table in tables.items():
-        if name not in sheets:  # beyond Excel's rows: CSV and Parquet only, the contents sheet says so
+        if name not in sheets:  # beyond MAX_ROWS: CSV and Parquet only, the contents sheet says so
             continue
         described = [columns.get(c, {}) for c in table.columns]
         header = [d.get(lang, str(c)) for d, c in zip(described, table.columns)]

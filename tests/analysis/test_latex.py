@@ -117,7 +117,7 @@ def test_seed_reuse_table_prints_its_chosen_columns(tmp_path):
     assert chosen[:2] == ["doc_a", "doc_b"] and "text" in chosen and "masked" not in chosen
 
 
-def test_tables_beyond_the_latex_and_excel_limits_are_csv_and_parquet_only(tmp_path, monkeypatch):
+def test_tables_beyond_the_latex_and_workbook_limits_are_csv_and_parquet_only(tmp_path, monkeypatch):
     from openpyxl import load_workbook
 
     from analysis.report import workbook
@@ -138,4 +138,4 @@ def test_tables_beyond_the_latex_and_excel_limits_are_csv_and_parquet_only(tmp_p
     guide = [dict(zip(rows[0], r)) for r in rows[1:]]
     reuse = [r for r in guide if r["CSV file"] == "tables/reuse.csv"]
     assert reuse and all(r["Sheet"] == "—" and "not in this workbook" in r["Rows"] for r in reuse)
-    assert reuse[0]["Rows"].startswith("5 (more than Excel's 4 rows")
+    assert reuse[0]["Rows"].startswith("5 (more than 4 rows")
