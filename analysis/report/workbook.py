@@ -40,8 +40,7 @@ CONTENTS: dict[str, dict] = {
     "en": {
         "sheet": "Contents",
         "header": ("Sheet", "Table", "CSV file", "One row is", "Rows", "Column", "Field", "Meaning", "Unit", "Type"),
-        "left_out": " (more than {n:,} rows: not in this workbook; "
-        "see tables/{name}.csv and tables/{name}.parquet)",
+        "left_out": " (more than {n:,} rows: not in this workbook; see tables/{name}.csv and tables/{name}.parquet)",
         "no_sheet": "—",
     },
 }
