@@ -160,10 +160,16 @@ class Corpus:
         from :meth:`source_text`. Identical to it for a document written in simplified Chinese.
         """
         text = self.source_text(doc_id)
-        if "simplified" not in self._memo:  # one pass over the documents, not one per call
+        return simplified_view(text, simplify=True) if doc_id in self.simplified_ids else text
+
+    @property
+    def simplified_ids(self) -> frozenset[str]:
+        """doc_ids of the documents written in traditional characters, which analyses match through
+        :meth:`source_view` (the ``simplified`` docvar; looked up once per corpus, not per call)."""
+        if "simplified" not in self._memo:
             flags = self.documents.get("simplified", pd.Series(False, index=self.documents.index))
-            self._memo["simplified"] = set(self.documents.loc[flags.fillna(False).astype(bool), "doc_id"])
-        return simplified_view(text, simplify=True) if doc_id in self._memo["simplified"] else text
+            self._memo["simplified"] = frozenset(self.documents.loc[flags.fillna(False).astype(bool), "doc_id"])
+        return self._memo["simplified"]
 
     def quote(self, doc_id: str, start: int, end: int) -> str:
         """The verbatim source text at ``[start, end)`` of ``doc_id``'s file."""

@@ -165,7 +165,7 @@ class MetricExtractor:
         docs = {d["doc_id"]: d for d in c.documents.to_dict("records")}
         headings = _heading_subjects(c.segments, self)
         parents = dict(zip(c.segments.seg_id, c.segments.parent))
-        simplified = _simplified(c)
+        simplified = c.simplified_ids
         for doc_id, segments in _sentences(c.body().sentences).items():
             doc = docs[doc_id]
             context = {
@@ -290,14 +290,6 @@ def _sentences(sentences: pd.DataFrame) -> dict:
     for doc_id, seg_id, start, end in zip(*columns, strict=True):
         out.setdefault(doc_id, {}).setdefault(seg_id, []).append((int(start), int(end)))
     return out
-
-
-def _simplified(c) -> set:
-    """doc_ids whose matched text is a simplified view (:meth:`corpus.Corpus.source_view`); one
-    look-up of the docvar for the corpus, not one per document."""
-    if "simplified" not in c.documents:
-        return set()
-    return {d for d, flag in c.docvar("simplified").items() if bool(flag)}
 
 
 def _any_of(phrases) -> re.Pattern | None:

@@ -25,7 +25,7 @@ import sys
 import time
 from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 
@@ -202,12 +202,9 @@ def _staged_sections(c: corpus.Corpus, out: Path, **options) -> list[SectionDone
     stage = out / f".figures.{os.getpid()}.tmp"
     try:
         done = run_sections(c, stage, **options)
-        for part in done:
-            moved = [out / path.name for path in part.written]
-            for path, target in zip(part.written, moved):
-                os.replace(path, target)
-            part.written[:] = moved
-        return done
+        for path in (path for part in done for path in part.written):
+            os.replace(path, out / path.name)
+        return [replace(part, written=[out / path.name for path in part.written]) for part in done]
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 

@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 
 import corpus
-from corpus.clean import simplified_view
 from corpus.patterns import HAN_RANGES
 
 PLACE = "@"
@@ -228,11 +227,9 @@ def corpus_streams(c, *, names: list[str] | None = None) -> list[Stream]:
     tok_end = np.split(tok["end"].to_numpy(np.int64)[by_doc], bounds)
     where = {d: i for i, d in enumerate(uniques)}
     docs = c.documents
-    simplified = docs["simplified"].astype(bool).to_numpy() if "simplified" in docs else np.zeros(len(docs), bool)
     streams = []
     for row, doc_id in enumerate(docs["doc_id"].astype(str)):
-        text = c.source_text(doc_id)
-        source = simplified_view(text, simplify=True) if simplified[row] else text
+        source = c.source_view(doc_id)
         i = where.get(doc_id)
         edges = np.zeros(len(source) + 1, dtype=np.int64)
         if i is not None:

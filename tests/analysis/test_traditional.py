@@ -20,7 +20,9 @@ def twin(seed_dir, tmp_path_factory):
 
 def test_traditional_text_is_marked_and_keeps_its_docvars(twin):
     doc = twin.documents.iloc[0]
-    assert bool(doc["simplified"])
+    assert bool(doc["simplified"]) and twin.simplified_ids == {doc["doc_id"]}
+    view, source = twin.source_view(doc["doc_id"]), twin.source_text(doc["doc_id"])
+    assert len(view) == len(source) and view != source and "复议" in view
     assert (doc["county"], doc["province"], doc["doc_type"], doc["year_start"]) == ("冠县", "山东省", "report", 2023)
 
 
