@@ -25,7 +25,9 @@ machine hits both alike):
 Per stage: wall seconds, CPU seconds of the process (``cpu_s`` in the JSON: steadier than wall
 time on a shared machine; the loader's worker processes are not in it) and the process's peak
 resident memory during that stage (VmHWM, reset
-before each stage through ``/proc/self/clear_refs``), medians over ``--repeat``. Each child
+before each stage through ``/proc/self/clear_refs``), medians over ``--repeat``; per child, the peak
+proportional set size of its whole process tree (``tree_peak_mb``, sampled each second: the loader's and
+the report's workers included, pages they share counted once), the largest over ``--repeat``. Each child
 runs under an address-space limit (``--mem-gb``) and a time limit, so a stage that would not
 fit is reported as such instead of taking the machine down. Wall time only: not a test.
 """
@@ -43,6 +45,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -176,32 +179,67 @@ def child_plain(folder: Path) -> dict:
     return results
 
 
+def _tree_pss_mb(root: int) -> float:
+    """Proportional set size of process ``root`` and all its descendants, in MB: pages shared between
+    forked processes (the corpus the section workers inherit) are counted once, not once per process."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(stat.parent.name))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+                    break
+    return total / 1024
+
+
 def _child(args: list[str], *, pythonpath: Path, mem_gb: float, timeout: int) -> dict:
-    """Run this script as a child with a memory limit; its last stdout line is JSON."""
+    """Run this script as a child with a memory limit; its last stdout line is JSON. The peak PSS of
+    the child's process tree (sampled every second) is added as ``tree_peak_mb``: the machine's memory
+    the whole run needed, the report's section workers included."""
     limit = int(mem_gb * 2**30)
 
     def limits() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
     env = {**os.environ, "PYTHONPATH": f"{pythonpath}{os.pathsep}{HERE}", "BENCH_STAGES": " ".join(STAGES)}
+    child = subprocess.Popen(
+        [sys.executable, __file__, "--child", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=limits,
+    )
+    peak, stop = [0.0], threading.Event()
+
+    def sample() -> None:
+        while not stop.wait(1.0):
+            peak[0] = max(peak[0], _tree_pss_mb(child.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     try:
-        done = subprocess.run(
-            [sys.executable, __file__, "--child", *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            preexec_fn=limits,
-        )
-    except subprocess.TimeoutExpired as err:
-        out = err.stdout.decode() if isinstance(err.stdout, bytes) else err.stdout or ""
-        done_lines = out.strip().splitlines()
+        out, err = child.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        out, err = child.communicate()
+        done_lines = (out or "").strip().splitlines()
         partial = json.loads(done_lines[-1]) if done_lines else {}
-        return {**partial, "error": f"timeout {timeout} s"}
-    lines = done.stdout.strip().splitlines()
-    if done.returncode != 0 or not lines:
-        return {"error": (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]}
-    return json.loads(lines[-1])
+        return {**partial, "error": f"timeout {timeout} s", "tree_peak_mb": round(peak[0], 1)}
+    finally:
+        stop.set()
+        sampler.join()
+    lines = out.strip().splitlines()
+    if child.returncode != 0 or not lines:
+        return {"error": (err.strip().splitlines() or [f"exit {child.returncode}"])[-1]}
+    return {**json.loads(lines[-1]), "tree_peak_mb": round(peak[0], 1)}
 
 
 def run_size(n: int, root: Path, args) -> dict:
@@ -227,7 +265,9 @@ def run_size(n: int, root: Path, args) -> dict:
         elif "tool" in args.sides:
             side = "build" if args.corpus_only else "tool"
             tool = _child([side, str(folder), str(cache)], pythonpath=ROOT, **kw)
-            tool.update(_child(["warm", str(folder), str(cache)], pythonpath=ROOT, **kw))
+            warm = _child(["warm", str(folder), str(cache)], pythonpath=ROOT, **kw)
+            peak = max(tool.get("tree_peak_mb", 0.0), warm.get("tree_peak_mb", 0.0))
+            tool.update({**warm, "tree_peak_mb": peak})
             runs["tool"].append(tool)
         if "plain" in args.sides:
             runs["plain"].append(_child(["plain", str(folder)], pythonpath=ROOT, **kw))
@@ -258,7 +298,9 @@ def _median(runs: list[dict]) -> dict:
     out: dict = {}
     for stage in dict.fromkeys(k for r in runs for k in r):
         values = [r[stage] for r in runs if stage in r]
-        if not isinstance(values[0], dict):  # n_docs, or a child's error message
+        if stage == "tree_peak_mb":
+            out[stage] = max(values)
+        elif not isinstance(values[0], dict):  # n_docs, or a child's error message
             out[stage] = values[0]
         elif all(isinstance(v, dict) and "s" in v for v in values):
             keys = [
@@ -284,11 +326,14 @@ def _cell(result: dict, stage: str) -> str:
 def report(n: int, result: dict) -> str:
     """A plain-text table of one size: stage rows, sides as columns, and the headline ratios."""
     sides = [s for s in ("tool", "before", "plain") if s in result]
-    stages = [s for side in sides for s in result[side] if s not in ("n_docs", "error", "report_sections")]
+    stages = [s for side in sides for s in result[side] if isinstance(result[side][s], dict) and s != "report_sections"]
     lines = [f"N = {n}", f"{'stage':<12}" + "".join(f"{side:>21}" for side in sides)]
     for stage in dict.fromkeys(stages):
         lines.append(f"{stage:<12}" + "".join(f" {_cell(result[s], stage)}" for s in sides))
     tool, plain = result.get("tool", {}), result.get("plain", {})
+    for side in sides:
+        if "tree_peak_mb" in result[side]:
+            lines.append(f"{side}: peak memory of the process tree (PSS) {result[side]['tree_peak_mb']:.0f} MB")
     if "report_sections" in tool:
         lines.append("report sections (s): " + ", ".join(f"{k} {v}" for k, v in tool["report_sections"].items()))
 
