@@ -267,16 +267,16 @@ def write_stata(table: pd.DataFrame, path: Path, *, lang: str, label: str = "") 
     return atomic_write(path, write)
 
 
-def write_tables(tables: dict, out: Path, *, lang: str, notes: list | None = None) -> list[Path]:
-    """Write every table as CSV and LaTeX under ``out/tables`` and all of them to one workbook;
-    the ``PANEL_TABLES`` also as Parquet and Stata ``.dta``.
+def write_table_files(tables: dict, folder: Path, *, lang: str, notes: list | None = None) -> list[Path]:
+    """Write every table of ``tables`` as CSV and LaTeX into ``folder``; the ``PANEL_TABLES`` also as
+    Parquet and Stata ``.dta``. Each table's files depend on that table only, so a report's section
+    writes its own (in its worker, while other sections still compute); :func:`write_workbook` then
+    gathers every table into one workbook.
 
     A table of more than ``LATEX_MAX_ROWS`` rows gets no ``.tex`` (no paper prints it) and one of
     more than :data:`analysis.report.workbook.MAX_ROWS` (100,000) no sheet; both are written as
-    Parquet too, the workbook's contents sheet lists them, and a line saying so is appended to
-    ``notes`` (the command line prints it).
+    Parquet too, and a line saying so is appended to ``notes`` (the command line prints it).
     """
-    folder = out / "tables"
     written = []
     notes = notes if notes is not None else []
     for name, table in tables.items():
@@ -291,5 +291,13 @@ def write_tables(tables: dict, out: Path, *, lang: str, notes: list | None = Non
         if big:
             where = "no LaTeX copy" + ("" if workbook.fits(table) else ", not in tables.xlsx")
             notes.append(f"table {name}: {len(table):,} rows, {where}; written as tables/{name}.csv and .parquet")
+    return written
+
+
+def write_tables(tables: dict, out: Path, *, lang: str, notes: list | None = None) -> list[Path]:
+    """Write every table's files under ``out/tables`` (:func:`write_table_files`) and all of them to one
+    workbook ``tables.xlsx``, whose contents sheet lists the tables too long for a sheet."""
+    folder = out / "tables"
+    written = write_table_files(tables, folder, lang=lang, notes=notes)
     written.append(write_workbook(tables, folder / "tables.xlsx", lang=lang))
     return written

@@ -152,18 +152,23 @@ def run(
     started = time.perf_counter()
     done = _staged_sections(c, out, lang=lang, reference=reference, jobs=jobs, keep_figures=keep_figures, steps=steps)
     timings["sections"] = time.perf_counter() - started  # wall time of all sections and their figures
-    figures, found, drawn = {}, [], []
+    steps.set_postfix_str("writing")
+    started = time.perf_counter()
+    written = export.write_table_files(tables, out / "tables", lang=lang, notes=notes)  # the documents table
+    timings["write_tables"] = time.perf_counter() - started
+    figures, found = {}, []
     for part in done:
         timings[part.name] = part.seconds
         timings["write_figures"] = timings.get("write_figures", 0.0) + part.figure_seconds
+        timings["write_tables"] += part.table_seconds  # in the section's worker
         tables.update(part.tables)
         figures.update(part.figures)
         found.extend(part.findings)
-        drawn += part.written
-    steps.set_postfix_str("writing")
+        written += part.written
+        notes += part.notes
     started = time.perf_counter()
-    written = export.write_tables(tables, out, lang=lang, notes=notes) + drawn
-    timings["write_tables"] = time.perf_counter() - started
+    written.append(export.write_workbook(tables, out / "tables" / "tables.xlsx", lang=lang))
+    timings["write_workbook"] = time.perf_counter() - started
     found = findings.usable(found, tables)  # nothing is said about a part that could not be computed
     text = findings.render(found, c.documents, lang=lang, validity=findings.validity_notes(tables, lang=lang))
     written.append(export.atomic_write(out / "findings.md", lambda tmp: tmp.write_text(text, encoding="utf-8")))
@@ -196,15 +201,16 @@ def run(
 
 
 def _staged_sections(c: corpus.Corpus, out: Path, **options) -> list[SectionDone]:
-    """:func:`run_sections` with the figures saved in a hidden folder of ``out`` and moved in only
-    once every section has succeeded: a failed or interrupted report leaves no new figure beside
-    the previous run's tables."""
-    stage = out / f".figures.{os.getpid()}.tmp"
+    """:func:`run_sections` with the figures and table files saved in a hidden folder of ``out`` and moved
+    in only once every section has succeeded: a failed or interrupted report leaves no new file beside
+    the previous run's."""
+    stage = out / f".sections.{os.getpid()}.tmp"
     try:
         done = run_sections(c, stage, **options)
         for path in (path for part in done for path in part.written):
-            os.replace(path, out / path.name)
-        return [replace(part, written=[out / path.name for path in part.written]) for part in done]
+            (out / path.relative_to(stage)).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, out / path.relative_to(stage))
+        return [replace(part, written=[out / p.relative_to(stage) for p in part.written]) for part in done]
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 
@@ -212,7 +218,8 @@ def _staged_sections(c: corpus.Corpus, out: Path, **options) -> list[SectionDone
 @dataclass(frozen=True)
 class SectionDone:
     """What one section produced: its tables, findings and figures (name -> Figure when kept open,
-    else None), the figure files it wrote, and its seconds (analysis; drawing and saving)."""
+    else None), the figure and table files it wrote, its seconds (analysis; drawing and saving the
+    figures; writing the tables) and notes on tables too long for LaTeX or a sheet."""
 
     name: str
     tables: dict
@@ -221,6 +228,8 @@ class SectionDone:
     written: list
     seconds: float
     figure_seconds: float
+    table_seconds: float
+    notes: list
 
 
 def run_sections(
@@ -289,7 +298,8 @@ def _forked_section(index: int, *, threads: int, **options) -> SectionDone:
 
 
 def _section(c, index: int, *, lang: str, reference, out: Path, keep_figures: bool) -> SectionDone:
-    """Section ``SECTIONS[index]`` on ``c``: compute, then save its figures (closed unless kept)."""
+    """Section ``SECTIONS[index]`` on ``c``: compute, then save its figures (closed unless kept) and write
+    its tables' files (CSV, LaTeX, Parquet, Stata: :func:`analysis.report.export.write_table_files`)."""
     module = SECTIONS[index]
     name = module.NAME
     started = time.perf_counter()
@@ -307,7 +317,12 @@ def _section(c, index: int, *, lang: str, reference, out: Path, keep_figures: bo
             plt.close(fig)
     figures = {k: (v if keep_figures else None) for k, v in section.figures.items()}
     figure_seconds = time.perf_counter() - started
-    return SectionDone(name, section.tables, list(section.findings), figures, written, seconds, figure_seconds)
+    started, notes = time.perf_counter(), []
+    written += export.write_table_files(section.tables, out / "tables", lang=lang, notes=notes)
+    table_seconds = time.perf_counter() - started
+    return SectionDone(
+        name, section.tables, list(section.findings), figures, written, seconds, figure_seconds, table_seconds, notes
+    )
 
 
 def notebooks_wanted(notebooks: bool | None, n_docs: int) -> tuple[bool, list[str]]:
@@ -348,7 +363,7 @@ class ReportError(RuntimeError):
 def run_record(c: corpus.Corpus, out: Path, lang: str, written: list[Path], *, timings: dict | None = None) -> dict:
     """What produced the report, so a figure in a paper can be reproduced.
 
-    ``timings``: wall seconds per step (corpus, each section, write_tables, write_figures),
+    ``timings``: wall seconds per step (corpus, each section, write_tables, write_figures, write_workbook),
     recorded as ``seconds`` so a slow section at scale can be seen without a profiler.
     """
     hashes = {path.name: _sha(path) for path in DATA_FILES}

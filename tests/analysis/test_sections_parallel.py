@@ -1,5 +1,5 @@
 """The report's sections in forked worker processes (issue 16): failures name the section and leave
-no new figure behind; a worker killed abruptly gives the one-line error too."""
+no new figure or table file behind; a worker killed abruptly gives the one-line error too."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import os
 import signal
 
 import matplotlib.pyplot as plt
+import pandas as pd
 import pytest
 
 from analysis.report import pipeline
@@ -17,7 +18,7 @@ from analysis.report.sections import SECTIONS
 def _draws(c, **options) -> Section:
     fig, ax = plt.subplots()
     ax.plot([0, 1], [0, 1])
-    return Section(name="fake", figures={"drawn_first": fig})
+    return Section(name="fake", figures={"drawn_first": fig}, tables={"written_first": pd.DataFrame({"doc_id": ["a"]})})
 
 
 def _fails(c, **options) -> Section:
@@ -30,13 +31,14 @@ def _killed(c, **options) -> Section:
 
 
 @pytest.mark.parametrize("jobs", [1, 3], ids=["one-at-a-time", "forked"])
-def test_a_failing_section_names_itself_and_leaves_no_new_figure(seed_corpus, tmp_path, monkeypatch, jobs):
+def test_a_failing_section_names_itself_and_leaves_no_new_file(seed_corpus, tmp_path, monkeypatch, jobs):
     monkeypatch.setattr(SECTIONS[0], "section", _draws)
     monkeypatch.setattr(SECTIONS[1], "section", _fails)
     monkeypatch.setattr(SECTIONS[2], "section", _draws)
     with pytest.raises(pipeline.ReportError, match="similarity analysis failed: ZeroDivisionError: no documents"):
         pipeline.run(seed_corpus, tmp_path / "out", progress=False, jobs=jobs)
-    assert not list((tmp_path / "out").rglob("*.png")) and not list((tmp_path / "out").glob(".*"))
+    out = tmp_path / "out"
+    assert not list(out.rglob("*.png")) and not list(out.rglob("*.csv")) and not list(out.glob(".*"))
 
 
 def test_a_killed_section_worker_is_a_report_error(seed_corpus, tmp_path, monkeypatch):
