@@ -77,10 +77,11 @@ def rows_xml(table: pd.DataFrame, styles: dict, *, first_row: int = 2) -> str:
     if table.empty:
         return ""
     numbers = pd.Series(np.arange(first_row, first_row + len(table)), index=table.index).astype(str).astype(object)
-    joined = '<row r="' + numbers + '">'
-    for position, name in enumerate(table.columns):
-        joined = joined + column_cells(table[name], get_column_letter(position + 1) + numbers, styles.get(position))
-    return "".join(joined + "</row>")
+    columns = [
+        column_cells(table[name], get_column_letter(position + 1) + numbers, styles.get(position)).to_numpy(object)
+        for position, name in enumerate(table.columns)
+    ]  # joined once per row below: adding column after column would copy each row's text again per column
+    return "".join(f'<row r="{n}">{"".join(cells)}</row>' for n, cells in zip(numbers, zip(*columns)))
 
 
 def placeholder_styles(sheet: str) -> dict:
