@@ -24,6 +24,9 @@ MAX_CELL_CHARS = 32_767
 CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"  # not allowed in XML 1.0
 PLACEHOLDER_ROW = re.compile(r'<row r="2"[^>]*>.*?</row>', re.S)
 STYLE = re.compile(r'<c r="([A-Z]+)2" s="(\d+)"')
+CREATED = re.compile(r"<dcterms:created[^>]*>([^<]*)</dcterms:created>")
+MODIFIED = re.compile(r"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+ENTRY_TIME = (2000, 1, 1, 0, 0, 0)  # the date of every entry of the archive
 
 
 def _numbers(column: pd.Series) -> pd.Series | None:
@@ -98,11 +101,18 @@ def _column_index(letters: str) -> int:
 
 def fill(path, tables: list[pd.DataFrame]) -> None:
     """Replace the placeholder row 2 of sheet ``k + 1`` in the workbook at ``path`` by the rows of
-    ``tables[k]`` (None: leave the sheet as it is), keeping the placeholder cells' styles."""
+    ``tables[k]`` (None: leave the sheet as it is), keeping the placeholder cells' styles.
+
+    The rewritten workbook is the same bytes for the same tables: every archive entry is dated
+    ``ENTRY_TIME`` and the document's modified time is its created time (openpyxl writes the
+    current time in both)."""
     with zipfile.ZipFile(path) as source:
         entries = [(info, source.read(info.filename)) for info in source.infolist()]
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for info, data in entries:
+        for original, data in entries:
+            info = zipfile.ZipInfo(original.filename, date_time=ENTRY_TIME)
+            if info.filename == "docProps/core.xml":
+                data = _modified_when_created(data.decode("utf-8")).encode("utf-8")
             match = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", info.filename)
             table = tables[int(match.group(1)) - 1] if match and int(match.group(1)) <= len(tables) else None
             if table is not None:
@@ -113,3 +123,11 @@ def fill(path, tables: list[pd.DataFrame]) -> None:
                 rows = rows_xml(table, placeholder_styles(match_row.group()))
                 data = (sheet[: match_row.start()] + rows + sheet[match_row.end() :]).encode("utf-8")
             target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+
+
+def _modified_when_created(core: str) -> str:
+    """The core properties with the modified time set to the created time (when both are there)."""
+    created = CREATED.search(core)
+    if created is None:
+        return core
+    return MODIFIED.sub(lambda m: m.group(1) + created.group(1) + m.group(2), core)

@@ -4,12 +4,13 @@ frozen header, autofilter, fitted widths, numbers as numbers with % formats (iss
 from __future__ import annotations
 
 import re
+import zipfile
 
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from analysis.report import export, workbook
+from analysis.report import export, sheetxml, workbook
 
 SHARES = pd.DataFrame(
     {
@@ -118,3 +119,15 @@ def test_rows_are_escaped_typed_and_linear(tmp_path):
     ws = load_workbook(path)["Shared-passage coverage"]
     assert [c.value for c in ws[2]] == ["a<b & c>d", True, 2023, 28.5]
     assert [c.value for c in ws[4]] == [None, True, 2021, 0.1]
+
+
+def test_the_same_tables_write_the_same_bytes(tmp_path, seed_corpus, books):
+    tables = {"documents": seed_corpus.summary(), "reuse_share": SHARES}
+    first = export.write_workbook(tables, tmp_path / "first.xlsx", lang="zh")
+    again = export.write_workbook(tables, tmp_path / "again.xlsx", lang="zh")
+    assert first.read_bytes() == again.read_bytes()
+    # what makes it so whatever the clock says: no entry nor property carries the time of writing
+    with zipfile.ZipFile(first) as archive:
+        assert {info.date_time for info in archive.infolist()} == {sheetxml.ENTRY_TIME}
+    properties = books["zh"].properties
+    assert properties.modified == properties.created == export.FIXED_TIME
