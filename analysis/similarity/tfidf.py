@@ -42,8 +42,8 @@ from scipy.spatial.distance import squareform
 from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from analysis.similarity import ngrams
-from analysis.similarity.product import topk_cosine, topk_hybrid, topk_sparse  # noqa: F401 (topk_cosine, topk_sparse: used as tfidf.*)
+from analysis.similarity import candidates, ngrams
+from analysis.similarity.product import topk_cosine, topk_sparse  # noqa: F401 (used as tfidf.*)
 from corpus.patterns import HAS_HAN, NON_HAN
 
 METHODS = ("tfidf_word", "tfidf_char")
@@ -263,8 +263,8 @@ def document_similarity(
 
 def _pairs_table(matrix, ids, *, method: str, params: dict, top_k: int, extra: dict | None = None) -> pd.DataFrame:
     """Top-k pairs of a TF-IDF matrix as the long symmetric table of :func:`document_similarity`."""
-    params = {**params, "top_k": top_k, **(extra or {})}
-    pairs = topk_hybrid(matrix, k=top_k)
+    pairs = candidates.topk(matrix, k=top_k)
+    params = {**params, "top_k": top_k, **(extra or {}), **pairs.attrs.get("search", {})}
     swapped = pairs.rename(columns={"i": "j", "j": "i"})
     both = pd.concat([pairs[["i", "j", "cosine"]], swapped[["i", "j", "cosine"]]])
     both = both.drop_duplicates(["i", "j"]).sort_values(["i", "j"])
@@ -301,14 +301,7 @@ def similarity(c, *, ngram_range: tuple = (2, 3), top_k: int = 50, max_df: int |
     """
     body = c.body()  # once for both views
     order = c.documents.doc_id.astype(str).to_numpy()
-    tok = body.tokens
-    col, vocabulary = pd.factorize(tok.token, sort=True)  # once: content test and counts
-    doc_codes, doc_ids = pd.factorize(tok.doc_id, sort=False)
-    row = pd.Index(order).get_indexer(pd.Index(doc_ids).astype(str))[doc_codes]
-    keep = _content_mask(tok, col, vocabulary) & (row >= 0)
-    counts = cell_counts(row[keep], col[keep], shape=(len(order), len(vocabulary)))
-    del row, col, keep, doc_codes
-    matrix, _ = weigh(counts[:, np.flatnonzero(np.bincount(counts.indices, minlength=len(vocabulary)))], max_df=max_df)
+    matrix = word_matrix(body.tokens, order, max_df=max_df)
     params = {"method": "tfidf_word", "units": "body tokens, stopwords removed", "min_df": 1, "max_df": max_df}
     params.update(sublinear_tf=True, norm="l2")
     fingerprint = getattr(getattr(c, "tokenizer", None), "fingerprint", None)
@@ -317,6 +310,17 @@ def similarity(c, *, ngram_range: tuple = (2, 3), top_k: int = 50, max_df: int |
     chars = _han_text(body.segments, order)
     char = document_similarity(chars, method="tfidf_char", top_k=top_k, ngram_range=ngram_range, max_df=max_df)
     return pd.concat([word, char], ignore_index=True)
+
+
+def word_matrix(tok: pd.DataFrame, order, *, max_df: int | float | None = MAX_DF) -> sparse.csr_matrix:
+    """TF-IDF matrix of the word view (rows: ``order``'s doc_ids) from a body token table."""
+    col, vocabulary = pd.factorize(tok.token, sort=True)  # once: content test and counts
+    doc_codes, doc_ids = pd.factorize(tok.doc_id, sort=False)
+    row = pd.Index(order).get_indexer(pd.Index(doc_ids).astype(str))[doc_codes]
+    keep = _content_mask(tok, col, vocabulary) & (row >= 0)
+    counts = cell_counts(row[keep], col[keep], shape=(len(order), len(vocabulary)))
+    del row, col, keep, doc_codes
+    return weigh(counts[:, np.flatnonzero(np.bincount(counts.indices, minlength=len(vocabulary)))], max_df=max_df)[0]
 
 
 def similarity_matrix(sim: pd.DataFrame, method: str) -> pd.DataFrame:
