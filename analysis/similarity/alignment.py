@@ -39,7 +39,7 @@ import pandas as pd
 from scipy import sparse
 from sklearn.preprocessing import normalize
 
-from analysis.similarity.tfidf import content_tokens, token_lists, topk_cosine, topk_sparse, vectorize
+from analysis.similarity.tfidf import content_tokens, join_text, token_lists, topk_cosine, topk_sparse, vectorize
 
 TASK_KINDS = frozenset({"section", "item"})
 # With more other documents than this, a unit's matches are looked for in its document's this many
@@ -91,9 +91,8 @@ def task_units(c, *, min_chars: int = 20) -> pd.DataFrame:
     """
     seg = c.body().segments.copy()
     seg["unit_id"] = seg.seg_id.map(unit_map(seg))
-    agg = seg.groupby("unit_id", sort=False).agg(
-        doc_id=("doc_id", "first"), start=("start", "min"), end=("end", "max"), text=("text", "".join)
-    )
+    agg = seg.groupby("unit_id", sort=False).agg(doc_id=("doc_id", "first"), start=("start", "min"), end=("end", "max"))
+    agg["text"] = join_text(seg.unit_id, seg.text)
     roots = c.segments.set_index("seg_id").loc[agg.index, ["kind", "number", "heading"]]
     units = agg.join(roots).reset_index()
     units["n_chars"] = units.text.str.len()
@@ -175,13 +174,15 @@ def topk_among_neighbours(matrix, groups: pd.Series, *, k: int, neighbour_docs: 
         (np.ones(2 * len(near), bool), (np.r_[near.i, near.j], np.r_[near.j, near.i])), shape=(n_groups, n_groups)
     )
     rows_of = np.split(np.argsort(codes, kind="stable"), np.cumsum(np.bincount(codes, minlength=n_groups))[:-1])
+    matrix = sparse.csr_matrix(matrix)
+    local = np.full(matrix.shape[1], -1, dtype=np.int64)
     out = []
     for g in range(n_groups):
         mine, others = rows_of[g], pairs.indices[pairs.indptr[g] : pairs.indptr[g + 1]]
         if not len(mine) or not len(others):
             continue
         theirs = np.sort(np.concatenate([rows_of[h] for h in others]))
-        sims = (matrix[mine] @ matrix[theirs].T).toarray()
+        sims = _cosines(matrix, mine, theirs, local)
         kk = min(k, sims.shape[1])
         idx = np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
         val = np.take_along_axis(sims, idx, axis=1)
@@ -200,6 +201,27 @@ def topk_among_neighbours(matrix, groups: pd.Series, *, k: int, neighbour_docs: 
     res = pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=["i", "j", "cosine", "rank"])
     res = res[res.cosine > 0].sort_values(["i", "rank"], kind="stable")
     return res.reset_index(drop=True)
+
+
+def _cosines(matrix: sparse.csr_matrix, mine: np.ndarray, theirs: np.ndarray, local: np.ndarray) -> np.ndarray:
+    """Dense ``len(mine)`` × ``len(theirs)`` inner products of those rows of ``matrix``.
+
+    ``mine``'s rows are densified over their own columns only and ``theirs``' values in those
+    columns multiplied by them (a sparse × dense product, no sparse × sparse product and no
+    transposed copy per group). ``local`` (one int per column, all -1) is left as found.
+    """
+    own = matrix[mine]
+    cols = np.unique(own.indices)
+    local[cols] = np.arange(len(cols))
+    dense = np.zeros((len(cols), len(mine)))
+    dense[local[own.indices], np.repeat(np.arange(len(mine)), np.diff(own.indptr))] = own.data
+    other = matrix[theirs]
+    at = local[other.indices]
+    local[cols] = -1
+    keep = at >= 0
+    indptr = np.concatenate([[0], np.cumsum(keep, dtype=np.int64)])[other.indptr]
+    shared = sparse.csr_matrix((other.data[keep], at[keep], indptr), shape=(len(theirs), len(cols)))
+    return (shared @ dense).T
 
 
 def _mutual(al: pd.DataFrame) -> np.ndarray:

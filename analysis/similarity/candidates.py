@@ -28,7 +28,7 @@ import pandas as pd
 from scipy import sparse
 from threadpoolctl import threadpool_limits
 
-from analysis.similarity.product import split_columns, topk_hybrid
+from analysis.similarity.product import topk_hybrid
 
 EXACT_MAX_ROWS = 3000  # up to this many rows the exact top-k (topk_hybrid) is used
 SKETCH_DIM = 8192  # buckets of the sketch
@@ -37,14 +37,24 @@ EXACT_DF = 32  # terms held by at most this many rows are counted exactly in the
 SEED = 16
 
 
-def sketch(x: sparse.csr_matrix, *, dim: int = SKETCH_DIM, seed: int = SEED, block_values: int = 2**23) -> np.ndarray:
+def sketch(
+    x: sparse.csr_matrix,
+    *,
+    dim: int = SKETCH_DIM,
+    seed: int = SEED,
+    columns: np.ndarray | None = None,
+    block_values: int = 2**23,
+) -> np.ndarray:
     """Signed feature hashing of the rows of ``x`` into ``dim`` buckets (float32, rows × dim).
 
-    Rows are hashed in blocks of about ``block_values`` stored values (one ``bincount`` each).
+    ``columns`` (boolean, one per column): only these are hashed (default all). Rows are
+    hashed in blocks of about ``block_values`` stored values (one ``bincount`` each).
     """
     rng = np.random.default_rng(seed)
     bucket = rng.integers(0, dim, size=x.shape[1], dtype=np.int64)
     sign = rng.integers(0, 2, size=x.shape[1], dtype=np.int8) * 2 - 1
+    if columns is not None:
+        sign[~columns] = 0
     n = x.shape[0]
     out = np.zeros((n, dim), dtype=np.float32)
     lo = 0
@@ -146,9 +156,12 @@ def topk_candidates(
     if exact_df is None:
         i, j = candidate_pairs(sketch(x, dim=dim, seed=seed), m=max(candidates, k))
     else:
-        common, rare, _ = split_columns(x, exact_df)
-        i, j = candidate_pairs(sketch(common, dim=dim, seed=seed), rare, m=max(candidates, k))
-        del common, rare
+        df = np.bincount(x.indices, minlength=x.shape[1])
+        entry = (df <= exact_df)[x.indices] & (df > 1)[x.indices]  # rare terms, shared
+        indptr = np.concatenate([[0], np.cumsum(entry, dtype=np.int64)])[x.indptr]
+        rare = sparse.csr_matrix((x.data[entry], x.indices[entry], indptr), shape=x.shape)
+        i, j = candidate_pairs(sketch(x, dim=dim, seed=seed, columns=df > exact_df), rare, m=max(candidates, k))
+        del rare, entry
     cos = pair_cosines(x, i, j)
     off = i != j
     row = np.concatenate([i, j[off]])

@@ -81,6 +81,20 @@ def token_lists(keys: pd.Series, tokens: pd.Series, order) -> pd.Series:
     return pd.Series([found.get(k, []) for k in order], index=pd.Index(order, name=keys.name), dtype=object)
 
 
+def join_text(keys: pd.Series, texts: pd.Series) -> pd.Series:
+    """``texts.groupby(keys, sort=False).agg("".join)`` without a Python call per row.
+
+    The strings are converted once (Arrow strings are otherwise iterated one by one); rows of a
+    missing key are left out, as ``groupby`` does.
+    """
+    codes, uniques = pd.factorize(keys, sort=False)
+    values = texts.to_numpy(dtype=object)[codes >= 0]
+    codes = codes[codes >= 0]
+    bounds = np.cumsum(np.bincount(codes, minlength=len(uniques)))[:-1]
+    joined = ["".join(part) for part in np.split(values[np.argsort(codes, kind="stable")], bounds)]
+    return pd.Series(joined, index=pd.Index(uniques, name=keys.name), dtype=texts.dtype, name=texts.name)
+
+
 def content_tokens(c) -> pd.DataFrame:
     """Body tokens that carry content: stopwords and tokens without a Chinese character removed.
 
@@ -116,7 +130,7 @@ def body_chars(c) -> pd.Series:
 
 def _han_text(seg: pd.DataFrame, order) -> pd.Series:
     han = seg["text"].astype(str).str.replace(NON_HAN.pattern, "", regex=True)  # every segment at once, in Arrow
-    text = han.groupby(seg.doc_id.astype(str), sort=False).agg("".join)
+    text = join_text(seg.doc_id.astype(str), han)
     return text.reindex(pd.Index(order).astype(str)).fillna("")
 
 
