@@ -48,7 +48,7 @@ def sketch(
     """Signed feature hashing of the rows of ``x`` into ``dim`` buckets (float32, rows × dim).
 
     ``columns`` (boolean, one per column): only these are hashed (default all). Rows are
-    hashed in blocks of about ``block_values`` stored values (one ``bincount`` each).
+    hashed in blocks of at most ``block_values`` stored values and buckets (one ``bincount`` each).
     """
     rng = np.random.default_rng(seed)
     bucket = rng.integers(0, dim, size=x.shape[1], dtype=np.int64)
@@ -60,7 +60,7 @@ def sketch(
     lo = 0
     while lo < n:
         hi = max(lo + 1, int(np.searchsorted(x.indptr, x.indptr[lo] + block_values, side="right")) - 1)
-        hi = min(hi, n)
+        hi = min(hi, n, lo + max(1, block_values // dim))  # the block's buckets: at most block_values too
         part = x[lo:hi]
         row = np.repeat(np.arange(hi - lo, dtype=np.int64), np.diff(part.indptr))
         key = row * dim + bucket[part.indices]
