@@ -60,7 +60,7 @@ def test_recall_of_few_candidates_on_realdocs(real_chars):
     want = product.topk_hybrid(real_chars, k=5)
     got = candidates.topk_candidates(real_chars, k=5, dim=256, candidates=5, exact_df=4)
     assert _recall(got, want) >= 0.98
-    sketch_only = candidates.topk_candidates(real_chars, k=5, dim=256, candidates=5, exact_df=None)
+    sketch_only = candidates.topk_candidates(real_chars, k=5, dim=256, candidates=5, exact_df=0)
     assert _recall(sketch_only, want) < 0.8
     both = got.merge(want, on=["i", "j"], suffixes=("", "_exact"))
     assert np.abs(both.cosine - both.cosine_exact).max() < 1e-12  # every cosine reported is exact
