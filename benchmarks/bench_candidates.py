@@ -71,9 +71,12 @@ def main(argv=None) -> None:
     parser.add_argument("--dims", type=int, nargs="+", default=[candidates.SKETCH_DIM])
     parser.add_argument("--candidates", type=int, nargs="+", default=[candidates.CANDIDATES])
     parser.add_argument("--exact-df", type=int, help="default: candidates.exact_threshold(n)")
+    parser.add_argument("--methods", nargs="+", default=["tfidf_word", "tfidf_char"])
     parser.add_argument("--json", type=Path, help="append one JSON line per run here")
     args = parser.parse_args(argv)
     for method, x in views(args.folder, args.cache).items():
+        if method not in args.methods:
+            continue
         exact, cpu, mb = _measure(partial(product.topk_hybrid, x, k=args.k))
         row = {"n": x.shape[0], "method": method, "stored": int(x.nnz)}
         row.update(exact_cpu_s=round(cpu, 2), exact_mb=round(mb))
