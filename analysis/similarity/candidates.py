@@ -190,14 +190,15 @@ def exact_threshold(n_rows: int) -> int:
     return dense_threshold(n_rows)
 
 
-def topk(x, *, k: int, exact_max_rows: int = EXACT_MAX_ROWS) -> pd.DataFrame:
+def topk(x, *, k: int, exact_max_rows: int | None = None) -> pd.DataFrame:
     """Top-k neighbours: exact (:func:`~analysis.similarity.product.topk_hybrid`) up to
-    ``exact_max_rows`` rows, from sketch candidates with exact re-scoring above.
+    ``exact_max_rows`` rows (default :data:`EXACT_MAX_ROWS`), from sketch candidates with exact
+    re-scoring above.
 
     Above the threshold the result's ``attrs['search']`` records the candidate stage's
     parameters (sketch_dim, candidates, exact_df, seed); below it ``attrs`` stays empty.
     """
-    if x.shape[0] <= exact_max_rows:
+    if x.shape[0] <= (EXACT_MAX_ROWS if exact_max_rows is None else exact_max_rows):
         return topk_hybrid(x, k=k)
     out = topk_candidates(x, k=k)
     out.attrs["search"] = {

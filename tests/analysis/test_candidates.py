@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -74,3 +75,16 @@ def test_topk_is_the_exact_path_up_to_the_threshold(real_chars):
     approx = candidates.topk(real_chars, k=4, exact_max_rows=20)
     assert approx.attrs["search"]["candidates"] == candidates.CANDIDATES
     assert approx.equals(candidates.topk_candidates(real_chars, k=4))
+
+
+def test_similarity_above_the_threshold_says_so_and_keeps_exact_cosines(seed_corpus, monkeypatch):
+    exact = similarity.similarity(seed_corpus)
+    monkeypatch.setattr(candidates, "EXACT_MAX_ROWS", 3)  # 7 seed documents: the candidate path
+    approx = similarity.similarity(seed_corpus)
+    params = json.loads(approx.params.iloc[0])
+    assert params["neighbours"] == "sketch candidates, exact cosines" and params["candidates"] == 100
+    assert "neighbours" not in json.loads(exact.params.iloc[0])
+    # 100 candidates >= 6 other documents: every pair scored, the same 98 rows and cosines
+    cols = ["doc_a", "doc_b", "method", "cosine"]
+    pd.testing.assert_frame_equal(approx[cols], exact[cols], check_exact=True)
+    assert len(exact) == 98
