@@ -73,8 +73,7 @@ def topk_hybrid(
         return pd.DataFrame(columns=["i", "j", "cosine", "rank"])
     t = dense_threshold(n) if dense_df is None else dense_df
     common, rare, diagonal = split_columns(x, t)
-    by_column = common.tocsc()  # a range of columns is then a slice of its index pointer
-    del common
+    by_column = common  # ranges of columns sliced from the CSR in C: no column-major copy held
     rare_t = rare.T.tocsr()
     width = max(16, int(dense_mb * 2**20 // (8 * n)))
     block = max(16, int(block_mb * 2**20 // (8 * n)))
