@@ -60,8 +60,9 @@ def unit_map(body: pd.DataFrame) -> pd.Series:
     Series
         seg_id -> unit_id (the seg_id of the unit's root segment).
     """
-    parent = dict(zip(body.seg_id, body.parent))
-    kind = dict(zip(body.seg_id, body.kind))
+    seg_id, parents, kinds = (body[c].to_numpy(dtype=object) for c in ("seg_id", "parent", "kind"))  # not per row
+    parent = dict(zip(seg_id, parents))
+    kind = dict(zip(seg_id, kinds))
     chains = {}
     for seg in body.seg_id:
         chain, node = [], seg
@@ -227,10 +228,15 @@ def _cosines(matrix: sparse.csr_matrix, mine: np.ndarray, theirs: np.ndarray, lo
 def _mutual(al: pd.DataFrame) -> np.ndarray:
     """True where unit_a is unit_b's best match among unit_a's document's units."""
     first = al.sort_values("cosine", ascending=False, kind="stable").drop_duplicates(["unit_a", "doc_b"])
-    best = dict(zip(zip(first.unit_a, first.doc_b), first.unit_b))
-    back = [best.get((ub, da)) == ua for ua, ub, da in zip(al.unit_a, al.unit_b, al.doc_a)]
+    best = dict(zip(zip(*_objects(first, "unit_a", "doc_b")), _objects(first, "unit_b")[0]))
+    back = [best.get((ub, da)) == ua for ua, ub, da in zip(*_objects(al, "unit_a", "unit_b", "doc_a"))]
     is_best = al.index.isin(first.index)
     return np.asarray(back, dtype=bool) & is_best
+
+
+def _objects(table: pd.DataFrame, *columns: str) -> list[np.ndarray]:
+    """Columns as object arrays, converted in bulk (iterating Arrow strings goes row by row)."""
+    return [table[c].to_numpy(dtype=object) for c in columns]
 
 
 def best_pairs(alignment: pd.DataFrame, *, n: int = 3, mutual_only: bool = False) -> pd.DataFrame:
