@@ -39,7 +39,7 @@ import pandas as pd
 from scipy import sparse
 from sklearn.preprocessing import normalize
 
-from analysis.similarity.tfidf import content_tokens, token_lists, topk_cosine, topk_sparse, vectorize
+from analysis.similarity.tfidf import content_tokens, join_text, token_lists, topk_cosine, topk_sparse, vectorize
 
 TASK_KINDS = frozenset({"section", "item"})
 # With more other documents than this, a unit's matches are looked for in its document's this many
@@ -60,8 +60,9 @@ def unit_map(body: pd.DataFrame) -> pd.Series:
     Series
         seg_id -> unit_id (the seg_id of the unit's root segment).
     """
-    parent = dict(zip(body.seg_id, body.parent))
-    kind = dict(zip(body.seg_id, body.kind))
+    seg_id, parents, kinds = (body[c].to_numpy(dtype=object) for c in ("seg_id", "parent", "kind"))  # not per row
+    parent = dict(zip(seg_id, parents))
+    kind = dict(zip(seg_id, kinds))
     chains = {}
     for seg in body.seg_id:
         chain, node = [], seg
@@ -91,9 +92,8 @@ def task_units(c, *, min_chars: int = 20) -> pd.DataFrame:
     """
     seg = c.body().segments.copy()
     seg["unit_id"] = seg.seg_id.map(unit_map(seg))
-    agg = seg.groupby("unit_id", sort=False).agg(
-        doc_id=("doc_id", "first"), start=("start", "min"), end=("end", "max"), text=("text", "".join)
-    )
+    agg = seg.groupby("unit_id", sort=False).agg(doc_id=("doc_id", "first"), start=("start", "min"), end=("end", "max"))
+    agg["text"] = join_text(seg.unit_id, seg.text)
     roots = c.segments.set_index("seg_id").loc[agg.index, ["kind", "number", "heading"]]
     units = agg.join(roots).reset_index()
     units["n_chars"] = units.text.str.len()
@@ -175,13 +175,15 @@ def topk_among_neighbours(matrix, groups: pd.Series, *, k: int, neighbour_docs: 
         (np.ones(2 * len(near), bool), (np.r_[near.i, near.j], np.r_[near.j, near.i])), shape=(n_groups, n_groups)
     )
     rows_of = np.split(np.argsort(codes, kind="stable"), np.cumsum(np.bincount(codes, minlength=n_groups))[:-1])
+    matrix = sparse.csr_matrix(matrix)
+    local = np.full(matrix.shape[1], -1, dtype=np.int64)
     out = []
     for g in range(n_groups):
         mine, others = rows_of[g], pairs.indices[pairs.indptr[g] : pairs.indptr[g + 1]]
         if not len(mine) or not len(others):
             continue
         theirs = np.sort(np.concatenate([rows_of[h] for h in others]))
-        sims = (matrix[mine] @ matrix[theirs].T).toarray()
+        sims = _cosines(matrix, mine, theirs, local)
         kk = min(k, sims.shape[1])
         idx = np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
         val = np.take_along_axis(sims, idx, axis=1)
@@ -202,13 +204,39 @@ def topk_among_neighbours(matrix, groups: pd.Series, *, k: int, neighbour_docs: 
     return res.reset_index(drop=True)
 
 
+def _cosines(matrix: sparse.csr_matrix, mine: np.ndarray, theirs: np.ndarray, local: np.ndarray) -> np.ndarray:
+    """Dense ``len(mine)`` × ``len(theirs)`` inner products of those rows of ``matrix``.
+
+    ``mine``'s rows are densified over their own columns only and ``theirs``' values in those
+    columns multiplied by them (a sparse × dense product, no sparse × sparse product and no
+    transposed copy per group). ``local`` (one int per column, all -1) is left as found.
+    """
+    own = matrix[mine]
+    cols = np.unique(own.indices)
+    local[cols] = np.arange(len(cols))
+    dense = np.zeros((len(cols), len(mine)))
+    dense[local[own.indices], np.repeat(np.arange(len(mine)), np.diff(own.indptr))] = own.data
+    other = matrix[theirs]
+    at = local[other.indices]
+    local[cols] = -1
+    keep = at >= 0
+    indptr = np.concatenate([[0], np.cumsum(keep, dtype=np.int64)])[other.indptr]
+    shared = sparse.csr_matrix((other.data[keep], at[keep], indptr), shape=(len(theirs), len(cols)))
+    return (shared @ dense).T
+
+
 def _mutual(al: pd.DataFrame) -> np.ndarray:
     """True where unit_a is unit_b's best match among unit_a's document's units."""
     first = al.sort_values("cosine", ascending=False, kind="stable").drop_duplicates(["unit_a", "doc_b"])
-    best = dict(zip(zip(first.unit_a, first.doc_b), first.unit_b))
-    back = [best.get((ub, da)) == ua for ua, ub, da in zip(al.unit_a, al.unit_b, al.doc_a)]
+    best = dict(zip(zip(*_objects(first, "unit_a", "doc_b")), _objects(first, "unit_b")[0]))
+    back = [best.get((ub, da)) == ua for ua, ub, da in zip(*_objects(al, "unit_a", "unit_b", "doc_a"))]
     is_best = al.index.isin(first.index)
     return np.asarray(back, dtype=bool) & is_best
+
+
+def _objects(table: pd.DataFrame, *columns: str) -> list[np.ndarray]:
+    """Columns as object arrays, converted in bulk (iterating Arrow strings goes row by row)."""
+    return [table[c].to_numpy(dtype=object) for c in columns]
 
 
 def best_pairs(alignment: pd.DataFrame, *, n: int = 3, mutual_only: bool = False) -> pd.DataFrame:

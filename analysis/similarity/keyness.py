@@ -201,19 +201,25 @@ def split_place_tails(tokens: pd.DataFrame) -> set[str]:
     """
     if tokens.empty:
         return set()
-    tok = tokens.sort_values(["doc_id", "start"], kind="stable")
-    prev = tok.shift()
-    glued = (
-        (prev["doc_id"] == tok["doc_id"])
-        & (prev["sent_id"] == tok["sent_id"])
-        & (prev["end"] == tok["start"])
-        & (prev["token"].str.len() == 1)
-        & prev["token"].fillna("").str.match(r"[\u4e00-\u9fff]")
-    )
-    tail = (tok["token"].str.len() == 2) & tok["token"].str[-1].isin(list(PLACE_SUFFIXES))
-    per_token = pd.DataFrame({"token": tok["token"], "glued": glued & tail, "tail": tail})
-    per_token = per_token[per_token["tail"]].groupby("token")["glued"].all()
-    return set(per_token[per_token].index)
+    codes, distinct = pd.factorize(tokens["token"])  # each distinct token tested once
+    text = pd.Series(distinct, dtype=object)
+    length = text.str.len().to_numpy()
+    one_han = (length == 1) & text.str.match(r"[\u4e00-\u9fff]").to_numpy(dtype=bool)
+    tail = (length == 2) & text.str[-1].isin(list(PLACE_SUFFIXES)).to_numpy(dtype=bool)
+    doc = pd.factorize(tokens["doc_id"])[0]
+    sent = pd.factorize(tokens["sent_id"])[0]
+    start, end = tokens["start"].to_numpy(), tokens["end"].to_numpy()
+    order = np.lexsort((start, doc))  # document order within each document (ties: table order)
+    cur, prev = order[1:], order[:-1]
+    glued = (doc[prev] == doc[cur]) & (sent[prev] == sent[cur]) & (sent[cur] >= 0) & (end[prev] == start[cur])
+    glued &= one_han[codes[prev]] & (codes[prev] >= 0)
+    is_tail = tail[codes[cur]] & (codes[cur] >= 0)
+    n_tail = np.bincount(codes[cur][is_tail], minlength=len(distinct))
+    n_glued = np.bincount(codes[cur][is_tail & glued], minlength=len(distinct))
+    first = order[0]  # the first token has no token before it
+    if codes[first] >= 0 and tail[codes[first]]:
+        n_tail[codes[first]] += 1
+    return set(text[(n_tail > 0) & (n_glued == n_tail)])
 
 
 def term_counts(c, *, by: str = "county", names: list[str] | None = None, min_term_chars: int = 2) -> pd.DataFrame:

@@ -19,7 +19,8 @@ work — still quadratic in n for the dense part (an exact all-pairs top-k is), 
 constant. Measured on the character view of 1,000 synthetic reports (2.9 M columns, 12.7 M
 stored values; CPU seconds on a loaded 2-core machine): the sparse product 12.8 s, this one
 4.4 s, the same neighbours, ranks and cosines (to 1e-13). Estimated at 20,000 documents:
-~1,800–2,000 CPU s, nearly all BLAS (n² × ~70k common columns); see docs/benchmarks.md.
+~1,800–2,000 CPU s, nearly all BLAS (n² × ~70k common columns) — above 3,000 rows
+:mod:`analysis.similarity.candidates` is used instead (see its docstring).
 :func:`topk_sparse` (the sparse product alone) and :func:`topk_cosine` (top-k between two
 matrices, pairs of one group skipped) are here too.
 """
@@ -73,8 +74,7 @@ def topk_hybrid(
         return pd.DataFrame(columns=["i", "j", "cosine", "rank"])
     t = dense_threshold(n) if dense_df is None else dense_df
     common, rare, diagonal = split_columns(x, t)
-    by_column = common.tocsc()  # a range of columns is then a slice of its index pointer
-    del common
+    by_column = common  # ranges of columns sliced from the CSR in C: no column-major copy held
     rare_t = rare.T.tocsr()
     width = max(16, int(dense_mb * 2**20 // (8 * n)))
     block = max(16, int(block_mb * 2**20 // (8 * n)))
