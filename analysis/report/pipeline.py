@@ -321,7 +321,8 @@ def _section(c, index: int, *, lang: str, reference, out: Path, keep_figures: bo
             plt.close(fig)
     figures = {k: (v if keep_figures else None) for k, v in section.figures.items()}
     figure_seconds = time.perf_counter() - started
-    started, notes = time.perf_counter(), list[str]()
+    notes: list[str] = []
+    started = time.perf_counter()
     written += export.write_table_files(section.tables, out / "tables", lang=lang, notes=notes)
     table_seconds = time.perf_counter() - started
     return SectionDone(
