@@ -28,7 +28,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.svm import LinearSVC
@@ -36,7 +35,7 @@ from threadpoolctl import threadpool_limits
 
 from analysis.coverage.coder import TopicCoder
 from analysis.coverage.coding import cue_counts
-from analysis.coverage.ngrams import Ngrams, count_ngrams
+from analysis.coverage.ngrams import Ngrams, count_known, count_ngrams, pack
 from corpus.patterns import HAS_HAN
 
 SEED = 20210801
@@ -64,6 +63,8 @@ class SegmentModel:
     ----------
     features_ : numpy.ndarray
         The n-grams of the training texts (sorted), the model's columns.
+    keys_ : numpy.ndarray
+        ``features_`` packed as integers (:func:`analysis.coverage.ngrams.pack`), for scoring.
     tfidf_ : TfidfTransformer
         Sublinear TF-IDF weights learned from the training texts (``TfidfVectorizer``'s, split in
         counting and weighting so that counts made once can be reused).
@@ -108,6 +109,7 @@ class SegmentModel:
         else:
             ngrams = ngrams.rows(np.flatnonzero(keep))
         x, self.features_ = ngrams.training_matrix()
+        self.keys_ = pack(self.features_)
         self.tfidf_ = TfidfTransformer(sublinear_tf=True).fit(x)
         svm = LinearSVC(C=self.C, class_weight="balanced", dual=True, random_state=SEED)
         x = self.tfidf_.transform(x)
@@ -123,18 +125,11 @@ class SegmentModel:
 
     def transform(self, texts):
         """TF-IDF rows of ``texts`` (sparse), over the training texts' n-grams (``TfidfVectorizer.transform``'s
-        matrix: n-grams the model does not know are dropped, indices sorted)."""
-        found = count_ngrams(list(texts), ngram_range=self.ngram_range)
-        names = np.asarray(self.features_.tolist(), dtype=str)  # sorted, as the vectorizer sorts
-        new = np.asarray(found.features.tolist(), dtype=str)
-        column = np.minimum(np.searchsorted(names, new), len(names) - 1)
-        column = np.where(names[column] == new, column, -1)[found.counts.indices]
-        keep = column >= 0
-        row = np.repeat(np.arange(found.counts.shape[0]), np.diff(found.counts.indptr))[keep]
-        counts = sparse.csr_matrix(
-            (found.counts.data[keep], (row, column[keep])), shape=(found.counts.shape[0], len(names))
-        )
-        counts.sort_indices()
+        matrix: n-grams the model does not know are dropped, indices sorted), counted in numpy
+        (:func:`analysis.coverage.ngrams.count_known`)."""
+        if not hasattr(self, "keys_"):
+            self.keys_ = pack(self.features_)  # sorted, as the features are
+        counts = count_known(list(texts), self.keys_, ngram_range=self.ngram_range)
         return self.tfidf_.transform(counts)
 
     def predict_proba(self, texts, *, x=None) -> np.ndarray:
