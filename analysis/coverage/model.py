@@ -35,14 +35,16 @@ from threadpoolctl import threadpool_limits
 
 from analysis.coverage.coder import TopicCoder
 from analysis.coverage.coding import cue_counts
-from analysis.coverage.ngrams import Ngrams, count_known, count_ngrams, pack
-from corpus.patterns import HAS_HAN
+from analysis.coverage.ngrams import Ngrams, count_known, count_ngrams, pack, unpack
+from corpus.patterns import HAN_RANGES
 
 SEED = 20210801
 DICTIONARY_WEIGHT = 0.7  # weight of the cue-hit share against the model's probability
 MIN_SCORE = 0.2  # below this combined score a segment is coded to no area
 MIN_PER_AREA = 3  # an area needs this many training texts to be learned
 N_EVIDENCE = 4  # top n-grams kept as a prediction's evidence
+# the Han code point ranges of corpus.patterns.HAN_RANGES ("a-bc-d…"), as (first, last) pairs
+HAN_CODE_RANGES = tuple((ord(HAN_RANGES[i]), ord(HAN_RANGES[i + 2])) for i in range(0, len(HAN_RANGES), 3))
 
 
 class SegmentModel:
@@ -169,17 +171,15 @@ class SegmentModel:
         return out
 
     def _readable(self) -> tuple:
-        """Each feature's length and whether it is readable evidence (computed once, on first use)."""
+        """Each feature's length and whether it is readable evidence (computed once, on first use,
+        from the packed features: :func:`analysis.coverage.ngrams.unpack`)."""
         if not hasattr(self, "readable_"):
-            features = self.features_.tolist()
-            self.lengths_ = np.fromiter((len(f) for f in features), dtype=int, count=len(features))
-            # one regex pass over all features joined by line breaks (none holds one: the analyzer
-            # turns white space into a space), each Han character given back to its feature
-            starts = np.concatenate([[0], np.cumsum(self.lengths_[:-1] + 1)]).astype(np.int64)
-            han = [m.start() for m in HAS_HAN.finditer("\n".join(features))]
-            self.readable_ = np.zeros(len(features), dtype=bool)
-            self.readable_[np.searchsorted(starts, han, side="right") - 1] = True
-            self.readable_ &= self.lengths_ >= 2
+            codes = unpack(self.keys_)  # feature x character code points, -1 where absent
+            self.lengths_ = (codes >= 0).sum(axis=1)
+            han = np.zeros(codes.shape, dtype=bool)
+            for first, last in HAN_CODE_RANGES:
+                han |= (codes >= first) & (codes <= last)
+            self.readable_ = han.any(axis=1) & (self.lengths_ >= 2)
         return self.lengths_, self.readable_
 
 

@@ -120,6 +120,13 @@ def pack(grams) -> np.ndarray:
     return (fields[:, 0] << (2 * _BITS)) | (fields[:, 1] << _BITS) | fields[:, 2]
 
 
+def unpack(keys: np.ndarray) -> np.ndarray:
+    """The code points of packed n-grams (:func:`pack`): one row per key, ``MAX_N`` columns, -1
+    where the n-gram is shorter."""
+    fields = [(keys >> ((MAX_N - 1 - j) * _BITS)) & ((1 << _BITS) - 1) for j in range(MAX_N)]
+    return np.stack(fields, axis=1) - 1
+
+
 def count_known(texts, keys: np.ndarray, *, ngram_range: tuple = (1, 3)) -> sparse.csr_matrix:
     """Counts of the n-grams ``keys`` (sorted :func:`pack` output) in each text, vectorised.
 

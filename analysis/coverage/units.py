@@ -102,7 +102,7 @@ def body_units(c, *, unit: str = "clause", min_han: int = MIN_HAN) -> pd.DataFra
     rows = []
     views: dict = {}
     for s in sents.itertuples(index=False):
-        if not any(ch in SEMICOLONS for ch in s.text):
+        if not any(semicolon in s.text for semicolon in SEMICOLONS):
             rows.append((s.doc_id, s.seg_id, s.sent_id, s.text, len(s.text), s.start, s.end))
             continue
         view = views.setdefault(s.doc_id, _view(c, s.doc_id))

@@ -90,7 +90,12 @@ def heading_labels(c, *, coder: TopicCoder) -> pd.DataFrame:
 
 def _has_content(text: str) -> bool:
     # a residual such as "1." or "（三）" after removing the heading is not text to code
-    return sum(ch.isalpha() for ch in text) >= 4
+    letters = 0
+    for ch in text:  # stops at the fourth letter (was: all letters counted)
+        letters += ch.isalpha()
+        if letters >= 4:
+            return True
+    return False
 
 
 def predictions(c, *, coder: TopicCoder) -> pd.Series:
