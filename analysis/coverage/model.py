@@ -161,6 +161,8 @@ class SegmentModel:
         weight = x.data[keep] * self.coef_[k[r], j]
         positive = weight > 0
         r, j, weight = r[positive], j[positive], weight[positive]
+        near = _near_top(r, weight, n)  # the rest cannot be among a row's n best: not sorted
+        r, j, weight = r[near], j[near], weight[near]
         order = np.lexsort((j, -lengths[j], -weight, r))
         r, j = r[order], j[order]
         first = np.searchsorted(r, r, side="left")  # position of each row's first entry
@@ -181,6 +183,27 @@ class SegmentModel:
                 han |= (codes >= first) & (codes <= last)
             self.readable_ = han.any(axis=1) & (self.lengths_ >= 2)
         return self.lengths_, self.readable_
+
+
+def _near_top(rows: np.ndarray, weight: np.ndarray, n: int) -> np.ndarray:
+    """Mask of the entries whose (positive) weight reaches the ``n``-th largest weight of their row
+    (counted with repeats; all of a row's entries when it has fewer), ``rows`` sorted: a row's ``n``
+    best entries under any tie-break are among them. ``n`` passes of per-row maxima (no sort)."""
+    if not len(rows):
+        return np.zeros(0, dtype=bool)
+    new_row = np.concatenate([[True], rows[1:] != rows[:-1]])
+    starts, group = np.flatnonzero(new_row), np.cumsum(new_row) - 1
+    left = weight.astype(np.float64, copy=True)
+    threshold = np.full(len(starts), -np.inf)
+    taken = np.zeros(len(starts), dtype=np.int64)
+    for _ in range(n):
+        best = np.maximum.reduceat(left, starts)
+        at_best = left == best[group]
+        taken += np.add.reduceat(at_best.astype(np.int64), starts)
+        reached = (taken >= n) & np.isneginf(threshold) & (best > 0)
+        threshold[reached] = best[reached]
+        left[at_best] = -np.inf
+    return weight >= threshold[group]
 
 
 def codebook_texts(coder: TopicCoder) -> pd.DataFrame:

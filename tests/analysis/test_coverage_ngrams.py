@@ -15,8 +15,9 @@ from analysis.coverage import ngrams as ng
 from analysis.coverage import outofsample as oos
 from analysis.coverage import validity
 from analysis.coverage.coder import TopicCoder
-from analysis.coverage.model import SegmentModel
+from analysis.coverage.model import SegmentModel, _near_top
 from analysis.coverage.ngrams import count_ngrams
+from corpus.patterns import HAS_HAN
 
 
 @pytest.fixture(scope="module")
@@ -135,3 +136,31 @@ def test_nmf_is_fitted_on_a_bounded_seeded_sample(seed_corpus):
     assert len(sample) <= 100 and set(sample.index) <= set(full.index)
     assert sample.index.tolist() == [s for s in full.index if s in set(sample.index)]  # corpus order
     pd.testing.assert_series_equal(sample, validity.nmf_segments(seed_corpus, max_segments=100))
+
+
+def test_evidence_rows_equal_a_plain_sort_of_each_row(labelled):
+    texts, areas = labelled["text"].tolist(), labelled["area_id"].tolist()
+    model = SegmentModel().fit(texts[::2], areas[::2])
+    x = model.transform(texts[1::2]).tocsr()
+    wanted = [areas[i] if i % 5 else "none" for i in range(1, len(texts), 2)]  # 'none': not learned
+    got = model.evidence_rows(x, wanted)
+    klass = {a: i for i, a in enumerate(model.classes_)}
+    features = model.features_.tolist()
+    for row, area in enumerate(wanted):
+        lo, hi = x.indptr[row], x.indptr[row + 1]
+        cells = []
+        for j, value in zip(x.indices[lo:hi].tolist(), x.data[lo:hi].tolist()):
+            gram = features[j]
+            readable = len(gram) >= 2 and HAS_HAN.search(gram) is not None
+            weight = value * model.coef_[klass[area], j] if area in klass else 0.0
+            if readable and weight > 0:
+                cells.append((-weight, -len(gram), j, gram))
+        assert got[row] == [gram for *_, gram in sorted(cells)[:4]]
+    assert sum(map(len, got)) > 300 and not any(got[i] for i, a in enumerate(wanted) if a == "none")
+
+
+def test_near_top_keeps_every_tie_of_the_nth_weight():
+    rows = np.array([0, 0, 0, 0, 0, 1, 1, 2])
+    weight = np.array([1.0, 2.0, 2.0, 2.0, 0.5, 3.0, 3.0, 1.0])
+    assert _near_top(rows, weight, 2).tolist() == [False, True, True, True, False, True, True, True]
+    assert _near_top(rows, weight, 4).tolist() == [True, True, True, True, False, True, True, True]
