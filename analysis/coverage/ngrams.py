@@ -69,9 +69,57 @@ class Ngrams:
 def count_ngrams(texts, *, ngram_range: tuple = (1, 3)) -> Ngrams:
     """The character n-gram counts of ``texts``, vocabulary learned from them (see :class:`Ngrams`).
 
-    The analysis is ``CountVectorizer``'s (its analyzer), counted with one ``Counter`` per text,
-    which keeps the order of first occurrence ``CountVectorizer`` discards.
+    The analysis is ``CountVectorizer``'s (white-space runs made one space, then every n-gram in the
+    analyzer's order: all 1-grams, then 2-grams, … by position), counted in numpy: every n-gram
+    packed (:func:`pack`), columns from the sorted distinct n-grams, cells grouped by a stable sort
+    so each cell keeps its first position, and each row's cells put in that order (the order of
+    first occurrence ``CountVectorizer`` discards). Texts holding a NUL character are counted by
+    :func:`_count_ngrams_python` (a packed n-gram cannot tell a trailing NUL from an absent one when
+    turned back into text).
     """
+    texts = [_WHITE_SPACES.sub(" ", t) for t in texts]
+    lo, hi = ngram_range
+    codes = _code_points(texts) + 1
+    if not 1 <= lo <= hi <= MAX_N or (codes == 1).any() or not len(codes):
+        return _count_ngrams_python(texts, ngram_range=ngram_range)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    text_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+    grams, owners = [], []
+    for n in range(lo, hi + 1):  # n-major, then position: the analyzer's order within every text
+        m = len(codes) - n + 1
+        if m <= 0:
+            break
+        at = np.flatnonzero(text_of[:m] == text_of[n - 1 : n - 1 + m])
+        gram = codes[at] << (2 * _BITS)
+        for j in range(1, n):
+            gram |= codes[at + j] << ((MAX_N - 1 - j) * _BITS)
+        grams.append(gram)
+        owners.append(text_of[at])
+    gram, owner = np.concatenate(grams), np.concatenate(owners)
+    keys, column = np.unique(gram, return_inverse=True)  # packed order = string order
+    by_cell = np.argsort(owner * len(keys) + column, kind="stable")
+    cell = (owner * len(keys) + column)[by_cell]
+    starts = np.flatnonzero(np.concatenate([[True], cell[1:] != cell[:-1]]))
+    counts = np.diff(np.append(starts, len(cell))).astype(np.float64)
+    first = by_cell[starts]  # position of each cell's first occurrence
+    in_row = np.argsort(owner[first] * len(gram) + first)  # rows, then order of first occurrence
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(owner[first], minlength=len(texts)))])
+    matrix = sparse.csr_matrix(
+        (counts[in_row], column[first][in_row].astype(np.int32), indptr), shape=(len(texts), len(keys))
+    )
+    return Ngrams(matrix, _strings(keys))
+
+
+def _strings(keys: np.ndarray) -> np.ndarray:
+    """Packed n-grams (:func:`pack`, no NUL character) back to text, as an object array."""
+    codes = unpack(keys)
+    codes[codes < 0] = 0  # absent characters: NULs, which numpy's fixed-width strings drop at the end
+    text = np.ascontiguousarray(codes.astype("<u4")).view(f"<U{MAX_N}").ravel()
+    return np.asarray(text.tolist(), dtype=object)
+
+
+def _count_ngrams_python(texts, *, ngram_range: tuple = (1, 3)) -> Ngrams:
+    """:func:`count_ngrams` with the analyzer and one ``Counter`` per text (the reference)."""
     analyze = _counter(ngram_range).build_analyzer()
     vocabulary: defaultdict = defaultdict()
     vocabulary.default_factory = vocabulary.__len__

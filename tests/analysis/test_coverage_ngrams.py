@@ -164,3 +164,13 @@ def test_near_top_keeps_every_tie_of_the_nth_weight():
     weight = np.array([1.0, 2.0, 2.0, 2.0, 0.5, 3.0, 3.0, 1.0])
     assert _near_top(rows, weight, 2).tolist() == [False, True, True, True, False, True, True, True]
     assert _near_top(rows, weight, 4).tolist() == [True, True, True, True, False, True, True, True]
+
+
+def test_numpy_count_ngrams_equals_the_counter_reference(labelled, real_paragraphs):
+    texts = labelled["text"].tolist() + real_paragraphs + [""]
+    fast, reference = count_ngrams(texts), ng._count_ngrams_python(texts)
+    assert fast.features.tolist() == reference.features.tolist() and len(fast.features) > 50_000
+    for part in ("indptr", "indices", "data"):  # entry order too: what training_matrix relies on
+        assert np.array_equal(getattr(fast.counts, part), getattr(reference.counts, part)), part
+    with_nul = count_ngrams(["法\x00治", "法治"])  # NUL: counted by the reference path
+    assert with_nul.features.tolist() == sorted({"\x00", "\x00治", "法", "法\x00", "法\x00治", "法治", "治"})
