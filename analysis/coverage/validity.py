@@ -41,10 +41,10 @@ from analysis.coverage.coding import body_text, code_segments, primary_areas
 SEED = 20210801  # fixed: same corpus, same NMF topics
 MIN_DF = 2  # an NMF term must occur in at least this many segments
 # NMF is fitted on at most this many body segments; beyond, on a random sample of them (drawn with
-# SEED). Its cost is segments x vocabulary x iterations: on 200 synthetic reports all 10,705
-# segments cost 8.0 CPU s (AMI 0.103), samples of 5,000 ~4 s (AMI 0.087-0.114 over three seeds);
-# 1,000 reports have ~53k. The seeds and realdocs (416 and 164 body segments) use all of them.
-MAX_NMF_SEGMENTS = 5_000
+# SEED). Its cost is segments x vocabulary x iterations. 1,000 synthetic reports (52,919 segments):
+# all of them AMI 0.108 / purity 0.335; a sample of 10,000: 0.108 / 0.337 in ~7 CPU s; samples of
+# 5,000 fell to 0.075-0.082. The seeds and realdocs (416 and 164 body segments) use all of them.
+MAX_NMF_SEGMENTS = 10_000
 AGREEMENT_COLUMNS = ["area_id", "label_zh", "label_en", "precision", "recall", "kappa", "n_segments", "n_predicted"]
 NMF_COLUMNS = [
     "nmf_topic",
