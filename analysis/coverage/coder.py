@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -91,19 +93,23 @@ class TopicCoder:
         """
         # One pass per topic over all texts joined by line breaks (no cue or exclusion phrase
         # spans a line break), then each hit is given back to its text: exactly what coding
-        # each text alone gives, without a regex call per text and topic.
-        norms = [normalise(t) if isinstance(t, str) else "" for t in texts["text"]]
-        starts = np.cumsum([0] + [len(t) + 1 for t in norms[:-1]]) if norms else np.zeros(0, dtype=int)
-        joined = "\n".join(norms)
-        found: dict[tuple[int, int], list] = {}
+        # each text alone gives, without a regex call per text and topic. Hits come in text order,
+        # so each text's hits of a topic are one run; normalise is per character, so the joined
+        # text is normalised once.
+        raw = [t if isinstance(t, str) else "" for t in texts["text"].tolist()]
+        lengths = np.fromiter(map(len, raw), dtype=np.int64, count=len(raw))
+        starts = np.concatenate([[0], np.cumsum(lengths[:-1] + 1)]) if len(raw) else np.zeros(0, dtype=int)
+        joined = normalise("\n".join(raw))
+        found = []
         for order, matcher in enumerate(self.matchers_):
             hits = _hits(joined, matcher)
             owners = np.searchsorted(starts, [s for _, s, _ in hits], side="right") - 1
-            for owner, hit in zip(owners.tolist(), hits):
-                found.setdefault((owner, order), []).append(hit)
+            for owner, run in groupby(zip(owners.tolist(), hits), key=itemgetter(0)):
+                found.append((owner, order, [hit for _, hit in run]))
+        found.sort(key=itemgetter(0, 1))
         doc_ids, seg_ids = texts["doc_id"].tolist(), texts["seg_id"].tolist()
         rows = []
-        for (i, order), hits in sorted(found.items()):
+        for i, order, hits in found:
             m = self.matchers_[order]
             rows.append(
                 (

@@ -179,7 +179,7 @@ def coverage(c, *, coder: TopicCoder | None = None, coded: pd.DataFrame | None =
     topics = coder.codebook.topics_frame()[["topic_id", "area_id", "label_zh", "label_en", "origin"]]
     out = _grid(c, topics).merge(agg, on=["doc_id", "topic_id"], how="left")
     out = _finish(out, sents.groupby("doc_id")["n_chars"].sum(), "doc_id")
-    heads = _heading_pairs(c, coder.heading_topics)
+    heads = _heading_topic_pairs(c, coder)
     out["has_heading"] = [(d, t) in heads for d, t in zip(out["doc_id"], out["topic_id"])]
     cols = [
         "doc_id",
@@ -385,6 +385,15 @@ def _heading_pairs(c, named) -> set:
     body = c.body().segments
     heads = body[body["heading"].fillna("") != ""]
     return {(d, x) for d, h in zip(heads["doc_id"], heads["heading"]) for x in named(h) if x}
+
+
+def _heading_topic_pairs(c, coder: TopicCoder) -> set:
+    """:func:`_heading_pairs` of :meth:`TopicCoder.heading_topics`, with the headings coded in one
+    pass per topic (:meth:`TopicCoder.code_texts`) instead of every topic's regex per heading."""
+    body = c.body().segments
+    heads = body[body["heading"].fillna("") != ""]
+    coded = coder.code_texts(heads[["doc_id", "seg_id", "heading"]].rename(columns={"heading": "text"}))
+    return set(zip(coded["doc_id"], coded["topic_id"]))
 
 
 def _grid(c, units: pd.DataFrame) -> pd.DataFrame:

@@ -28,7 +28,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.svm import LinearSVC
@@ -36,14 +35,16 @@ from threadpoolctl import threadpool_limits
 
 from analysis.coverage.coder import TopicCoder
 from analysis.coverage.coding import cue_counts
-from analysis.coverage.ngrams import Ngrams, count_ngrams
-from corpus.patterns import HAS_HAN
+from analysis.coverage.ngrams import Ngrams, count_known, count_ngrams, pack, unpack
+from corpus.patterns import HAN_RANGES
 
 SEED = 20210801
 DICTIONARY_WEIGHT = 0.7  # weight of the cue-hit share against the model's probability
 MIN_SCORE = 0.2  # below this combined score a segment is coded to no area
 MIN_PER_AREA = 3  # an area needs this many training texts to be learned
 N_EVIDENCE = 4  # top n-grams kept as a prediction's evidence
+# the Han code point ranges of corpus.patterns.HAN_RANGES ("a-bc-d…"), as (first, last) pairs
+HAN_CODE_RANGES = tuple((ord(HAN_RANGES[i]), ord(HAN_RANGES[i + 2])) for i in range(0, len(HAN_RANGES), 3))
 
 
 class SegmentModel:
@@ -64,6 +65,8 @@ class SegmentModel:
     ----------
     features_ : numpy.ndarray
         The n-grams of the training texts (sorted), the model's columns.
+    keys_ : numpy.ndarray
+        ``features_`` packed as integers (:func:`analysis.coverage.ngrams.pack`), for scoring.
     tfidf_ : TfidfTransformer
         Sublinear TF-IDF weights learned from the training texts (``TfidfVectorizer``'s, split in
         counting and weighting so that counts made once can be reused).
@@ -108,6 +111,7 @@ class SegmentModel:
         else:
             ngrams = ngrams.rows(np.flatnonzero(keep))
         x, self.features_ = ngrams.training_matrix()
+        self.keys_ = pack(self.features_)
         self.tfidf_ = TfidfTransformer(sublinear_tf=True).fit(x)
         svm = LinearSVC(C=self.C, class_weight="balanced", dual=True, random_state=SEED)
         x = self.tfidf_.transform(x)
@@ -123,18 +127,11 @@ class SegmentModel:
 
     def transform(self, texts):
         """TF-IDF rows of ``texts`` (sparse), over the training texts' n-grams (``TfidfVectorizer.transform``'s
-        matrix: n-grams the model does not know are dropped, indices sorted)."""
-        found = count_ngrams(list(texts), ngram_range=self.ngram_range)
-        names = np.asarray(self.features_.tolist(), dtype=str)  # sorted, as the vectorizer sorts
-        new = np.asarray(found.features.tolist(), dtype=str)
-        column = np.minimum(np.searchsorted(names, new), len(names) - 1)
-        column = np.where(names[column] == new, column, -1)[found.counts.indices]
-        keep = column >= 0
-        row = np.repeat(np.arange(found.counts.shape[0]), np.diff(found.counts.indptr))[keep]
-        counts = sparse.csr_matrix(
-            (found.counts.data[keep], (row, column[keep])), shape=(found.counts.shape[0], len(names))
-        )
-        counts.sort_indices()
+        matrix: n-grams the model does not know are dropped, indices sorted), counted in numpy
+        (:func:`analysis.coverage.ngrams.count_known`)."""
+        if not hasattr(self, "keys_"):
+            self.keys_ = pack(self.features_)  # sorted, as the features are
+        counts = count_known(list(texts), self.keys_, ngram_range=self.ngram_range)
         return self.tfidf_.transform(counts)
 
     def predict_proba(self, texts, *, x=None) -> np.ndarray:
@@ -164,6 +161,8 @@ class SegmentModel:
         weight = x.data[keep] * self.coef_[k[r], j]
         positive = weight > 0
         r, j, weight = r[positive], j[positive], weight[positive]
+        near = _near_top(r, weight, n)  # the rest cannot be among a row's n best: not sorted
+        r, j, weight = r[near], j[near], weight[near]
         order = np.lexsort((j, -lengths[j], -weight, r))
         r, j = r[order], j[order]
         first = np.searchsorted(r, r, side="left")  # position of each row's first entry
@@ -174,18 +173,37 @@ class SegmentModel:
         return out
 
     def _readable(self) -> tuple:
-        """Each feature's length and whether it is readable evidence (computed once, on first use)."""
+        """Each feature's length and whether it is readable evidence (computed once, on first use,
+        from the packed features: :func:`analysis.coverage.ngrams.unpack`)."""
         if not hasattr(self, "readable_"):
-            features = self.features_.tolist()
-            self.lengths_ = np.fromiter((len(f) for f in features), dtype=int, count=len(features))
-            # one regex pass over all features joined by line breaks (none holds one: the analyzer
-            # turns white space into a space), each Han character given back to its feature
-            starts = np.concatenate([[0], np.cumsum(self.lengths_[:-1] + 1)]).astype(np.int64)
-            han = [m.start() for m in HAS_HAN.finditer("\n".join(features))]
-            self.readable_ = np.zeros(len(features), dtype=bool)
-            self.readable_[np.searchsorted(starts, han, side="right") - 1] = True
-            self.readable_ &= self.lengths_ >= 2
+            codes = unpack(self.keys_)  # feature x character code points, -1 where absent
+            self.lengths_ = (codes >= 0).sum(axis=1)
+            han = np.zeros(codes.shape, dtype=bool)
+            for first, last in HAN_CODE_RANGES:
+                han |= (codes >= first) & (codes <= last)
+            self.readable_ = han.any(axis=1) & (self.lengths_ >= 2)
         return self.lengths_, self.readable_
+
+
+def _near_top(rows: np.ndarray, weight: np.ndarray, n: int) -> np.ndarray:
+    """Mask of the entries whose (positive) weight reaches the ``n``-th largest weight of their row
+    (counted with repeats; all of a row's entries when it has fewer), ``rows`` sorted: a row's ``n``
+    best entries under any tie-break are among them. ``n`` passes of per-row maxima (no sort)."""
+    if not len(rows):
+        return np.zeros(0, dtype=bool)
+    new_row = np.concatenate([[True], rows[1:] != rows[:-1]])
+    starts, group = np.flatnonzero(new_row), np.cumsum(new_row) - 1
+    left = weight.astype(np.float64, copy=True)
+    threshold = np.full(len(starts), -np.inf)
+    taken = np.zeros(len(starts), dtype=np.int64)
+    for _ in range(n):
+        best = np.maximum.reduceat(left, starts)
+        at_best = left == best[group]
+        taken += np.add.reduceat(at_best.astype(np.int64), starts)
+        reached = (taken >= n) & np.isneginf(threshold) & (best > 0)
+        threshold[reached] = best[reached]
+        left[at_best] = -np.inf
+    return weight >= threshold[group]
 
 
 def codebook_texts(coder: TopicCoder) -> pd.DataFrame:

@@ -7,17 +7,28 @@ count matrix ``TfidfVectorizer.fit_transform`` would make of its texts: the voca
 texts only, and the same entry order, so the floating-point sums downstream and therefore the
 model are bit for bit the same.
 
-Cost: one pass over the texts (one ``Counter`` per text), then numpy per fit.
+Scoring texts with a fitted model needs only the counts of the model's own n-grams:
+:func:`count_known` makes them in numpy (no Python loop per text or n-gram), the matrix
+``CountVectorizer(vocabulary=...).transform`` gives (:func:`pack`: an n-gram as one integer).
+
+Cost: one pass over the texts (one ``Counter`` per text), then numpy per fit; scoring is a few
+vectorised passes over the characters (``count_known``).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from itertools import accumulate
 
 import numpy as np
+import pandas as pd
 from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer
+
+MAX_N = 3  # longest n-gram packed: three 21-bit fields (code point + 1) fill 63 bits
+_BITS = 21
+BATCH_CHARS = 2_000_000  # characters counted at once by count_known (memory ~ 60 bytes each)
 
 
 @dataclass(frozen=True)
@@ -58,9 +69,57 @@ class Ngrams:
 def count_ngrams(texts, *, ngram_range: tuple = (1, 3)) -> Ngrams:
     """The character n-gram counts of ``texts``, vocabulary learned from them (see :class:`Ngrams`).
 
-    The analysis is ``CountVectorizer``'s (its analyzer), counted with one ``Counter`` per text,
-    which keeps the order of first occurrence ``CountVectorizer`` discards.
+    The analysis is ``CountVectorizer``'s (white-space runs made one space, then every n-gram in the
+    analyzer's order: all 1-grams, then 2-grams, … by position), counted in numpy: every n-gram
+    packed (:func:`pack`), columns from the sorted distinct n-grams, cells grouped by a stable sort
+    so each cell keeps its first position, and each row's cells put in that order (the order of
+    first occurrence ``CountVectorizer`` discards). Texts holding a NUL character are counted by
+    :func:`_count_ngrams_python` (a packed n-gram cannot tell a trailing NUL from an absent one when
+    turned back into text).
     """
+    texts = [_WHITE_SPACES.sub(" ", t) for t in texts]
+    lo, hi = ngram_range
+    codes = _code_points(texts) + 1
+    if not 1 <= lo <= hi <= MAX_N or (codes == 1).any() or not len(codes):
+        return _count_ngrams_python(texts, ngram_range=ngram_range)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    text_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+    grams, owners = [], []
+    for n in range(lo, hi + 1):  # n-major, then position: the analyzer's order within every text
+        m = len(codes) - n + 1
+        if m <= 0:
+            break
+        at = np.flatnonzero(text_of[:m] == text_of[n - 1 : n - 1 + m])
+        gram = codes[at] << (2 * _BITS)
+        for j in range(1, n):
+            gram |= codes[at + j] << ((MAX_N - 1 - j) * _BITS)
+        grams.append(gram)
+        owners.append(text_of[at])
+    gram, owner = np.concatenate(grams), np.concatenate(owners)
+    keys, column = np.unique(gram, return_inverse=True)  # packed order = string order
+    by_cell = np.argsort(owner * len(keys) + column, kind="stable")
+    cell = (owner * len(keys) + column)[by_cell]
+    starts = np.flatnonzero(np.concatenate([[True], cell[1:] != cell[:-1]]))
+    counts = np.diff(np.append(starts, len(cell))).astype(np.float64)
+    first = by_cell[starts]  # position of each cell's first occurrence
+    in_row = np.argsort(owner[first] * len(gram) + first)  # rows, then order of first occurrence
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(owner[first], minlength=len(texts)))])
+    matrix = sparse.csr_matrix(
+        (counts[in_row], column[first][in_row].astype(np.int32), indptr), shape=(len(texts), len(keys))
+    )
+    return Ngrams(matrix, _strings(keys))
+
+
+def _strings(keys: np.ndarray) -> np.ndarray:
+    """Packed n-grams (:func:`pack`, no NUL character) back to text, as an object array."""
+    codes = unpack(keys)
+    codes[codes < 0] = 0  # absent characters: NULs, which numpy's fixed-width strings drop at the end
+    text = np.ascontiguousarray(codes.astype("<u4")).view(f"<U{MAX_N}").ravel()
+    return np.asarray(text.tolist(), dtype=object)
+
+
+def _count_ngrams_python(texts, *, ngram_range: tuple = (1, 3)) -> Ngrams:
+    """:func:`count_ngrams` with the analyzer and one ``Counter`` per text (the reference)."""
     analyze = _counter(ngram_range).build_analyzer()
     vocabulary: defaultdict = defaultdict()
     vocabulary.default_factory = vocabulary.__len__
@@ -89,3 +148,98 @@ def _counter(ngram_range: tuple, vocabulary: dict | None = None) -> CountVectori
     return CountVectorizer(
         analyzer="char", ngram_range=ngram_range, lowercase=False, dtype=np.float64, vocabulary=vocabulary
     )
+
+
+def pack(grams) -> np.ndarray:
+    """Each n-gram (1 to ``MAX_N`` characters) as one int64: its characters' code points + 1 in
+    21-bit fields from the top, absent characters 0.
+
+    Distinct n-grams (of any lengths up to 3) get distinct integers, and integer order is Python's
+    string order (a prefix sorts first), so a sorted feature list packs to a sorted array.
+    """
+    grams = list(grams)
+    lengths = np.fromiter(map(len, grams), dtype=np.int64, count=len(grams))
+    if len(grams) and not ((lengths >= 1) & (lengths <= MAX_N)).all():
+        raise ValueError(f"pack takes n-grams of 1 to {MAX_N} characters")
+    codes = _code_points(grams) + 1
+    owner = np.repeat(np.arange(len(grams)), lengths)
+    within = np.arange(len(codes)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    fields = np.zeros((len(grams), MAX_N), dtype=np.int64)
+    fields[owner, within] = codes
+    return (fields[:, 0] << (2 * _BITS)) | (fields[:, 1] << _BITS) | fields[:, 2]
+
+
+def unpack(keys: np.ndarray) -> np.ndarray:
+    """The code points of packed n-grams (:func:`pack`): one row per key, ``MAX_N`` columns, -1
+    where the n-gram is shorter."""
+    fields = [(keys >> ((MAX_N - 1 - j) * _BITS)) & ((1 << _BITS) - 1) for j in range(MAX_N)]
+    return np.stack(fields, axis=1) - 1
+
+
+def count_known(texts, keys: np.ndarray, *, ngram_range: tuple = (1, 3)) -> sparse.csr_matrix:
+    """Counts of the n-grams ``keys`` (sorted :func:`pack` output) in each text, vectorised.
+
+    The matrix ``CountVectorizer(analyzer='char', lowercase=False, vocabulary=features)
+    .transform(texts)`` gives (float64, indices sorted): white-space runs become one space as the
+    analyzer makes them, n-grams never cross two texts, n-grams not in ``keys`` are dropped.
+    Texts are counted in batches of about ``BATCH_CHARS`` characters.
+    """
+    lo, hi = ngram_range
+    if not 1 <= lo <= hi <= MAX_N:
+        raise ValueError(f"ngram_range must satisfy 1 <= lo <= hi <= {MAX_N}, got {ngram_range!r}")
+    texts = [_WHITE_SPACES.sub(" ", t) for t in texts]
+    ends = list(accumulate(map(len, texts)))
+    columns = pd.Index(keys)
+    data, indices, indptr, first = [], [], [np.zeros(1, dtype=np.int64)], 0
+    while first < len(texts):
+        last = max(int(np.searchsorted(ends, (ends[first - 1] if first else 0) + BATCH_CHARS)), first + 1)
+        counts = _batch_known(texts[first:last], keys, columns, ngram_range)
+        data.append(counts.data)
+        indices.append(counts.indices)
+        indptr.append(counts.indptr[1:] + indptr[-1][-1])
+        first = last
+    return sparse.csr_matrix(
+        (
+            np.concatenate(data) if data else np.zeros(0),
+            np.concatenate(indices) if indices else np.zeros(0, np.int32),
+            np.concatenate(indptr),
+        ),
+        shape=(len(texts), len(keys)),
+    )
+
+
+def _batch_known(texts: list, keys: np.ndarray, columns: pd.Index, ngram_range: tuple) -> sparse.csr_matrix:
+    """:func:`count_known` of one batch: every n-gram packed, looked up in ``columns`` (``keys`` as
+    a hashed index: 4x a sorted search here), the (text, column) cells of the known ones sorted and
+    counted."""
+    codes = _code_points(texts) + 1
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    text_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+    cells = []
+    for n in range(ngram_range[0], ngram_range[1] + 1):
+        m = len(codes) - n + 1
+        if m <= 0 or not len(keys):
+            break
+        at = np.flatnonzero(text_of[:m] == text_of[n - 1 : n - 1 + m])  # never across two texts
+        gram = codes[at] << (2 * _BITS)
+        for j in range(1, n):
+            gram |= codes[at + j] << ((MAX_N - 1 - j) * _BITS)
+        column = columns.get_indexer(gram)  # hash lookup, -1 when not a feature
+        known = column >= 0
+        cells.append(text_of[at[known]] * len(keys) + column[known])
+    cell = np.sort(np.concatenate(cells)) if cells else np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.concatenate([[True], cell[1:] != cell[:-1]])) if len(cell) else np.zeros(0, np.int64)
+    counts = np.diff(np.append(starts, len(cell))).astype(np.float64)
+    row, column = np.divmod(cell[starts], max(len(keys), 1))
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(row, minlength=len(texts)))])
+    return sparse.csr_matrix((counts, column.astype(np.int32), indptr), shape=(len(texts), len(keys)))
+
+
+def _code_points(strings: list) -> np.ndarray:
+    """Code points of the concatenated strings, as int64 (lone surrogates kept as they are)."""
+    raw = "".join(strings).encode("utf-32-le", "surrogatepass")
+    return np.frombuffer(raw, dtype="<u4").astype(np.int64)
+
+
+# the analyzer's white-space normalisation (runs of two or more become one space), sklearn's own regex
+_WHITE_SPACES = CountVectorizer._white_spaces

@@ -106,10 +106,18 @@ def _predictions(test: pd.DataFrame, dictionary: np.ndarray, prob: np.ndarray | 
     return pd.concat(frames, ignore_index=True)[PREDICTION_COLUMNS]
 
 
-def _dictionary_scores(labelled: pd.DataFrame, coder: TopicCoder) -> np.ndarray:
-    """The dictionary's cue-hit shares of every labelled text (fold-independent: computed once)."""
+def labelled_codes(labelled: pd.DataFrame, *, coder: TopicCoder) -> pd.DataFrame:
+    """The dictionary coding (:meth:`TopicCoder.code_texts`) of the labelled texts (:func:`labelled_texts`):
+    made once per report for the out-of-sample check and :func:`analysis.coverage.validity.validity_tables`."""
+    return coder.code_texts(labelled[["doc_id", "seg_id", "text"]])
+
+
+def _dictionary_scores(labelled: pd.DataFrame, coder: TopicCoder, coded: pd.DataFrame | None = None) -> np.ndarray:
+    """The dictionary's cue-hit shares of every labelled text (fold-independent: computed once;
+    ``coded``: :func:`labelled_codes` of these or more texts, when already made)."""
     area_ids = [a.id for a in coder.codebook.areas]
-    return dictionary_scores(coder.code_texts(labelled[["doc_id", "seg_id", "text"]]), labelled["seg_id"], area_ids)
+    coded = labelled_codes(labelled, coder=coder) if coded is None else coded
+    return dictionary_scores(coded, labelled["seg_id"], area_ids)
 
 
 def n_folds(n_counties: int, *, max_folds: int = MAX_FOLDS, grouped_folds: int = GROUPED_FOLDS) -> int:
@@ -126,6 +134,7 @@ def loco_predictions(
     max_folds: int = MAX_FOLDS,
     max_train: int = MAX_TRAIN,
     grouped_folds: int = GROUPED_FOLDS,
+    coded: pd.DataFrame | None = None,
 ) -> tuple:
     """Leave-one-county-out predictions of every labelled segment, by each method.
 
@@ -136,7 +145,7 @@ def loco_predictions(
     there are fewer), each fold on the sample's segments of the other counties (``n_train`` says
     how many), so a fold's cost does not grow with the corpus either. The sample's character
     n-grams are counted once for all folds; each fold's model still learns its vocabulary and
-    weights from its own training segments only.
+    weights from its own training segments only. ``coded``: :func:`labelled_codes`, when already made.
 
     Returns
     -------
@@ -153,7 +162,7 @@ def loco_predictions(
     book = codebook_texts(coder)
     ngrams = count_ngrams(labelled["text"].iloc[pool].tolist() + book["text"].tolist())
     book_rows = np.arange(len(pool), len(pool) + len(book))
-    dictionary, area_ids = _dictionary_scores(labelled, coder), [a.id for a in coder.codebook.areas]
+    dictionary, area_ids = _dictionary_scores(labelled, coder, coded), [a.id for a in coder.codebook.areas]
     frames, folds = [], []
     for k in sorted(set(fold.tolist())):
         test = np.flatnonzero(fold == k)
@@ -188,12 +197,15 @@ def training_sample(train: pd.DataFrame, max_train: int) -> pd.DataFrame:
     return pd.concat(picks).sort_index()
 
 
-def in_sample_predictions(c, *, coder: TopicCoder, labelled: pd.DataFrame | None = None, model=None) -> pd.DataFrame:
+def in_sample_predictions(
+    c, *, coder: TopicCoder, labelled: pd.DataFrame | None = None, model=None, coded: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Predictions of a model fitted on the labelled segments ``labelled`` (``model``, when already
-    fitted so), scored on the same segments."""
+    fitted so), scored on the same segments (``coded``: :func:`labelled_codes` of these or more
+    segments, when already made)."""
     labelled = labelled_texts(c, coder=coder) if labelled is None else labelled
     model = fit_model(labelled["text"], labelled["area_id"], coder=coder) if model is None else model
-    dictionary, area_ids = _dictionary_scores(labelled, coder), [a.id for a in coder.codebook.areas]
+    dictionary, area_ids = _dictionary_scores(labelled, coder, coded), [a.id for a in coder.codebook.areas]
     x = model.transform(labelled["text"]) if model is not None and len(labelled) else None
     prob = model_scores(model, x, dictionary, area_ids) if model is not None else None
     return _predictions(labelled, dictionary, prob, area_ids)
@@ -235,10 +247,12 @@ def _macro_of_measurable(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def out_of_sample_tables(c, *, coder: TopicCoder, model=None, labelled: pd.DataFrame | None = None) -> dict:
+def out_of_sample_tables(
+    c, *, coder: TopicCoder, model=None, labelled: pd.DataFrame | None = None, coded: pd.DataFrame | None = None
+) -> dict:
     """The out-of-sample validity tables of the report (``model``: the one fitted on all of ``c``'s
     labelled segments, when already built, for the in-sample rows; ``labelled``: its
-    :func:`labelled_texts`, when already made).
+    :func:`labelled_texts`, and ``coded``: their :func:`labelled_codes`, when already made).
 
     Returns
     -------
@@ -252,9 +266,11 @@ def out_of_sample_tables(c, *, coder: TopicCoder, model=None, labelled: pd.DataF
             "coverage_validity_loco": pd.DataFrame(columns=AGREEMENT_COLUMNS),
             "coverage_validity_folds": pd.DataFrame(columns=FOLD_COLUMNS),
         }
-    loco, folds = loco_predictions(c, coder=coder, labelled=labelled)
+    coded = labelled_codes(labelled, coder=coder) if coded is None else coded
+    loco, folds = loco_predictions(c, coder=coder, labelled=labelled, coded=coded)
     # in sample: scored on the segments the corpus model learned from (all of them up to MAX_MODEL_TRAIN)
-    inside = in_sample_predictions(c, coder=coder, labelled=training_sample(labelled, MAX_MODEL_TRAIN), model=model)
+    sample = training_sample(labelled, MAX_MODEL_TRAIN)
+    inside = in_sample_predictions(c, coder=coder, labelled=sample, model=model, coded=coded)
     table = pd.concat(
         [
             agreement_table(loco, coder=coder, scheme="loco"),

@@ -17,7 +17,7 @@ from analysis.coverage.coding import (
     relative_emphasis,
 )
 from analysis.coverage.kwic import kwic_in, sentences_by_doc
-from analysis.coverage.outofsample import MIN_MACRO_SEGMENTS, labelled_texts, out_of_sample_tables
+from analysis.coverage.outofsample import MIN_MACRO_SEGMENTS, labelled_codes, labelled_texts, out_of_sample_tables
 from analysis.coverage.segments import coverage_segments, fit_corpus_model
 from analysis.groups import county_keys
 from analysis.report.labels import (
@@ -59,8 +59,9 @@ def section(c, *, lang: str = "zh", coder: TopicCoder | None = None) -> Section:
     coded = code_sentences(c, coder=coder)
     labels = validity.heading_labels(c, coder=coder)  # made once for the three uses below
     labelled = labelled_texts(c, coder=coder, labels=labels)
+    labelled_coded = labelled_codes(labelled, coder=coder)  # validity and the out-of-sample check
     model = fit_corpus_model(c, coder=coder, labelled=labelled)  # in-sample validity and coverage_segments
-    oos = out_of_sample_tables(c, coder=coder, model=model, labelled=labelled)
+    oos = out_of_sample_tables(c, coder=coder, model=model, labelled=labelled, coded=labelled_coded)
     profiles = with_validity(county_profiles(c, coder=coder, coded=coded), oos["coverage_validity_loco"])
     topic_profiles = county_profiles(c, coder=coder, coded=coded, level="topic")
     gap_table = gaps(topic_profiles, coder=coder)
@@ -73,7 +74,7 @@ def section(c, *, lang: str = "zh", coder: TopicCoder | None = None) -> Section:
         "coverage_emphasis": relative_emphasis(profiles),
         "coverage_gaps": gap_table,
         "coverage_gap_counts": _gap_counts(gap_table, lang),
-        **validity.validity_tables(c, coder=coder, labels=labels),
+        **validity.validity_tables(c, coder=coder, labels=labels, coded=labelled_coded),
         **oos,
         "coverage_segments": coverage_segments(c, coder=coder, model=model),
     }
@@ -178,22 +179,34 @@ def _findings(c, tables: dict, coder: TopicCoder) -> list:
     out += _validity_finding(tables["coverage_validity"], tables["coverage_validity_loco"])
     out += _emphasis_findings(c, tables["coverage_emphasis"], coder, by_doc)
     out += _pooling_finding(tables["coverage_profiles"])
-    nmf = tables["coverage_nmf_summary"].set_index("measure")["value"]
-    if len(nmf) and pd.notna(nmf.get("ami")):
-        out.append(
-            Finding(
-                key="coverage_nmf",
-                table="coverage_nmf_summary",
-                text={
-                    "zh": f"无监督NMF（{int(nmf['n_topics'])}个主题）与标题标签的调整互信息为{nmf['ami']:.3f}，"
-                    f"纯度为{nmf['purity']:.3f}。",
-                    "en": f"An unsupervised NMF ({int(nmf['n_topics'])} topics) agrees with the heading labels at "
-                    f"an adjusted mutual information of {nmf['ami']:.3f} and a purity of {nmf['purity']:.3f}.",
-                },
-                numbers=(int(nmf["n_topics"]), float(nmf["ami"]), float(nmf["purity"])),
-            )
-        )
+    out += _nmf_finding(c, tables)
     return out
+
+
+def _nmf_finding(c, tables: dict) -> list:
+    """The NMF's agreement with the heading labels (saying when it was fitted on a sample of the segments)."""
+    nmf = tables["coverage_nmf_summary"].set_index("measure")["value"]
+    if not len(nmf) or pd.isna(nmf.get("ami")):
+        return []
+    sampled = len(c.body().segments) > validity.MAX_NMF_SEGMENTS  # validity.nmf_segments
+    zh_sample, en_sample = (
+        ("，在正文段落的随机样本上拟合", ", fitted on a random sample of the body segments") if sampled else ("", "")
+    )
+    return [
+        Finding(
+            key="coverage_nmf",
+            table="coverage_nmf_summary",
+            text={
+                "zh": f"无监督NMF（{int(nmf['n_topics'])}个主题{zh_sample}）"
+                f"与标题标签的调整互信息为{nmf['ami']:.3f}，纯度为{nmf['purity']:.3f}。",
+                "en": f"An unsupervised NMF ({int(nmf['n_topics'])} topics"
+                f"{en_sample}) agrees with the "
+                f"heading labels at an adjusted mutual information of {nmf['ami']:.3f} and a purity of "
+                f"{nmf['purity']:.3f}.",
+            },
+            numbers=(int(nmf["n_topics"]), float(nmf["ami"]), float(nmf["purity"])),
+        )
+    ]
 
 
 def _validity_finding(v: pd.DataFrame, loco: pd.DataFrame) -> list:
@@ -376,7 +389,7 @@ def _notes(c, tables: dict, coder: TopicCoder) -> list:
 def _nmf_notes(c, tables: dict, coder: TopicCoder) -> list:
     n_topics = len(coder.codebook.areas)
     if tables["coverage_nmf_summary"].empty:
-        docs = validity.segment_tokens(c.body().tokens)
+        docs = validity.nmf_segments(c)
         short = validity.nmf_shortfall(docs, n_topics=n_topics) or {"n_segments": len(docs), "n_terms": 0}
         return [
             not_computed(
