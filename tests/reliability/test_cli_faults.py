@@ -136,11 +136,12 @@ def _alive(pid: int) -> bool:
 
 @pytest.fixture
 def busy_folder(tmp_path):
-    """40 distinct copies of a seed plan: enough work for worker processes to be running."""
+    """120 distinct copies of a seed plan: enough work for worker processes to be running when the
+    signal comes (40 were loaded within a second with jieba-next on a busy machine)."""
     folder = tmp_path / "busy"
     folder.mkdir()
     text = (DOCUMENTS_DIR / "suixi-2021-2025-scheme.txt").read_text(encoding="utf-8")
-    for i in range(40):
+    for i in range(120):
         (folder / f"copy{i:02d}.txt").write_text(f"{text}\n附件{i}\n", encoding="utf-8")
     return folder
 
@@ -151,7 +152,8 @@ def test_interruption_exits_130_without_outputs_or_workers(signum, busy_folder, 
     process = _started("corpus", "summary", "--corpus", str(busy_folder), "--csv", str(out), cache=tmp_path / "cache")
     workers = _workers_of(process, seconds=60)
     assert workers, "the load never started worker processes"
-    time.sleep(1.0)
+    time.sleep(0.3)
+    assert process.poll() is None, "the load ended before the signal: the folder is too small to interrupt"
     process.send_signal(signum)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr
