@@ -8,6 +8,8 @@ candidate counts. Prints CPU seconds, peak memory added (VmHWM, reset before eac
 recall@5/10/k (the share of the exact top-k pairs found). Not a test; run by hand::
 
     PYTHONPATH=. python benchmarks/bench_candidates.py FOLDER CACHE --dims 8192 --candidates 100
+
+The character matrix is made as :func:`analysis.similarity.tfidf.similarity` makes it (``vectorize``).
 """
 
 from __future__ import annotations
@@ -19,30 +21,21 @@ from functools import partial
 from pathlib import Path
 
 import numpy as np
-
-
-def _vm(key: str) -> float:
-    """A field of /proc/self/status in MB."""
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith(key):
-                return int(line.split()[1]) / 1024
-    return float("nan")
+from bench_national import _peak_mb, _peak_reset, _rss_mb  # this folder, as national.py
 
 
 def _measure(fn):
     """(result, CPU seconds, peak MB added over the resident set before)."""
-    with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
-        refs.write("5")  # resets VmHWM to the current resident set
-    base, start = _vm("VmRSS"), time.process_time()
+    _peak_reset()
+    base, start = _rss_mb(), time.process_time()
     out = fn()
-    return out, time.process_time() - start, _vm("VmHWM") - base
+    return out, time.process_time() - start, _peak_mb() - base
 
 
 def views(folder: Path, cache: Path) -> dict:
     """The word and character TF-IDF matrices of the corpus (rows: documents in corpus order)."""
     import corpus
-    from analysis.similarity import ngrams, tfidf
+    from analysis.similarity import tfidf
 
     c = corpus.load(folder, cache=cache)
     body = c.body()
@@ -50,7 +43,7 @@ def views(folder: Path, cache: Path) -> dict:
     chars = tfidf._han_text(body.segments, order)
     return {
         "tfidf_word": tfidf.word_matrix(body.tokens, order),
-        "tfidf_char": tfidf.weigh(ngrams.char_ngram_counts(list(chars)))[0],
+        "tfidf_char": tfidf.vectorize(chars, method="tfidf_char", max_df=tfidf.MAX_DF)[0],
     }
 
 

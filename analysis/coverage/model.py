@@ -129,8 +129,6 @@ class SegmentModel:
         """TF-IDF rows of ``texts`` (sparse), over the training texts' n-grams (``TfidfVectorizer.transform``'s
         matrix: n-grams the model does not know are dropped, indices sorted), counted in numpy
         (:func:`analysis.coverage.ngrams.count_known`)."""
-        if not hasattr(self, "keys_"):
-            self.keys_ = pack(self.features_)  # sorted, as the features are
         counts = count_known(list(texts), self.keys_, ngram_range=self.ngram_range)
         return self.tfidf_.transform(counts)
 

@@ -86,13 +86,7 @@ def count_ngrams(texts, *, ngram_range: tuple = (1, 3)) -> Ngrams:
     text_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
     grams, owners = [], []
     for n in range(lo, hi + 1):  # n-major, then position: the analyzer's order within every text
-        m = len(codes) - n + 1
-        if m <= 0:
-            break
-        at = np.flatnonzero(text_of[:m] == text_of[n - 1 : n - 1 + m])
-        gram = codes[at] << (2 * _BITS)
-        for j in range(1, n):
-            gram |= codes[at + j] << ((MAX_N - 1 - j) * _BITS)
+        at, gram = _packed(codes, text_of, n)
         grams.append(gram)
         owners.append(text_of[at])
     gram, owner = np.concatenate(grams), np.concatenate(owners)
@@ -216,14 +210,8 @@ def _batch_known(texts: list, keys: np.ndarray, columns: pd.Index, ngram_range: 
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     text_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
     cells = []
-    for n in range(ngram_range[0], ngram_range[1] + 1):
-        m = len(codes) - n + 1
-        if m <= 0 or not len(keys):
-            break
-        at = np.flatnonzero(text_of[:m] == text_of[n - 1 : n - 1 + m])  # never across two texts
-        gram = codes[at] << (2 * _BITS)
-        for j in range(1, n):
-            gram |= codes[at + j] << ((MAX_N - 1 - j) * _BITS)
+    for n in range(ngram_range[0], ngram_range[1] + 1) if len(keys) else ():
+        at, gram = _packed(codes, text_of, n)
         column = columns.get_indexer(gram)  # hash lookup, -1 when not a feature
         known = column >= 0
         cells.append(text_of[at[known]] * len(keys) + column[known])
@@ -233,6 +221,20 @@ def _batch_known(texts: list, keys: np.ndarray, columns: pd.Index, ngram_range: 
     row, column = np.divmod(cell[starts], max(len(keys), 1))
     indptr = np.concatenate([[0], np.cumsum(np.bincount(row, minlength=len(texts)))])
     return sparse.csr_matrix((counts, column.astype(np.int32), indptr), shape=(len(texts), len(keys)))
+
+
+def _packed(codes: np.ndarray, text_of: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every ``n``-gram of the concatenated texts that does not cross two texts: (its first position,
+    the n-gram packed as :func:`pack` packs it), in position order. ``codes``: code points + 1;
+    ``text_of``: each position's text."""
+    m = len(codes) - n + 1
+    if m <= 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    at = np.flatnonzero(text_of[:m] == text_of[n - 1 : n - 1 + m])
+    gram = codes[at] << (2 * _BITS)
+    for j in range(1, n):
+        gram |= codes[at + j] << ((MAX_N - 1 - j) * _BITS)
+    return at, gram
 
 
 def _code_points(strings: list) -> np.ndarray:

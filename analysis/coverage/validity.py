@@ -187,10 +187,15 @@ def nmf_segments(c, *, max_segments: int = MAX_NMF_SEGMENTS, seed: int = SEED) -
     corpus order kept)."""
     body = c.body()
     seg_ids = body.segments["seg_id"]
-    if len(seg_ids) <= max_segments:
+    if not nmf_sampled(c, max_segments=max_segments):
         return segment_tokens(body.tokens)
     keep = np.sort(np.random.default_rng(seed).choice(len(seg_ids), size=max_segments, replace=False))
     return segment_tokens(body.tokens, seg_ids=seg_ids.iloc[keep])
+
+
+def nmf_sampled(c, *, max_segments: int = MAX_NMF_SEGMENTS) -> bool:
+    """True when the NMF is fitted on a sample of ``c``'s body segments (:func:`nmf_segments`)."""
+    return len(c.body().segments) > max_segments
 
 
 def nmf_shortfall(docs: pd.Series, *, n_topics: int, min_df: int = MIN_DF) -> dict | None:

@@ -60,7 +60,7 @@ def unit_map(body: pd.DataFrame) -> pd.Series:
     Series
         seg_id -> unit_id (the seg_id of the unit's root segment).
     """
-    seg_id, parents, kinds = (body[c].to_numpy(dtype=object) for c in ("seg_id", "parent", "kind"))  # not per row
+    seg_id, parents, kinds = _objects(body, "seg_id", "parent", "kind")
     parent = dict(zip(seg_id, parents))
     kind = dict(zip(seg_id, kinds))
     chains = {}

@@ -32,7 +32,7 @@ import pandas as pd
 from scipy import sparse
 from threadpoolctl import threadpool_limits
 
-from analysis.similarity.product import dense_threshold, topk_hybrid
+from analysis.similarity.product import dense_threshold, ranked, topk_hybrid
 
 EXACT_MAX_ROWS = 3000  # up to this many rows the exact top-k (topk_hybrid) is used
 SKETCH_DIM = 8192  # buckets of the sketch
@@ -174,13 +174,7 @@ def topk_candidates(
     col = np.concatenate([j, i[off]])
     val = np.concatenate([cos, cos[off]])
     keep = val > 0
-    row, col, val = row[keep], col[keep], val[keep]
-    order = np.lexsort((col, -val, row))
-    row, col, val = row[order], col[order], val[order]
-    first = np.searchsorted(row, np.arange(x.shape[0]))
-    rank = np.arange(len(row)) - first[row] + 1
-    keep = rank <= k
-    return pd.DataFrame({"i": row[keep], "j": col[keep], "cosine": val[keep], "rank": rank[keep]})
+    return ranked(row[keep], col[keep], val[keep], k=k)
 
 
 def exact_threshold(n_rows: int) -> int:

@@ -129,13 +129,18 @@ def _top_rows(sims: np.ndarray, lo: int, k: int) -> pd.DataFrame:
     kk = min(k, sims.shape[1])
     kth = -np.partition(-sims, kk - 1, axis=1)[:, kk - 1]  # k-th largest value per row
     row, col = np.nonzero((sims >= kth[:, None]) & (sims > 0))  # ties at the k-th value included
-    val = sims[row, col]
+    return ranked(row + lo, col, sims[row, col], k=k)
+
+
+def ranked(row: np.ndarray, col: np.ndarray, val: np.ndarray, *, k: int) -> pd.DataFrame:
+    """The ``k`` best (row, col, value) entries of each row, ranked: value descending, lower column
+    first among ties; the columns i, j, cosine, rank (1 = best) of the top-k tables."""
     order = np.lexsort((col, -val, row))
     row, col, val = row[order], col[order], val[order]
-    first = np.searchsorted(row, np.arange(sims.shape[0]))
-    rank = np.arange(len(row)) - first[row] + 1
+    first = np.searchsorted(row, row)  # position of each row's first entry
+    rank = np.arange(len(row)) - first + 1
     keep = rank <= k
-    return pd.DataFrame({"i": row[keep] + lo, "j": col[keep], "cosine": val[keep], "rank": rank[keep]})
+    return pd.DataFrame({"i": row[keep], "j": col[keep], "cosine": val[keep], "rank": rank[keep]})
 
 
 def topk_cosine(x, y=None, *, k: int, groups_x=None, groups_y=None, block: int = 256) -> pd.DataFrame:

@@ -188,7 +188,7 @@ def _nmf_finding(c, tables: dict) -> list:
     nmf = tables["coverage_nmf_summary"].set_index("measure")["value"]
     if not len(nmf) or pd.isna(nmf.get("ami")):
         return []
-    sampled = len(c.body().segments) > validity.MAX_NMF_SEGMENTS  # validity.nmf_segments
+    sampled = validity.nmf_sampled(c)
     zh_sample, en_sample = (
         ("，在正文段落的随机样本上拟合", ", fitted on a random sample of the body segments") if sampled else ("", "")
     )
