@@ -8,7 +8,8 @@ labelled ``template`` when at least :data:`TEMPLATE_MIN_PCT` % of its units lie 
 and numbers do not matter), and the reference that covers most of it is named; otherwise it is
 ``borrowing``. Wording that three counties or more share is the genre's common wording even when
 no reference holds it (the 纲要's body, a provincial scheme the folder lacks): it is ``template``
-too, its reference ``shared by N counties`` (:func:`common_wording`).
+too, its reference ``shared by N counties`` (:func:`common_wording`); so is boilerplate, wording so
+many documents repeat that reuse lists it once per document (``shared by N documents``).
 
 Reference texts are plain-text files (``*.txt``, UTF-8) in a folder: the project ships the
 纲要's outline in ``analysis/data/reference/``; a researcher adds a province's scheme by dropping
@@ -160,6 +161,19 @@ def common_wording(passages: pd.DataFrame, counties: dict, *, min_counties: int 
     return out
 
 
+def shared_by_many(common: pd.DataFrame) -> pd.DataFrame:
+    """Label as ``template`` the boilerplate no reference text holds: wording that many documents
+    repeat (``n_docs``) is never one county borrowing from another; its ``reference`` says
+    ``shared by N documents``."""
+    if common.empty:
+        return common
+    out = common.copy()
+    shared = out.reuse_kind == "borrowing"
+    out.loc[shared, "reuse_kind"] = "template"
+    out.loc[shared, "reference"] = [f"shared by {n} documents" for n in out.n_docs[shared]]
+    return out
+
+
 def label_reuse(
     tables: dict,
     *,
@@ -171,6 +185,9 @@ def label_reuse(
 
     With ``counties`` (doc_id -> county key), wording shared by ``min_counties`` counties or more
     is ``template`` too (:func:`common_wording`).
+
+    Boilerplate (``common``) is ``template`` whether or not a reference holds it
+    (:func:`shared_by_many`).
 
     Returns
     -------
@@ -188,8 +205,8 @@ def label_reuse(
     passages = label(tables["passages"], cum, list(hashes))
     if counties is not None:
         passages = common_wording(passages, counties, min_counties=min_counties)
-    common = label(
-        tables["common"].assign(n_units=tables["common"].n_units.astype(int)), cum, list(hashes), doc="doc_id"
+    common = shared_by_many(
+        label(tables["common"].assign(n_units=tables["common"].n_units.astype(int)), cum, list(hashes), doc="doc_id")
     )
     borrowed = reuse_share(passages[passages.reuse_kind == "borrowing"], streams, all_pairs=False)
     shares = (

@@ -178,10 +178,55 @@ def test_boilerplate_listed_once_per_document_not_paired(pattern):
     assert len(everything) == 6 and set(everything.text) == {shared}  # default: every pair
 
 
+def test_wording_held_by_many_documents_listed_once_per_document(pattern):
+    """Issue 16: a passage whose wording more than max_wording_docs documents hold leaves the pairs
+    for the boilerplate table, one row per document, the quote and offsets still exact."""
+    shared = "加强行政规范性文件管理严禁越权发文严控发文数量"
+    pair = "健全行政复议案件审理机制推行繁简分流"  # held by two documents only: stays a pair
+    own = ["甲县推进严格规范公正文明执法", "乙县发挥行政复议主渠道作用", "丙县完善行政决策程序规定", "丁县"]
+    texts = {f"d{i}": f"{own[i]}。{shared}。" + (f"{pair}。" if i < 2 else "") for i in range(4)}
+    streams = [unit_streams.char_stream(d, t, pattern) for d, t in texts.items()]
+    index = reuse.shingle_index(streams, k=8)
+    everything = reuse.find_reuse(streams, texts, k=8, min_len=12, index=index)
+    assert sorted(everything.text) == sorted([f"{shared}。{pair}"] + [shared] * 5)
+    found = reuse.passage_units(streams, k=8, min_len=12, index=index)
+    pairs, wording = reuse.split_common_wording(found, max_docs=3)
+    assert len(pairs) == 1 and pairs.iloc[0][["a", "b"]].tolist() == [0, 1]  # d0 and d1 share more
+    # held by 4 > 3 documents: each lists it once (d0 and d1 too: their pairs with d2 and d3 are it)
+    assert sorted(wording.doc) == [0, 1, 2, 3] and set(wording.n_docs) == {4}
+    common = reuse.common_passages(streams, index, texts, k=8, max_docs=50, wording=wording)
+    assert list(common.doc_id) == ["d0", "d1", "d2", "d3"] and set(common.n_docs) == {4}
+    for row in common.itertuples():
+        assert texts[row.doc_id][row.start : row.end] == row.text == shared
+    capped = reuse.find_reuse(streams, texts, k=8, min_len=12, max_wording_docs=3, index=index)
+    assert list(capped.text) == [f"{shared}。{pair}"]
+    assert reuse.find_reuse(streams, texts, k=8, min_len=12, max_wording_docs=4, index=index).equals(everything)
+
+
+def test_boilerplate_pieces_merge_into_one_span_per_document(pattern):
+    """A boilerplate shingle span and an overlapping wording span of one document are one row."""
+    texts = {
+        "d0": "甲县。加强行政规范性文件管理严禁越权发文严控发文数量。",
+        "d1": "乙县。加强行政规范性文件管理严禁越权发文。",
+    }
+    streams = [unit_streams.char_stream(d, t, pattern) for d, t in texts.items()]
+    index = reuse.shingle_index(streams, k=8)
+    first = index[(index.doc == 0)].pos.min()
+    wording = pd.DataFrame({"doc": [0], "unit": [first + 4], "n_units": [16], "n_docs": [7]})
+    common = reuse.common_passages(streams, index, texts, k=8, max_docs=1, wording=wording)
+    d0 = common[common.doc_id == "d0"]
+    assert len(d0) == 1 and d0.n_docs.iloc[0] == 7
+    # the shingles both documents hold (县 … 发文) and the wording span (规范 … 严控) overlap: their union
+    assert d0.text.iloc[0] == "县。加强行政规范性文件管理严禁越权发文严控"
+    for row in common.itertuples():
+        assert texts[row.doc_id][row.start : row.end] == row.text
+
+
 def test_seed_reuse_unchanged_by_boilerplate_cap(seed_corpus, seed_reuse):
-    """No seed passage is held by more than 50 documents, so the capped run equals the uncapped one."""
+    """No seed passage is held by more than 50 documents (10 for a wording), so the capped run equals the
+    uncapped one."""
     passages, _ = seed_reuse
-    uncapped, _ = reuse.reuse(seed_corpus, max_docs=None)
+    uncapped, _ = reuse.reuse(seed_corpus, max_docs=None, max_wording_docs=None)
     assert len(passages) == len(uncapped) == 396
     pd.testing.assert_frame_equal(passages, uncapped)
 

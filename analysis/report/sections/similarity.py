@@ -8,10 +8,12 @@ Tables (column names fixed in both languages; county labels follow ``lang``):
   (see :mod:`analysis.similarity.reuse` and :mod:`analysis.similarity.template`)
 * ``reuse_share`` — doc_a, doc_b, n_units_a, covered_units, share_pct, n_passages, k, min_len,
   borrowed_units, borrowing_pct (template wording left out)
-* ``reuse_common`` — boilerplate held by more than ``reuse.MAX_DOCS`` documents, one row per
-  document: doc_id, start, end, n_units, n_docs, masked, text, k, min_len, reuse_kind, reference,
-  template_pct
-* ``reuse_kinds`` — cross-county passages by kind: reuse_kind, n_passages, n_units, share_pct
+* ``reuse_common`` — boilerplate (shingles held by more than ``reuse.MAX_DOCS`` documents,
+  passages whose wording more than ``reuse.MAX_WORDING_DOCS`` hold), one row per document and span:
+  doc_id, start, end, n_units, n_docs, masked, text, k, min_len, reuse_kind (always template),
+  reference, template_pct
+* ``reuse_kinds`` — cross-county passages by kind, and the boilerplate spans: reuse_kind,
+  n_passages, n_units, share_pct, n_common_wording
 * ``keyness``     — county, term, score, statistic, log_odds, count, count_rest, n_tokens,
   n_tokens_rest, rank (see :mod:`analysis.similarity.keyness`)
 * ``alignment``   — the 3 best unit pairs of every ordered document pair
@@ -104,7 +106,7 @@ def section(
         "reuse": passages,
         "reuse_share": shares,
         "reuse_common": common,
-        "reuse_kinds": reuse_kinds(c, passages),
+        "reuse_kinds": reuse_kinds(c, passages, common),
         "keyness": key,
         "alignment": alignment.best_pairs(al, n=3),
     }
@@ -280,22 +282,27 @@ def _reuse_finding(c, tables: dict, labels: dict) -> Finding | None:
     return Finding("reuse_top_pair", text, "reuse_share", (float(top.borrowing_pct), float(back)), quotes)
 
 
-def reuse_kinds(c, passages: pd.DataFrame) -> pd.DataFrame:
-    """Passages shared across counties by kind: template, borrowing and all.
+def reuse_kinds(c, passages: pd.DataFrame, common: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Passages shared across counties by kind: template, borrowing and all; then the boilerplate.
 
     Returns
     -------
     DataFrame
-        reuse_kind ('template' | 'borrowing' | 'all'), n_passages, n_units (characters),
-        share_pct (of all cross-county passages).
+        reuse_kind ('template' | 'borrowing' | 'all' | 'boilerplate'), n_passages, n_units
+        (characters), share_pct (of all cross-county passages; empty for boilerplate),
+        n_common_wording. The first three count pairs of documents; ``boilerplate`` counts the
+        spans of ``common`` (wording so many documents hold that it is listed once per document,
+        not pair by pair; all template).
     """
     pairs = _cross_county(passages, c) if len(passages) else passages
     rows = []
     for kind in (*template.KINDS, "all"):
         part = pairs if kind == "all" else pairs[pairs.reuse_kind == kind]
         pct = round(100.0 * len(part) / len(pairs), 1) if len(pairs) else 0.0
-        common = int(part.reference.str.startswith("shared by").sum()) if len(part) else 0
-        rows.append((kind, len(part), int(part.n_units.sum()) if len(part) else 0, pct, common))
+        shared = int(part.reference.str.startswith("shared by").sum()) if len(part) else 0
+        rows.append((kind, len(part), int(part.n_units.sum()) if len(part) else 0, pct, shared))
+    if common is not None and len(common):
+        rows.append(("boilerplate", len(common), int(common.n_units.sum()), float("nan"), len(common)))
     return pd.DataFrame(rows, columns=["reuse_kind", "n_passages", "n_units", "share_pct", "n_common_wording"])
 
 
@@ -321,6 +328,14 @@ def _template_finding(c, tables: dict, references: list) -> Finding | None:
         f"another; the other {n_borrowing} count as borrowing.",
     }
     numbers = (n, n_template, pct, common, n_borrowing)
+    if "boilerplate" in kinds.index:  # wording so many documents hold that it is listed once per document
+        spans = int(kinds.n_passages["boilerplate"])
+        text["zh"] += f"另有 {spans} 段多数文件共有的套话逐文件单列（表 reuse_common），不两两配对。"
+        text["en"] += (
+            f" Another {spans} spans of boilerplate that many documents hold are listed once per document "
+            "(table reuse_common), not pair by pair."
+        )
+        numbers += (spans,)
     return Finding("reuse_template", text, "reuse_kinds", numbers, quotes)
 
 
