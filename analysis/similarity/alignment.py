@@ -15,8 +15,10 @@ no dense unit × unit matrix stored.
 Candidates: with at most ``neighbour_docs`` other documents (default :data:`NEIGHBOUR_DOCS`),
 every unit is compared with every unit of every other document (exact). With more, a unit is
 compared with the units of its document's ``neighbour_docs`` most similar documents only (the
-documents' cosines from the sums of their units' vectors; a pair is a candidate when either
-document is among the other's nearest), so the cost grows linearly with the corpus instead of
+documents' cosines from the sums of their units' vectors, their nearest found as the similarity
+table's are, by :func:`analysis.similarity.candidates.topk`: exact up to 3,000 documents, sketch
+candidates re-scored exactly above; a pair is a candidate when either document is among the
+other's nearest), so the cost grows linearly with the corpus instead of
 with the square of its units: the best-matching sections of two documents are looked for where
 the documents themselves are alike. Measured against the exact search: on the seeds and the
 realdocs (26 documents), with each document's 5 nearest documents as candidates (a fifth of the
@@ -39,7 +41,8 @@ import pandas as pd
 from scipy import sparse
 from sklearn.preprocessing import normalize
 
-from analysis.similarity.tfidf import content_tokens, join_text, token_lists, topk_cosine, topk_sparse, vectorize
+from analysis.similarity import candidates
+from analysis.similarity.tfidf import content_tokens, join_text, token_lists, topk_cosine, vectorize
 
 TASK_KINDS = frozenset({"section", "item"})
 # With more other documents than this, a unit's matches are looked for in its document's this many
@@ -169,7 +172,7 @@ def topk_among_neighbours(matrix, groups: pd.Series, *, k: int, neighbour_docs: 
     codes, _ = pd.factorize(groups)
     n_groups, n_rows = codes.max() + 1, len(codes)
     member = sparse.csr_matrix((np.ones(n_rows), (codes, np.arange(n_rows))), shape=(n_groups, n_rows))
-    near = topk_sparse(normalize(member @ matrix), k=neighbour_docs + 1)
+    near = candidates.topk(normalize(member @ matrix), k=neighbour_docs + 1)  # exact up to 3,000 documents
     near = near[near.i != near.j]
     pairs = sparse.csr_matrix(
         (np.ones(2 * len(near), bool), (np.r_[near.i, near.j], np.r_[near.j, near.i])), shape=(n_groups, n_groups)
