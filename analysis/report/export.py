@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -284,14 +286,72 @@ def write_table_files(tables: dict, folder: Path, *, lang: str, notes: list | No
         big = len(table) > LATEX_MAX_ROWS
         if not big:
             written.append(write_latex(table, folder / f"{name}.tex", lang=lang, caption=caption(name, lang)))
-        if name in PANEL_TABLES or big:
+        if name in PANEL_TABLES or big or not workbook.fits(table):
             written.append(write_parquet(table, folder / f"{name}.parquet"))
         if name in PANEL_TABLES:
             written.append(write_stata(table, folder / f"{name}.dta", lang=lang, label=name))
-        if big:
-            where = "no LaTeX copy" + ("" if workbook.fits(table) else ", not in tables.xlsx")
+        if big or not workbook.fits(table):
+            where = ", ".join(["no LaTeX copy"] * big + ["not in tables.xlsx"] * (not workbook.fits(table)))
             notes.append(f"table {name}: {len(table):,} rows, {where}; written as tables/{name}.csv and .parquet")
     return written
+
+
+@dataclass(frozen=True)
+class StoredTable:
+    """A table kept in its Parquet file instead of memory: what the report's main process holds of a
+    table too long for a sheet, whose files its section's worker has written. The workbook needs only
+    its length and columns; :meth:`load` reads it."""
+
+    path: Path
+    n_rows: int
+    columns: tuple
+
+    def __len__(self) -> int:
+        return self.n_rows
+
+    @property
+    def empty(self) -> bool:
+        return self.n_rows == 0
+
+    def load(self) -> pd.DataFrame:
+        return pd.read_parquet(self.path)
+
+    def moved(self, old: Path, new: Path) -> StoredTable:
+        """The same table after its folder ``old`` moved to ``new``."""
+        return replace(self, path=new / self.path.relative_to(old))
+
+
+def stored(tables: dict, folder: Path) -> dict:
+    """``tables`` with each table too long for a sheet (so written as Parquet by :func:`write_table_files`
+    into ``folder``) replaced by a :class:`StoredTable` of that file."""
+    return {
+        name: table
+        if workbook.fits(table)
+        else StoredTable(folder / f"{name}.parquet", len(table), tuple(table.columns))
+        for name, table in tables.items()
+    }
+
+
+class Tables(Mapping):
+    """Table name -> DataFrame, reading a :class:`StoredTable` from its Parquet file when asked for."""
+
+    def __init__(self, tables: dict):
+        self._tables = tables
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        table = self._tables[name]
+        return table.load() if isinstance(table, StoredTable) else table
+
+    def __iter__(self):
+        return iter(self._tables)
+
+    def __len__(self) -> int:
+        return len(self._tables)
+
+    def path(self, name: str) -> Path | None:
+        """The Parquet file table ``name`` is read from (None when it is held in memory)."""
+        table = self._tables[name]
+        return table.path if isinstance(table, StoredTable) else None
 
 
 def write_tables(tables: dict, out: Path, *, lang: str, notes: list | None = None) -> list[Path]:

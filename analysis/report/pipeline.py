@@ -120,7 +120,8 @@ def run(
         Worker processes of the corpus build (``corpus.load(..., jobs=)``) and sections computed at
         once, each in its own process (:func:`run_sections`); default: one per core. 1: one at a time.
 
-    Returns a dict with 'tables' (name -> DataFrame), 'figures' (names), 'findings',
+    Returns a dict with 'tables' (name -> DataFrame; a table too long for a sheet is read from its
+    Parquet file when asked for), 'figures' (names), 'findings',
     'out', 'problems', 'written' (paths) and 'notes' (notebooks that failed or were skipped, tables too
     large for LaTeX or Excel);
     with ``keep_figures`` also 'figures_open' (name -> Figure).
@@ -188,7 +189,7 @@ def run(
     steps.update()
     steps.close()
     result = {
-        "tables": tables,
+        "tables": export.Tables(tables),
         "figures": sorted(figures),
         "findings": found,
         "out": out,
@@ -211,7 +212,16 @@ def _staged_sections(c: corpus.Corpus, out: Path, **options) -> list[SectionDone
         for path in (path for part in done for path in part.written):
             (out / path.relative_to(stage)).parent.mkdir(parents=True, exist_ok=True)
             os.replace(path, out / path.relative_to(stage))
-        return [replace(part, written=[out / p.relative_to(stage) for p in part.written]) for part in done]
+        return [
+            replace(
+                part,
+                written=[out / p.relative_to(stage) for p in part.written],
+                tables={
+                    k: t.moved(stage, out) if isinstance(t, export.StoredTable) else t for k, t in part.tables.items()
+                },
+            )
+            for part in done
+        ]
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 
@@ -298,7 +308,9 @@ _FORKED: dict = {}  # the corpus the forked section workers read (set only while
 
 def _forked_section(index: int, *, threads: int, **options) -> SectionDone:
     with threadpool_limits(limits=threads, user_api="blas"):  # the cores shared out, not oversubscribed
-        return _section(_FORKED["corpus"], index, keep_figures=False, **options)
+        done = _section(_FORKED["corpus"], index, keep_figures=False, **options)
+    # a table too long for a sheet goes back as its Parquet file, not through the pipe into the main process
+    return replace(done, tables=export.stored(done.tables, options["out"] / "tables"))
 
 
 def _section(c, index: int, *, lang: str, reference, out: Path, keep_figures: bool) -> SectionDone:

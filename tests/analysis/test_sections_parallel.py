@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from analysis.report import pipeline
+from analysis.report import pipeline, workbook
 from analysis.report.section import Section
 from analysis.report.sections import SECTIONS
 
@@ -46,3 +46,24 @@ def test_a_killed_section_worker_is_a_report_error(seed_corpus, tmp_path, monkey
     with pytest.raises(pipeline.ReportError, match=r"analysis failed \(.*similarity.* not finished\): a worker"):
         pipeline.run(seed_corpus, tmp_path / "out", progress=False, jobs=3)
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.png"))
+
+
+def _long(c, **options) -> Section:
+    return Section(name="fake", tables={"reuse": pd.DataFrame({"doc_a": [f"d{i}" for i in range(30)], "n_units": 1})})
+
+
+def _nothing(c, **options) -> Section:
+    return Section(name="fake")
+
+
+def test_a_table_too_long_for_a_sheet_comes_back_as_its_parquet_file(seed_corpus, tmp_path, monkeypatch):
+    """Issue 16: such a table is not sent through the pipe into the main process (at 5,000 documents the
+    reuse table alone held gigabytes there); the result reads it from its Parquet file when asked."""
+    monkeypatch.setattr(workbook, "MAX_ROWS", 20)
+    for module in SECTIONS:
+        monkeypatch.setattr(module, "section", _long if module is SECTIONS[1] else _nothing)
+    result = pipeline.run(seed_corpus, tmp_path / "out", progress=False, jobs=3)
+    assert result["tables"].path("reuse") == tmp_path / "out" / "tables" / "reuse.parquet"
+    assert result["tables"].path("documents") is None  # short: held in memory
+    pd.testing.assert_frame_equal(result["tables"]["reuse"], _long(None).tables["reuse"])
+    assert "table reuse: 30 rows, not in tables.xlsx" in " ".join(result["notes"])
