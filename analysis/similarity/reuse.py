@@ -127,12 +127,16 @@ def split_common_wording(passages: pd.DataFrame, *, max_docs: int | None) -> tup
     found with some other document (a document whose passage with every partner is longer is
     not counted), so it is a lower bound.
 
+    Parameters
+    ----------
+    passages : DataFrame
+        From :func:`passage_units`.
+
     Returns
     -------
     (pairs, wording) : tuple of DataFrame
         ``passages`` without those rows; and one row per document and span of the removed
-        wording: doc, unit, n_units, n_docs (``doc`` and ``unit`` as in :func:`find_reuse`'s
-        ``doc_a``/``unit_a``, the document as an index into the streams).
+        wording: doc (index into the streams), unit (first unit), n_units, n_docs.
     """
     cols = ["doc", "unit", "n_units", "n_docs"]
     if max_docs is None or passages.empty:

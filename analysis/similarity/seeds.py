@@ -35,7 +35,7 @@ def shingle_index(streams: list[Stream], *, k: int = 12) -> pd.DataFrame:
     new_doc = new_hash.copy()
     new_doc[1:] |= ds[1:] != ds[:-1]
     group = np.cumsum(new_hash) - 1
-    n_docs = np.empty(len(h), dtype=np.int64)
+    n_docs = np.empty(len(h), dtype=np.int32)
     n_docs[order] = np.bincount(group, weights=new_doc, minlength=int(group[-1]) + 1 if len(group) else 0)[group]
     index = pd.DataFrame({"h": h, "doc": doc, "pos": np.concatenate([p[1] for p in parts]), "n_docs": n_docs})
     return index[index.n_docs > 1].reset_index(drop=True)
