@@ -91,16 +91,17 @@ def _qualifiers(documents: pd.DataFrame, keys: pd.DataFrame, lang: str) -> dict:
     frame = documents[["doc_id", "doc_type", "title"]].assign(
         county_key=keys.loc[documents["doc_id"], "county_key"].to_numpy()
     )
+    terms = list(zip(words["term"], words[f"label_{lang}"]))  # plain strings: a few per group, many groups
     out = {}
     for _, group in frame.groupby(["county_key", "doc_type"], dropna=False):
         if len(group) < 2:
             continue
-        titles = group["title"].fillna("").astype(str)
-        shared = [t for t in words["term"] if titles.str.contains(t, regex=False).all()]
-        for doc_id, title in zip(group["doc_id"], titles):
-            hit = words[[t in title and t not in shared for t in words["term"]]]
-            if len(hit):
-                out[doc_id] = hit.iloc[0][f"label_{lang}"]
+        titles = group["title"].fillna("").astype(str).tolist()
+        shared = {t for t, _ in terms if all(t in title for title in titles)}
+        for doc_id, title in zip(group["doc_id"].tolist(), titles):
+            hit = next((label for t, label in terms if t in title and t not in shared), None)
+            if hit is not None:
+                out[doc_id] = hit
     return out
 
 
@@ -118,10 +119,11 @@ def doc_labels(documents: pd.DataFrame, *, lang: str = "zh") -> dict:
     names = _english_names() if lang == "en" else {}
     keys = county_keys(documents).set_index("doc_id")
     qualifiers = _qualifiers(documents, keys, lang)
+    key_of = dict(zip(keys.index, keys.itertuples()))  # one lookup per document, not a .loc each
     labels: dict = {}
     seen: dict = {}
     for doc in documents.to_dict("records"):
-        key = keys.loc[doc["doc_id"]]
+        key = key_of[doc["doc_id"]]
         place = names.get(key.county_key, key.county_key) if key.county_known else _short(key.county_key)
         doc_type = doc.get("doc_type")
         kind = types.get(doc_type, doc_type) if present(doc_type) else ""
