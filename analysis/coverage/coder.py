@@ -158,8 +158,17 @@ def _compile(topic_id: str, area_id: str, cues: tuple, exclude: tuple) -> _Match
 
 
 def _hits(norm: str, matcher: _Matcher) -> list[tuple[str, int, int]]:
+    """Cue matches (written cue, start, end) in ``norm``, those inside an exclusion phrase left out.
+
+    Exclusion matches come from one ``finditer``: non-overlapping and in order, so their ends grow
+    too, and a hit lies inside one exactly when it lies inside the last that starts at or before
+    it — one binary search per hit, not a scan of every exclusion (``norm`` is often a whole
+    corpus joined, with thousands of them)."""
     hits = [(matcher.written[m.group(0)], m.start(), m.end()) for m in matcher.cues.finditer(norm)]
     if matcher.exclude is not None and hits:
-        spans = [(m.start(), m.end()) for m in matcher.exclude.finditer(norm)]
-        hits = [h for h in hits if not any(s <= h[1] and h[2] <= e for s, e in spans)]
+        spans = np.array([m.span() for m in matcher.exclude.finditer(norm)], dtype=np.int64).reshape(-1, 2)
+        at = np.searchsorted(spans[:, 0], [h[1] for h in hits], side="right") - 1
+        ends = np.array([h[2] for h in hits], dtype=np.int64)
+        inside = (at >= 0) & (ends <= spans[np.maximum(at, 0), 1]) if len(spans) else np.zeros(len(hits), bool)
+        hits = [h for h, out in zip(hits, inside.tolist()) if not out]
     return hits

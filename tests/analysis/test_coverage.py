@@ -53,6 +53,20 @@ def test_exclusion_masks_cue_inside_it(cb):
     assert cb.match("规范性文件", "rules.normative_documents") == [("规范性文件", 0, 5)]
 
 
+def test_exclusion_among_many_in_one_long_text(cb):
+    """Issue 16: a corpus joined into one text holds thousands of exclusion phrases; a cue is masked
+    exactly when one of them covers it (checked against scanning every exclusion)."""
+    pieces = ["健全党内规范性文件备案审查", "规范性文件", "加强规范性文件管理", "党内规范性文件"] * 500
+    text = "\n".join(pieces)
+    found = cb.match(text, "rules.normative_documents")
+    matcher = next(m for m in cb.matchers_ if m.topic_id == "rules.normative_documents")
+    every = [(matcher.written[m.group(0)], m.start(), m.end()) for m in matcher.cues.finditer(text)]
+    spans = [m.span() for m in matcher.exclude.finditer(text)]
+    assert len(spans) == 1000
+    assert found == [h for h in every if not any(s <= h[1] and h[2] <= e for s, e in spans)]
+    assert len(found) == 1500  # 备案审查 of each first piece, the cue of the second and third
+
+
 def test_full_and_half_width_ascii_match_alike(cb):
     assert cb.match("推进“互联网+监管”", "digital.smart_regulation")[0][0] == "互联网＋监管"
 
