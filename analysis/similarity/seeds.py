@@ -52,7 +52,7 @@ def seed_pairs(
     """Candidate filter: positions of shingles shared by two different documents.
 
     Shingles held by more than ``max_docs`` documents are boilerplate: they are not paired
-    (see :func:`analysis.similarity.reuse.common_passages`), so the self-join costs at most ``max_docs`` seeds per
+    (see :func:`analysis.similarity.boilerplate.common_passages`), so the self-join costs at most ``max_docs`` seeds per
     shingle occurrence — linear in the corpus size.
 
     Returns
