@@ -327,7 +327,7 @@ def _template_finding(c, tables: dict, references: list) -> Finding | None:
         f"texts: {names}; {common} of them wording three or more counties share), not one county borrowing from "
         f"another; the other {n_borrowing} count as borrowing.",
     }
-    numbers = (n, n_template, pct, common, n_borrowing)
+    numbers: tuple = (n, n_template, pct, common, n_borrowing)
     if "boilerplate" in kinds.index:  # wording so many documents hold that it is listed once per document
         spans = int(kinds.n_passages["boilerplate"])
         text["zh"] += f"另有 {spans} 段多数文件共有的套话逐文件单列（表 reuse_common），不两两配对。"
