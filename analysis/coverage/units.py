@@ -101,18 +101,20 @@ def body_units(c, *, unit: str = "clause", min_han: int = MIN_HAN) -> pd.DataFra
         return out[UNIT_COLUMNS]
     rows = []
     views: dict = {}
-    for s in sents.itertuples(index=False):
-        if not any(semicolon in s.text for semicolon in SEMICOLONS):
-            rows.append((s.doc_id, s.seg_id, s.sent_id, s.text, len(s.text), s.start, s.end))
+    # columns converted in bulk: iterating Arrow strings row by row costs a call per value
+    columns = [sents[name].to_numpy(dtype=object) for name in ("doc_id", "seg_id", "sent_id", "text", "start", "end")]
+    for doc_id, seg_id, sent_id, sentence, start, end in zip(*columns):
+        if not any(semicolon in sentence for semicolon in SEMICOLONS):
+            rows.append((doc_id, seg_id, sent_id, sentence, len(sentence), start, end))
             continue
-        view = views.setdefault(s.doc_id, _view(c, s.doc_id))
+        view = views.setdefault(doc_id, _view(c, doc_id))
         if view is None:  # a corpus without its source files: offsets cannot be placed
-            rows.append((s.doc_id, s.seg_id, s.sent_id, s.text, len(s.text), s.start, s.end))
+            rows.append((doc_id, seg_id, sent_id, sentence, len(sentence), start, end))
             continue
-        pieces = split_sentence(s.text, view[s.start : s.end], int(s.start), min_han=min_han)
+        pieces = split_sentence(sentence, view[start:end], int(start), min_han=min_han)
         for k, (text, a, b) in enumerate(pieces):
-            unit_id = s.sent_id if len(pieces) == 1 else f"{s.sent_id}.{k}"
-            rows.append((s.doc_id, s.seg_id, unit_id, text, len(text), a, b))
+            unit_id = sent_id if len(pieces) == 1 else f"{sent_id}.{k}"
+            rows.append((doc_id, seg_id, unit_id, text, len(text), a, b))
     return pd.DataFrame(rows, columns=UNIT_COLUMNS)
 
 
