@@ -283,15 +283,15 @@ def write_table_files(tables: dict, folder: Path, *, lang: str, notes: list | No
     notes = notes if notes is not None else []
     for name, table in tables.items():
         written.append(write_csv(table, folder / f"{name}.csv"))
-        big = len(table) > LATEX_MAX_ROWS
+        big, long = len(table) > LATEX_MAX_ROWS, not workbook.fits(table)
         if not big:
             written.append(write_latex(table, folder / f"{name}.tex", lang=lang, caption=caption(name, lang)))
-        if name in PANEL_TABLES or big or not workbook.fits(table):
+        if name in PANEL_TABLES or big or long:
             written.append(write_parquet(table, folder / f"{name}.parquet"))
         if name in PANEL_TABLES:
             written.append(write_stata(table, folder / f"{name}.dta", lang=lang, label=name))
-        if big or not workbook.fits(table):
-            where = ", ".join(["no LaTeX copy"] * big + ["not in tables.xlsx"] * (not workbook.fits(table)))
+        if big or long:
+            where = ", ".join(["no LaTeX copy"] * big + ["not in tables.xlsx"] * long)
             notes.append(f"table {name}: {len(table):,} rows, {where}; written as tables/{name}.csv and .parquet")
     return written
 

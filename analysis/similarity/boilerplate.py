@@ -42,15 +42,13 @@ def common_passages(
     """
     cols = ["doc_id", "start", "end", "n_units", "n_docs", "masked", "text", "unit_a"]
     common = index[index.n_docs > max_docs]
-    pieces = [(common.doc.to_numpy(np.int64), common.pos.to_numpy(np.int64), common.n_docs.to_numpy(np.int64), k)]
+    pieces = pd.DataFrame({"doc": common.doc, "unit": common.pos, "n_units": k, "n_docs": common.n_docs})
     if wording is not None and len(wording):
-        pieces.append(tuple(wording[c].to_numpy(np.int64) for c in ("doc", "unit", "n_docs")) + (wording.n_units,))
-    doc = np.concatenate([p[0] for p in pieces])
-    if not len(doc):
+        pieces = pd.concat([pieces, wording[pieces.columns]], ignore_index=True)
+    if pieces.empty:
         return pd.DataFrame(columns=cols)
-    u0 = np.concatenate([p[1] for p in pieces])
-    u1 = np.concatenate([p[1] + np.asarray(p[3], dtype=np.int64) for p in pieces])
-    held = np.concatenate([p[2] for p in pieces])
+    doc, u0, length, held = (pieces[c].to_numpy(np.int64) for c in pieces.columns)
+    u1 = u0 + length
     order = np.lexsort((u0, doc))
     doc, u0, u1, held = doc[order], u0[order], u1[order], held[order]
     offset = doc * (int(u1.max()) + 1)  # documents far apart: one running maximum serves all
