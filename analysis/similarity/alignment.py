@@ -42,7 +42,7 @@ from scipy import sparse
 from sklearn.preprocessing import normalize
 
 from analysis.similarity import candidates
-from analysis.similarity.tfidf import content_tokens, join_text, token_lists, topk_cosine, vectorize
+from analysis.similarity.tfidf import join_text, topk_cosine, word_matrix
 
 TASK_KINDS = frozenset({"section", "item"})
 # With more other documents than this, a unit's matches are looked for in its document's this many
@@ -106,12 +106,14 @@ def task_units(c, *, min_chars: int = 20) -> pd.DataFrame:
     )
 
 
-def unit_tokens(c, units: pd.DataFrame) -> pd.Series:
-    """Content tokens (stopwords and tokens without Chinese removed) per unit, in unit order."""
-    members = unit_map(c.body().segments)
-    tok = content_tokens(c)
-    tok = tok[tok.seg_id.isin(members.index)]
-    return token_lists(tok.seg_id.map(members).rename("unit_id"), tok.token, units.unit_id)
+def unit_matrix(c, units: pd.DataFrame, *, min_df: int = 1) -> sparse.csr_matrix:
+    """TF-IDF matrix of the units' content tokens (stopwords and tokens without Chinese removed),
+    one row per unit in ``units``' order (:func:`analysis.similarity.tfidf.word_matrix`)."""
+    tok = c.body().tokens
+    seg_codes, segs = pd.factorize(tok.seg_id)  # a categorical's codes: no string per token
+    unit_codes, unit_ids = pd.factorize(pd.Index(segs).astype(str).map(unit_map(c.body().segments)))
+    keys = pd.Categorical.from_codes(np.where(seg_codes >= 0, unit_codes[seg_codes], -1), categories=unit_ids)
+    return word_matrix(tok, units.unit_id, keys=keys, min_df=min_df)
 
 
 def align(
@@ -141,7 +143,7 @@ def align(
         Offsets are into the source files.
     """
     units = task_units(c, min_chars=min_chars)
-    matrix, _, _ = vectorize(unit_tokens(c, units), method="tfidf_word", min_df=min_df)
+    matrix = unit_matrix(c, units, min_df=min_df)
     if units.doc_id.nunique() - 1 <= neighbour_docs:
         pairs = topk_cosine(matrix, k=top_k, groups_x=units.doc_id, groups_y=units.doc_id)
     else:

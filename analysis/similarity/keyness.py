@@ -44,7 +44,7 @@ import pandas as pd
 import corpus
 from analysis.groups import by_county_key, present
 from analysis.similarity.streams import place_names
-from analysis.similarity.tfidf import content_tokens
+from analysis.similarity.tfidf import content_mask
 
 STATISTIC = "log_odds_dirichlet_z"
 MIN_COUNT = 3  # a term is listed for a group only if it occurs at least this often there
@@ -81,12 +81,16 @@ def log_odds_dirichlet(counts: pd.DataFrame, *, alpha0: float | None = None, obs
     if counts.empty or counts["count"].sum() <= 0:
         return pd.DataFrame(columns=SCORED_COLUMNS)
     if observed:
-        long = counts.groupby(["group", "term"], as_index=False, sort=True)["count"].sum()
-        long = long[long["count"] > 0]
-        y = long["count"].to_numpy(dtype=float)
-        total_w = long.groupby("term")["count"].transform("sum").to_numpy(dtype=float)
-        n = long.groupby("group")["count"].transform("sum").to_numpy(dtype=float)
-        groups, terms = long["group"].to_numpy(), long["term"].to_numpy()
+        # summed per (group, term) on integer codes (sorted as a groupby would), not on string columns
+        group_codes, group_names = pd.factorize(counts["group"], sort=True)
+        term_codes, term_names = pd.factorize(counts["term"], sort=True)
+        cells, cell = np.unique(group_codes * np.int64(len(term_names)) + term_codes, return_inverse=True)
+        y = np.bincount(cell.ravel(), weights=counts["count"].to_numpy(dtype=float), minlength=len(cells))
+        g, t = np.divmod(cells[y > 0], len(term_names))
+        y = y[y > 0]
+        total_w = np.bincount(t, weights=y, minlength=len(term_names))[t]
+        n = np.bincount(g, weights=y, minlength=len(group_names))[g]
+        groups, terms = np.asarray(group_names, dtype=object)[g], np.asarray(term_names, dtype=object)[t]
     else:
         table = counts.pivot_table(index="term", columns="group", values="count", aggfunc="sum", fill_value=0)
         grid = table.to_numpy(dtype=float)  # terms × groups
@@ -239,15 +243,29 @@ def term_counts(c, *, by: str = "county", names: list[str] | None = None, min_te
     if by not in ("county", "doc_id"):
         raise ValueError(f"by must be 'county' or 'doc_id', got {by!r}")
     names = place_names(corpus.counties()) + corpus_places(c) if names is None else names
-    tok = content_tokens(c)
-    vocab = pd.Series(tok.token.unique(), dtype=object)
-    tails = split_place_tails(c.body().tokens)
+    tok = c.body().tokens
+    codes, distinct = pd.factorize(tok.token, sort=True)  # sorted: the counts come out in term order
+    tails = split_place_tails(tok)
     place = place_test(names)
-    keep = set(vocab[vocab.map(lambda t: len(t) >= min_term_chars and t not in tails and not place(t))])
-    tok = by_county_key(c, tok[tok.token.isin(keep)])
-    tok = tok.assign(group=tok[by])
-    counts = tok.groupby(["group", "token"]).size().rename("count").reset_index()
-    return counts.rename(columns={"token": "term"}).reindex(columns=["group", "term", "count"])
+    is_term = np.fromiter(
+        (len(t) >= min_term_chars and t not in tails and not place(t) for t in distinct.astype(object)),
+        dtype=bool,
+        count=len(distinct),
+    )
+    keep = np.flatnonzero(content_mask(tok, codes, distinct) & is_term[codes])  # each distinct token tested once
+    doc_codes, doc_ids = pd.factorize(tok.doc_id)
+    docs = pd.DataFrame({"doc_id": pd.Index(doc_ids).astype(str)})
+    group_of_doc = by_county_key(c, docs)["county"] if by == "county" else docs["doc_id"]
+    group_codes, groups = pd.factorize(group_of_doc.to_numpy(dtype=object), sort=True)
+    cells, counts = np.unique(group_codes[doc_codes[keep]] * np.int64(len(distinct)) + codes[keep], return_counts=True)
+    group, term = np.divmod(cells, len(distinct))
+    return pd.DataFrame(
+        {
+            "group": pd.Series(np.asarray(groups, dtype=object)[group], dtype=group_of_doc.dtype),
+            "term": pd.Series(np.asarray(distinct, dtype=object)[term], dtype=tok.token.dtype),
+            "count": counts.astype(np.int64),
+        }
+    )
 
 
 def keyness(

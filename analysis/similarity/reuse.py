@@ -57,7 +57,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.similarity.boilerplate import common_passages, split_common_wording
-from analysis.similarity.seeds import diagonal_runs, extend_runs, flat, seed_pairs, shingle_index
+from analysis.similarity.seeds import diagonal_runs, extend_runs, flat, seed_blocks, shingle_index
 from analysis.similarity.streams import Stream, corpus_streams
 
 # Text held by more documents than this is boilerplate, handled once per document (not pairwise):
@@ -128,19 +128,25 @@ def passage_units(
     unit_b, n_units, masked — before any offset or verbatim text is looked up."""
     if k < 2 or min_len < k:
         raise ValueError(f"need 2 <= k <= min_len, got k={k}, min_len={min_len}")
-    seeds = seed_pairs(streams, k=k, max_occurrences=max_occurrences, max_docs=max_docs, index=index)
-    runs = diagonal_runs(seeds)
-    a, b = runs.a.to_numpy(np.int64), runs.b.to_numpy(np.int64)
+    index = shingle_index(streams, k=k) if index is None else index
     codes, offset = flat([s.codes for s in streams])
-    i, j, n = extend_runs(
-        codes,
-        offset,
-        a,
-        b,
-        runs.pos_a.to_numpy(np.int64),
-        runs.pos_b.to_numpy(np.int64),
-        runs.n_windows.to_numpy(np.int64) + k - 1,
-    )
+    found = []
+    for seeds in seed_blocks(index, max_occurrences=max_occurrences, max_docs=max_docs):
+        runs = diagonal_runs(seeds)
+        del seeds
+        a, b = runs.a.to_numpy(np.int64), runs.b.to_numpy(np.int64)
+        i, j, n = extend_runs(
+            codes,
+            offset,
+            a,
+            b,
+            runs.pos_a.to_numpy(np.int64),
+            runs.pos_b.to_numpy(np.int64),
+            runs.n_windows.to_numpy(np.int64) + k - 1,
+        )
+        keep = n >= min_len
+        found.append((a[keep], b[keep], i[keep], j[keep], n[keep]))
+    a, b, i, j, n = (np.concatenate([f[x] for f in found]) if found else np.empty(0, np.int64) for x in range(5))
     a, b, i, j, n = _distinct_passages(a, b, i, j, n, min_len=min_len, streams=streams)
     masked = [streams[x].masked[y : y + m] for x, y, m in zip(a.tolist(), i.tolist(), n.tolist())]
     return pd.DataFrame(

@@ -8,83 +8,108 @@ packed key); all runs are checked exactly and extended to maximal matches at onc
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pandas as pd
 
 from analysis.similarity.streams import BREAK, Stream, shingle_hashes
 
+# Seeds per block of documents extended at once (:func:`seed_blocks`): ~0.5 GB of seeds and runs at most
+SEEDS_PER_BLOCK = 1 << 22
+
 
 def shingle_index(streams: list[Stream], *, k: int = 12) -> pd.DataFrame:
-    """Every shingle of every stream, with the number of documents it occurs in.
+    """Every shingle held by two or more documents, in hash order, with the number of documents holding it.
+
+    One stable sort of the hashes (documents stay in order within a hash); the columns are
+    permuted into that order one at a time and the unsorted ones dropped, so the peak is about
+    32 bytes per shingle of the corpus (not a DataFrame of every shingle and its filtered copy).
 
     Returns
     -------
     DataFrame
-        h (uint64 hash), doc (index into ``streams``), pos (window start), n_docs (documents
-        holding the shingle); only shingles held by two or more documents.
+        h (uint64 hash), doc (int32 index into ``streams``), pos (int32 window start), n_docs (int32
+        documents holding the shingle); sorted by (h, doc); only shingles held by two or more documents.
     """
     parts = [shingle_hashes(stream.codes, k) for stream in streams]
     if not parts:
-        return pd.DataFrame({"h": [], "doc": [], "pos": [], "n_docs": []})
+        return pd.DataFrame(
+            {"h": np.empty(0, np.uint64), **{c: np.empty(0, np.int32) for c in ("doc", "pos", "n_docs")}}
+        )
     h = np.concatenate([p[0] for p in parts])
-    doc = np.repeat(np.arange(len(parts), dtype=np.int32), [len(p[0]) for p in parts])
-    order = np.argsort(h, kind="stable")  # one sort; documents stay in order within a hash
-    hs, ds = h[order], doc[order]
-    new_hash = np.ones(len(hs), dtype=bool)
-    new_hash[1:] = hs[1:] != hs[:-1]
+    order = np.argsort(h, kind="stable")
+    h = h[order]
+    doc = np.repeat(np.arange(len(parts), dtype=np.int32), [len(p[0]) for p in parts])[order]
+    pos = np.concatenate([p[1] for p in parts]).astype(np.int32)[order]
+    del parts, order
+    new_hash = np.ones(len(h), dtype=bool)
+    new_hash[1:] = h[1:] != h[:-1]
     new_doc = new_hash.copy()
-    new_doc[1:] |= ds[1:] != ds[:-1]
-    group = np.cumsum(new_hash) - 1
-    n_docs = np.empty(len(h), dtype=np.int32)
-    n_docs[order] = np.bincount(group, weights=new_doc, minlength=int(group[-1]) + 1 if len(group) else 0)[group]
-    index = pd.DataFrame({"h": h, "doc": doc, "pos": np.concatenate([p[1] for p in parts]), "n_docs": n_docs})
-    return index[index.n_docs > 1].reset_index(drop=True)
+    new_doc[1:] |= doc[1:] != doc[:-1]
+    first = np.flatnonzero(new_hash)
+    held = np.add.reduceat(new_doc.astype(np.int32), first) if len(first) else np.empty(0, np.int32)
+    n_docs = np.repeat(held.astype(np.int32), np.diff(np.append(first, len(h))))
+    keep = n_docs > 1
+    return pd.DataFrame({"h": h[keep], "doc": doc[keep], "pos": pos[keep], "n_docs": n_docs[keep]})
 
 
-def seed_pairs(
-    streams: list[Stream],
+def seed_blocks(
+    index: pd.DataFrame,
     *,
-    k: int = 12,
     max_occurrences: int | None = None,
     max_docs: int | None = None,
-    index: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """Candidate filter: positions of shingles shared by two different documents.
+    max_seeds: int | None = None,
+) -> Iterator[pd.DataFrame]:
+    """Candidate filter: positions of shingles shared by two different documents, in blocks of documents.
 
-    Shingles held by more than ``max_docs`` documents are boilerplate: they are not paired
-    (see :func:`analysis.similarity.boilerplate.common_passages`), so the self-join costs at most ``max_docs`` seeds per
-    shingle occurrence — linear in the corpus size.
+    Every pair of rows of ``index`` (a :func:`shingle_index`) holding one hash, once each (a
+    self-join by one sort, no hash join), oriented so document a comes first. The seeds come in
+    blocks of consecutive first documents of about ``max_seeds`` seeds each (default
+    :data:`SEEDS_PER_BLOCK`): all seeds of a pair
+    of documents lie in one block, so each block is extended to passages on its own and memory
+    stays O(max_seeds) whatever the size of the corpus. Shingles held by more than ``max_docs``
+    documents are boilerplate: they are not paired (see
+    :func:`analysis.similarity.boilerplate.common_passages`), so the self-join costs at most
+    ``max_docs`` seeds per shingle occurrence — linear in the corpus size.
 
-    Returns
-    -------
+    Yields
+    ------
     DataFrame
-        a, b (indices into ``streams``, a < b), pos_a, pos_b (window starts).
+        a, b (indices into the streams, a < b), pos_a, pos_b (window starts).
     """
-    index = shingle_index(streams, k=k) if index is None else index
+    max_seeds = max_seeds or SEEDS_PER_BLOCK
     if max_docs is not None:
         index = index[index.n_docs <= max_docs]
     if max_occurrences is not None:
         index = index[index.groupby("h")["h"].transform("size") <= max_occurrences]
-    left, right = self_join(index.h.to_numpy())
-    doc, pos = index.doc.to_numpy(np.int64), index.pos.to_numpy(np.int64)
-    swap = doc[left] > doc[right]  # orient each pair: document a before document b
-    left, right = np.where(swap, right, left), np.where(swap, left, right)
-    keep = doc[left] != doc[right]
-    left, right = left[keep], right[keep]
-    return pd.DataFrame({"a": doc[left], "b": doc[right], "pos_a": pos[left], "pos_b": pos[right]})
+    h, doc, pos = index.h.to_numpy(), index.doc.to_numpy(np.int64), index.pos.to_numpy(np.int64)
+    if len(h) > 1 and ((h[1:] < h[:-1]) | ((h[1:] == h[:-1]) & (doc[1:] < doc[:-1]))).any():
+        order = np.lexsort((doc, h))  # an index not in (hash, document) order
+        h, doc, pos = h[order], doc[order], pos[order]
+    first = np.flatnonzero(np.concatenate([[True], h[1:] != h[:-1]])) if len(h) else np.empty(0, np.int64)
+    size = np.diff(np.append(first, len(h)))
+    later = np.repeat(first + size, size) - np.arange(len(h)) - 1  # rows after each in its hash: its partners
+    by_doc = np.argsort(doc, kind="stable")
+    per_doc = np.bincount(doc, weights=later, minlength=int(doc.max()) + 1 if len(doc) else 0)
+    rows = np.concatenate([[0], np.cumsum(np.bincount(doc, minlength=len(per_doc)))])  # by_doc's rows of each doc
+    cut = np.unique(np.searchsorted(np.cumsum(per_doc), np.arange(max_seeds, per_doc.sum(), max_seeds), "right"))
+    for lo, hi in zip(np.r_[0, cut], np.r_[cut, len(per_doc)]):
+        left_rows = by_doc[rows[lo] : rows[hi]]
+        n = later[left_rows]
+        left = np.repeat(left_rows, n)
+        right = left + 1 + (np.arange(len(left)) - np.repeat(np.cumsum(n) - n, n))
+        keep = doc[left] != doc[right]  # rows of one hash are in document order: doc[left] <= doc[right]
+        left, right = left[keep], right[keep]
+        if len(left):
+            yield pd.DataFrame({"a": doc[left], "b": doc[right], "pos_a": pos[left], "pos_b": pos[right]})
 
 
-def self_join(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every unordered pair of rows holding the same hash, once each, by one sort (no hash join)."""
-    order = np.argsort(h, kind="stable")
-    hs = h[order]
-    first = np.flatnonzero(np.concatenate([[True], hs[1:] != hs[:-1]])) if len(hs) else np.empty(0, np.int64)
-    size = np.diff(np.append(first, len(hs)))
-    place = np.arange(len(hs)) - np.repeat(first, size)  # position within the hash's group
-    later = np.repeat(size, size) - place - 1  # rows after it in the group: its partners
-    left = np.repeat(np.arange(len(hs)), later)
-    right = left + 1 + (np.arange(len(left)) - np.repeat(np.cumsum(later) - later, later))
-    return order[left], order[right]
+def seed_pairs(streams: list[Stream], *, k: int = 12, index: pd.DataFrame | None = None, **options) -> pd.DataFrame:
+    """Every seed of :func:`seed_blocks` in one table (``index`` built from ``streams`` when not given)."""
+    index = shingle_index(streams, k=k) if index is None else index
+    blocks = list(seed_blocks(index, **options))
+    return pd.concat(blocks, ignore_index=True) if blocks else pd.DataFrame(columns=["a", "b", "pos_a", "pos_b"])
 
 
 def diagonal_runs(seeds: pd.DataFrame) -> pd.DataFrame:

@@ -221,12 +221,12 @@ def corpus_streams(c, *, names: list[str] | None = None) -> list[Stream]:
     """
     pattern = mask_pattern(place_names(corpus.counties()) if names is None else names)
     tok = c.body().tokens
-    codes, uniques = pd.factorize(tok["doc_id"].astype(str), sort=False)
+    codes, uniques = pd.factorize(tok["doc_id"], sort=False)  # a categorical's codes: no string column made
     by_doc = np.argsort(codes, kind="stable")
     bounds = np.cumsum(np.bincount(codes, minlength=len(uniques)))[:-1]
     tok_start = np.split(tok["start"].to_numpy(np.int64)[by_doc], bounds)
     tok_end = np.split(tok["end"].to_numpy(np.int64)[by_doc], bounds)
-    where = {d: i for i, d in enumerate(uniques)}
+    where = {str(d): i for i, d in enumerate(uniques)}
     docs = c.documents
     streams = []
     for row, doc_id in enumerate(docs["doc_id"].astype(str)):

@@ -112,10 +112,10 @@ def content_tokens(c) -> pd.DataFrame:
 
 def content_rows(tok: pd.DataFrame) -> pd.DataFrame:
     """The rows of a body token table that carry content (see :func:`content_tokens`)."""
-    return tok[_content_mask(tok, *pd.factorize(tok.token))]
+    return tok[content_mask(tok, *pd.factorize(tok.token))]
 
 
-def _content_mask(tok: pd.DataFrame, codes: np.ndarray, distinct) -> np.ndarray:
+def content_mask(tok: pd.DataFrame, codes: np.ndarray, distinct) -> np.ndarray:
     """True for the rows of ``tok`` that carry content; ``codes``/``distinct``: its factorized tokens."""
     han = pd.Series(distinct, dtype=str).str.contains(HAS_HAN.pattern, regex=True).to_numpy(dtype=bool)
     return ~tok.is_stop.astype(bool).to_numpy() & han[codes]  # each distinct token tested once, in Arrow
@@ -330,15 +330,25 @@ def similarity(c, *, ngram_range: tuple = (2, 3), top_k: int = 50, max_df: int |
     return pd.concat([word, char], ignore_index=True)
 
 
-def word_matrix(tok: pd.DataFrame, order, *, max_df: int | float | None = MAX_DF) -> sparse.csr_matrix:
-    """TF-IDF matrix of the word view (rows: ``order``'s doc_ids) from a body token table."""
+def word_matrix(
+    tok: pd.DataFrame, order, *, keys: pd.Series | None = None, min_df: int = 1, max_df: int | float | None = MAX_DF
+) -> sparse.csr_matrix:
+    """TF-IDF matrix of the word view from a body token table, straight from its columns.
+
+    Rows follow ``order``: doc_ids, or the values of ``keys`` (one per token row, e.g. the task unit
+    of its segment; a row whose key is missing or not in ``order`` is left out). Columns are the
+    distinct content tokens, sorted: the matrix ``TfidfVectorizer`` (sublinear tf, l2) gives on
+    the rows' content token lists, without a Python string or list per token.
+    """
     col, vocabulary = pd.factorize(tok.token, sort=True)  # once: content test and counts
-    doc_codes, doc_ids = pd.factorize(tok.doc_id, sort=False)
-    row = pd.Index(order).get_indexer(pd.Index(doc_ids).astype(str))[doc_codes]
-    keep = _content_mask(tok, col, vocabulary) & (row >= 0)
+    key_codes, key_ids = pd.factorize(tok.doc_id if keys is None else keys, sort=False)
+    lookup = pd.Index(order).get_indexer(pd.Index(key_ids).astype(str))
+    row = np.where(key_codes >= 0, lookup[key_codes], -1)
+    keep = content_mask(tok, col, vocabulary) & (row >= 0)
     counts = cell_counts(row[keep], col[keep], shape=(len(order), len(vocabulary)))
-    del row, col, keep, doc_codes
-    return weigh(counts[:, np.flatnonzero(np.bincount(counts.indices, minlength=len(vocabulary)))], max_df=max_df)[0]
+    del row, col, keep, key_codes
+    used = np.flatnonzero(np.bincount(counts.indices, minlength=len(vocabulary)))
+    return weigh(counts[:, used], min_df=min_df, max_df=max_df)[0]
 
 
 def similarity_matrix(sim: pd.DataFrame, method: str) -> pd.DataFrame:

@@ -101,7 +101,7 @@ def test_units_are_compared_within_neighbouring_documents_only(seed_corpus, alig
     assert alignment.align(seed_corpus, top_k=5, neighbour_docs=6).equals(aligned)  # 6 others: all compared
     near = alignment.align(seed_corpus, top_k=5, neighbour_docs=2)
     units = alignment.task_units(seed_corpus)
-    matrix, _, _ = alignment.vectorize(alignment.unit_tokens(seed_corpus, units), method="tfidf_word")
+    matrix = alignment.unit_matrix(seed_corpus, units)
     docs = units.doc_id.to_numpy()
     cosines = (matrix @ matrix.T).toarray()
     ids = list(dict.fromkeys(docs))  # documents compared by the normalised sums of their units
@@ -117,3 +117,22 @@ def test_units_are_compared_within_neighbouring_documents_only(seed_corpus, alig
         best = sorted(allowed, key=lambda b: -cosines[i, b])[:5]
         got = near[near.unit_a == units.unit_id[i]]
         assert got.cosine.tolist() == pytest.approx([cosines[i, b] for b in best], abs=1e-6)
+
+
+def test_unit_matrix_equals_tfidf_vectorizer_on_token_lists(seed_corpus):
+    """Issue 16: the units' matrix built from the token table's columns (no string or list per token)
+    is the one ``TfidfVectorizer`` gives on each unit's content token list."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from analysis.similarity.tfidf import content_tokens
+
+    units = alignment.task_units(seed_corpus)
+    tok = content_tokens(seed_corpus)
+    unit_of = alignment.unit_map(seed_corpus.body().segments)
+    tok = tok[tok.seg_id.astype(str).isin(unit_of.index)]
+    lists = tok.groupby(tok.seg_id.astype(str).map(unit_of), sort=False)["token"].agg(list)
+    docs = [lists.get(u, []) for u in units.unit_id]
+    expected = TfidfVectorizer(analyzer=lambda x: x, lowercase=False, sublinear_tf=True).fit_transform(docs)
+    ours = alignment.unit_matrix(seed_corpus, units)
+    assert ours.shape == expected.shape and ours.shape[0] == len(units) > 200
+    assert abs(ours - expected).max() < 1e-12

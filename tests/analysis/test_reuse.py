@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import corpus
-from analysis.similarity import reuse
+from analysis.similarity import reuse, seeds
 from analysis.similarity import streams as unit_streams
 
 SENTENCE = "依法制定行政规范性文件，严禁越权发文、严控发文数量、严格制发程序"
@@ -231,6 +231,17 @@ def test_seed_reuse_unchanged_by_boilerplate_cap(seed_corpus, seed_reuse):
     pd.testing.assert_frame_equal(passages, uncapped)
 
 
+def test_seed_reuse_unchanged_in_small_blocks_of_seeds(seed_corpus, seed_reuse, monkeypatch):
+    """Issue 16: seeds extended a block of documents at a time (memory O(block)) give the same passages."""
+    passages, _ = seed_reuse
+    monkeypatch.setattr(seeds, "SEEDS_PER_BLOCK", 500)
+    index = seeds.shingle_index(unit_streams.corpus_streams(seed_corpus), k=12)
+    assert len(list(seeds.seed_blocks(index, max_docs=reuse.MAX_DOCS))) > 5
+    blocked, _ = reuse.reuse(seed_corpus)
+    assert len(blocked) == 396
+    pd.testing.assert_frame_equal(passages, blocked)
+
+
 def _scan_stream(doc_id, source, pattern, include):
     """The definition of a unit stream, one regex match at a time (the oracle of the numpy reader)."""
     codes, starts, ends = [], [], []
@@ -292,7 +303,7 @@ def test_shingle_counts_and_seeds_equal_brute_force():
             holders.setdefault(value, []).append((d, p))
     expected = {v: len({d for d, _ in occ}) for v, occ in holders.items()}
     assert {(int(r.h), int(r.n_docs)) for r in index.itertuples()} == {(v, n) for v, n in expected.items() if n > 1}
-    seeds = reuse.seed_pairs(streams, k=5, max_docs=4, index=index)
+    found = seeds.seed_pairs(streams, k=5, max_docs=4, index=index)
     brute = {
         (da, db, pa, pb)
         for v, occ in holders.items()
@@ -301,5 +312,12 @@ def test_shingle_counts_and_seeds_equal_brute_force():
         for db, pb in occ
         if da < db
     }
-    assert set(map(tuple, seeds[["a", "b", "pos_a", "pos_b"]].to_numpy().tolist())) == brute
-    assert len(seeds) == len(brute)
+    assert set(map(tuple, found[["a", "b", "pos_a", "pos_b"]].to_numpy().tolist())) == brute
+    assert len(found) == len(brute)
+    # in blocks of ~40 seeds: the same seeds, and each pair of documents in one block only
+    blocks = list(seeds.seed_blocks(index, max_docs=4, max_seeds=40))
+    assert len(blocks) > 3
+    assert sum(len(b) for b in blocks) == len(brute)
+    assert set(map(tuple, pd.concat(blocks)[["a", "b", "pos_a", "pos_b"]].to_numpy().tolist())) == brute
+    pairs = [set(zip(b.a, b.b)) for b in blocks]
+    assert sum(len(p) for p in pairs) == len(set().union(*pairs))
