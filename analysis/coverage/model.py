@@ -43,6 +43,7 @@ DICTIONARY_WEIGHT = 0.7  # weight of the cue-hit share against the model's proba
 MIN_SCORE = 0.2  # below this combined score a segment is coded to no area
 MIN_PER_AREA = 3  # an area needs this many training texts to be learned
 N_EVIDENCE = 4  # top n-grams kept as a prediction's evidence
+EVIDENCE_BLOCK = 1 << 21  # stored TF-IDF values per block of rows in :meth:`SegmentModel.evidence_rows`
 # the Han code point ranges of corpus.patterns.HAN_RANGES ("a-bc-d…"), as (first, last) pairs
 HAN_CODE_RANGES = tuple((ord(HAN_RANGES[i]), ord(HAN_RANGES[i + 2])) for i in range(0, len(HAN_RANGES), 3))
 
@@ -148,10 +149,19 @@ class SegmentModel:
         An n-gram is evidence when it is readable (two or more characters, one of them Han) and its
         TF-IDF weight times the area's coefficient is positive; the ``n`` largest are kept, longer
         n-grams first on a tie, then column order. An area the model did not learn has none.
+        Rows are taken in blocks of about ``EVIDENCE_BLOCK`` stored values (memory O(block)).
         """
         x = x.tocsr()
         klass = {a: i for i, a in enumerate(self.classes_)}
         k = np.array([klass.get(a, -1) for a in area_ids], dtype=int)
+        cut = np.searchsorted(x.indptr, np.arange(EVIDENCE_BLOCK, x.indptr[-1], EVIDENCE_BLOCK))
+        out: list[list[str]] = []
+        for lo, hi in zip(np.r_[0, cut], np.r_[cut, x.shape[0]]):
+            out += self._evidence_block(x[lo:hi], k[lo:hi], n)
+        return out
+
+    def _evidence_block(self, x, k: np.ndarray, n: int) -> list[list[str]]:
+        """:meth:`evidence_rows` of the rows ``x`` (CSR), ``k`` their areas' class indices (-1: none)."""
         rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
         lengths, readable = self._readable()
         keep = (k[rows] >= 0) & readable[x.indices]

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
+from analysis.coverage import model as model_module
 from analysis.coverage import ngrams as ng
 from analysis.coverage import outofsample as oos
 from analysis.coverage import validity
@@ -157,6 +158,9 @@ def test_evidence_rows_equal_a_plain_sort_of_each_row(labelled):
                 cells.append((-weight, -len(gram), j, gram))
         assert got[row] == [gram for *_, gram in sorted(cells)[:4]]
     assert sum(map(len, got)) > 300 and not any(got[i] for i, a in enumerate(wanted) if a == "none")
+    with pytest.MonkeyPatch.context() as patch:  # issue 16: rows in blocks of ~500 values give the same
+        patch.setattr(model_module, "EVIDENCE_BLOCK", 500)
+        assert model.evidence_rows(x, wanted) == got
 
 
 def test_near_top_keeps_every_tie_of_the_nth_weight():
