@@ -151,6 +151,18 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
+def available_mb() -> float | None:
+    """Memory the system can still give without swapping (``MemAvailable``, MB), or None where unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
 def can_fork() -> bool:
     """True where worker processes can be started by ``fork`` (Linux; not Windows)."""
     return "fork" in multiprocessing.get_all_start_methods()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import platform
 import shutil
@@ -40,7 +41,7 @@ from analysis.report.notebooks import execute as execute_notebook
 from analysis.report.notebooks import notebook_paths, to_html
 from analysis.report.sections import SECTIONS
 from analysis.report.style import save_figure, use_style
-from corpus.guard import can_fork, default_jobs, worker_pool
+from corpus.guard import available_mb, can_fork, default_jobs, worker_pool
 from corpus.paths import (
     COUNTIES_FILE,
     DOC_TYPES_FILE,
@@ -261,7 +262,7 @@ def run_sections(
     as one after the other (``tests/analysis/test_report.py``). One after the other, here, with
     ``jobs=1``, with ``keep_figures`` (figures stay open objects) or where ``fork`` is not available.
     """
-    jobs = min(jobs or default_jobs(), len(SECTIONS))
+    jobs = section_jobs(jobs, len(c.documents))
     if jobs < 2 or keep_figures or not can_fork():
         done = []
         for index in range(len(SECTIONS)):
@@ -303,7 +304,31 @@ def run_sections(
     return [results[index] for index in range(len(SECTIONS))]
 
 
+LOG = logging.getLogger("analysis.report")
 _FORKED: dict = {}  # the corpus the forked section workers read (set only while they run)
+# Memory one section worker adds to the loaded corpus it shares, per document: the similarity
+# section's peak, 3.8 GB at 5,000 synthetic reports (docs/benchmarks.md, seventh session), rounded up.
+WORKER_MB_PER_DOC = 0.8
+
+
+def section_jobs(jobs: int | None, n_docs: int) -> int:
+    """Section workers to run at once: ``jobs`` when given; by default one per core, but no more
+    than the system's available memory holds at :data:`WORKER_MB_PER_DOC` each (at least one: the
+    sections then run one after the other, each at its own peak instead of all peaks together)."""
+    if jobs:
+        return min(jobs, len(SECTIONS))
+    wanted = min(default_jobs(), len(SECTIONS))
+    free = available_mb()
+    if free is None or wanted < 2:
+        return wanted
+    fits = int(free // (WORKER_MB_PER_DOC * max(n_docs, 1)))
+    if fits < wanted:
+        LOG.warning(
+            "%d documents: %.1f GB of memory available, ~%.1f GB per section worker; computing %d section(s) "
+            "at a time instead of %d",
+            n_docs, free / 1024, WORKER_MB_PER_DOC * n_docs / 1024, max(fits, 1), wanted,
+        )  # fmt: skip
+    return max(1, min(wanted, fits))
 
 
 def _forked_section(index: int, *, threads: int, **options) -> SectionDone:

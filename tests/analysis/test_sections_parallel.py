@@ -67,3 +67,18 @@ def test_a_table_too_long_for_a_sheet_comes_back_as_its_parquet_file(seed_corpus
     assert result["tables"].path("documents") is None  # short: held in memory
     pd.testing.assert_frame_equal(result["tables"]["reuse"], _long(None).tables["reuse"])
     assert "table reuse: 30 rows, not in tables.xlsx" in " ".join(result["notes"])
+
+
+def test_section_workers_are_limited_by_available_memory(monkeypatch, caplog):
+    """Issue 16: by default, no more section workers than the available memory holds (each adds
+    ~WORKER_MB_PER_DOC per document); a --jobs the user gives is kept."""
+    monkeypatch.setattr(pipeline, "default_jobs", lambda: 8)
+    monkeypatch.setattr(pipeline, "available_mb", lambda: 20_000.0)
+    assert pipeline.section_jobs(None, 5_000) == len(SECTIONS)  # 3 × 4 GB fit in 20 GB
+    with caplog.at_level("WARNING", logger="analysis.report"):
+        assert pipeline.section_jobs(None, 10_000) == 2  # 8 GB each: two fit
+        assert pipeline.section_jobs(None, 30_000) == 1  # not even one: one after the other
+    assert "computing 1 section(s) at a time instead of 3" in caplog.text
+    assert pipeline.section_jobs(2, 30_000) == 2
+    monkeypatch.setattr(pipeline, "available_mb", lambda: None)  # unknown (not Linux): one per core
+    assert pipeline.section_jobs(None, 30_000) == len(SECTIONS)
