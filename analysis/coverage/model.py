@@ -254,6 +254,7 @@ def dictionary_scores(coded: pd.DataFrame, seg_ids, area_ids) -> np.ndarray:
 
 
 PREDICTION_COLUMNS = ["seg_id", "predicted", "score", "evidence", "method"]
+COMBINE_BLOCK = 20_000  # texts scored at once by :func:`combine`
 
 
 def combine(
@@ -282,7 +283,16 @@ def combine(
         Columns: seg_id, predicted (area id, '' when none reaches ``min_score``), score (combined,
         0–1), evidence ('cues: 行政复议×2, 复议×1 | model: 复议, 申请' — what made the prediction),
         method ('dictionary', 'model', 'dictionary+model', or '' when no area is predicted).
+        Texts are scored :data:`COMBINE_BLOCK` at a time (each row's result depends on its text
+        alone), so the n-gram matrix and cue hits of a whole national corpus are never held at once.
     """
+    if len(texts) > COMBINE_BLOCK:
+        options = {"dictionary_weight": dictionary_weight, "min_score": min_score, "evidence": evidence}
+        parts = [
+            combine(texts.iloc[first : first + COMBINE_BLOCK], coder=coder, model=model, **options)
+            for first in range(0, len(texts), COMBINE_BLOCK)
+        ]
+        return pd.concat(parts, ignore_index=True)
     scores = area_scores(texts, coder=coder, model=model)
     weight = dictionary_weight if model is not None else 1.0
     predicted, top = choose(scores.blend(weight), scores.area_ids, min_score=min_score)

@@ -306,8 +306,8 @@ def run_sections(
 
 LOG = logging.getLogger("analysis.report")
 _FORKED: dict = {}  # the corpus the forked section workers read (set only while they run)
-# Memory one section worker adds to the loaded corpus it shares, per document: the similarity
-# section's peak, 3.8 GB at 5,000 synthetic reports (docs/benchmarks.md, seventh session), rounded up.
+# Memory one section worker adds to the loaded corpus it shares, per document: the largest section
+# worker's peak beyond the corpus, 7.8 GB at 10,000 synthetic reports (docs/benchmarks.md, seventh session).
 WORKER_MB_PER_DOC = 0.8
 
 

@@ -109,3 +109,14 @@ def test_human_codes_override_coverage_and_train(seed_corpus, coder, filled):
     model = fit_corpus_model(seed_corpus, coder=coder, labels=res["labels"])
     assert model is not None and model.n_train_ > len(res["labels"])
     assert pd.api.types.is_string_dtype(res["labels"]["area_id"])
+
+
+def test_segments_scored_in_blocks_equal_one_pass(seed_corpus, segments, coder, monkeypatch):
+    """Issue 16: coverage_segments scores its texts a block at a time (memory O(block)); 416 seed
+    segments in blocks of 50 give the same areas, scores and evidence."""
+    from analysis.coverage import model as coverage_model
+
+    monkeypatch.setattr(coverage_model, "COMBINE_BLOCK", 50)
+    blocked = an.coverage_segments(seed_corpus, coder=coder)
+    assert len(blocked) == 416
+    pd.testing.assert_frame_equal(blocked, segments)
