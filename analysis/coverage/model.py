@@ -287,9 +287,15 @@ def combine(
         alone), so the n-gram matrix and cue hits of a whole national corpus are never held at once.
     """
     if len(texts) > COMBINE_BLOCK:
-        options = {"dictionary_weight": dictionary_weight, "min_score": min_score, "evidence": evidence}
         parts = [
-            combine(texts.iloc[first : first + COMBINE_BLOCK], coder=coder, model=model, **options)
+            combine(
+                texts.iloc[first : first + COMBINE_BLOCK],
+                coder=coder,
+                model=model,
+                dictionary_weight=dictionary_weight,
+                min_score=min_score,
+                evidence=evidence,
+            )
             for first in range(0, len(texts), COMBINE_BLOCK)
         ]
         return pd.concat(parts, ignore_index=True)
