@@ -40,11 +40,12 @@ import re
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 import corpus
 from analysis.groups import by_county_key, present
 from analysis.similarity.streams import place_names
-from analysis.similarity.tfidf import content_mask
+from analysis.similarity.tfidf import cell_counts, content_mask
 
 STATISTIC = "log_odds_dirichlet_z"
 MIN_COUNT = 3  # a term is listed for a group only if it occurs at least this often there
@@ -84,10 +85,12 @@ def log_odds_dirichlet(counts: pd.DataFrame, *, alpha0: float | None = None, obs
         # summed per (group, term) on integer codes (sorted as a groupby would), not on string columns
         group_codes, group_names = pd.factorize(counts["group"], sort=True)
         term_codes, term_names = pd.factorize(counts["term"], sort=True)
-        cells, cell = np.unique(group_codes * np.int64(len(term_names)) + term_codes, return_inverse=True)
-        y = np.bincount(cell.ravel(), weights=counts["count"].to_numpy(dtype=float), minlength=len(cells))
-        g, t = np.divmod(cells[y > 0], len(term_names))
-        y = y[y > 0]
+        weights = counts["count"].to_numpy(dtype=float)
+        grid = sparse.csr_matrix((weights, (group_codes, term_codes)), shape=(len(group_names), len(term_names)))
+        grid.sum_duplicates()  # canonical: each (group, term) once, terms sorted within a group
+        g = np.repeat(np.arange(len(group_names)), np.diff(grid.indptr))
+        t, y = grid.indices, grid.data
+        g, t, y = g[y > 0], t[y > 0], y[y > 0]
         total_w = np.bincount(t, weights=y, minlength=len(term_names))[t]
         n = np.bincount(g, weights=y, minlength=len(group_names))[g]
         groups, terms = np.asarray(group_names, dtype=object)[g], np.asarray(term_names, dtype=object)[t]
@@ -257,13 +260,13 @@ def term_counts(c, *, by: str = "county", names: list[str] | None = None, min_te
     docs = pd.DataFrame({"doc_id": pd.Index(doc_ids).astype(str)})
     group_of_doc = by_county_key(c, docs)["county"] if by == "county" else docs["doc_id"]
     group_codes, groups = pd.factorize(group_of_doc.to_numpy(dtype=object), sort=True)
-    cells, counts = np.unique(group_codes[doc_codes[keep]] * np.int64(len(distinct)) + codes[keep], return_counts=True)
-    group, term = np.divmod(cells, len(distinct))
+    cells = cell_counts(group_codes[doc_codes[keep]], codes[keep], shape=(len(groups), len(distinct)))
+    group = np.repeat(np.arange(len(groups)), np.diff(cells.indptr))  # cells in (group, term) order
     return pd.DataFrame(
         {
             "group": pd.Series(np.asarray(groups, dtype=object)[group], dtype=group_of_doc.dtype),
-            "term": pd.Series(np.asarray(distinct, dtype=object)[term], dtype=tok.token.dtype),
-            "count": counts.astype(np.int64),
+            "term": pd.Series(np.asarray(distinct, dtype=object)[cells.indices], dtype=tok.token.dtype),
+            "count": cells.data.astype(np.int64),
         }
     )
 
