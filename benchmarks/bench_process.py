@@ -40,7 +40,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from corpus import loader  # noqa: E402
+from corpus import loader, tables  # noqa: E402
 from corpus.paths import DOCUMENTS_DIR, REPO_ROOT  # noqa: E402
 from corpus.process import process_file  # noqa: E402
 from corpus.tokenize import Tokenizer  # noqa: E402
@@ -125,8 +125,10 @@ def run_dump(docs: list, tokenizer: Tokenizer, out: Path) -> None:
     results = {}
     for key, path, data, rows in docs:
         result = process_file(path, data, rows, tokenizer)
-        result["tables"]["documents"]["source_file"] = key  # the same file in another checkout or folder
-        results[key] = {**result, "text": None}
+        result["documents"]["source_file"] = key  # the same file in another checkout or folder
+        frames = {"documents": result.pop("documents")}  # and each table as the corpus converts it
+        frames.update({name: tables.to_pandas(name, table) for name, table in result["tables"].items()})
+        results[key] = {**result, "tables": frames, "text": None}
     out.write_bytes(pickle.dumps(results))
     print(f"{len(results)} files dumped to {out}")
 

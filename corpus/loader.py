@@ -111,7 +111,7 @@ def _cache_key(sha: str, rows: list[dict], fingerprint: str) -> str:
 
 
 def _work(args) -> dict:
-    """Process one file into Arrow tables (``corpus.tables``) and its record.
+    """Process one file into its Arrow tables (``corpus.tables``) and its record.
 
     Any error becomes ``{"error": message naming the file}``: one file never stops the load.
     """
@@ -122,13 +122,13 @@ def _work(args) -> dict:
         return {"error": str(err)}
     except Exception as err:
         return {"error": f"{path.name}: could not be processed ({type(err).__name__}: {err}); skipped"}
-    frames = result["tables"]
+    segments = result["tables"]["segments"]
     text_hash = (
-        hashlib.sha256("\n".join(frames["segments"]["text"]).encode()).hexdigest() if len(frames["segments"]) else ""
+        hashlib.sha256("\n".join(segments["text"].to_pylist()).encode()).hexdigest() if segments.num_rows else ""
     )
     return {
-        "arrow": {name: tables.to_arrow(name, frames[name]) for name in tables.NAMES},
-        "documents": frames["documents"].to_dict("records"),
+        "arrow": result["tables"],
+        "documents": result["documents"].to_dict("records"),
         "problems": result["problems"],
         "encoding": result["encoding"],
         "text_hash": text_hash,

@@ -2,7 +2,9 @@
 
 ``process_file`` is a pure function of the file's bytes, its manifest rows and the
 tokeniser, so its result can be cached by content hash and computed in worker processes.
-All offsets in the returned tables are character offsets into the decoded source file.
+All offsets in the returned tables are character offsets into the decoded source file. The
+derived tables are built as Arrow tables (``corpus.tables``) straight from Python columns: a
+pandas frame per document and its conversion cost as much as the cleaning.
 """
 
 from __future__ import annotations
@@ -15,16 +17,24 @@ import pandas as pd
 
 from . import metadata, places
 from .clean import CleanText, clean
-from .frames import from_columns, from_records
 from .infer import infer
 from .read import read_source
 from .responsibility import parse_clause
 from .structure import build_segments, front_end, line_spans, sentences_of
+from .tables import SCHEMAS, from_columns, from_records
 from .tokenize import Tokenizer
 
 
 def process_file(path: Path, data: bytes, rows: list[dict], tokenizer: Tokenizer) -> dict:
-    """Process one source file into tables (documents, segments, responsibilities, sentences, tokens)."""
+    """Process one source file into its documents and their tables.
+
+    Returns
+    -------
+    dict
+        ``documents``: DataFrame, one row per document (docvars); ``tables``: Arrow tables
+        (``corpus.tables.SCHEMAS``) segments, responsibilities, sentences, tokens; ``problems``,
+        ``encoding``, ``text`` (the decoded source).
+    """
     source = read_source(path, data)
     cleaned = clean(source.text, fmt=source.fmt)
     bounds, problems = _document_bounds(cleaned, rows or [{}], path)
@@ -34,10 +44,28 @@ def process_file(path: Path, data: bytes, rows: list[dict], tokenizer: Tokenizer
     for row, (c_start, c_end) in bounds:
         doc = _document(cleaned, c_start, c_end, row, path, tokenizer, records, columns)
         records["documents"].append(doc)
-    frames = {"documents": pd.DataFrame(records["documents"])}  # one row per document, keys may differ
-    frames.update({name: from_records(records[name]) for name in ("segments", "responsibilities")})
-    frames.update({name: from_columns(parts) for name, parts in columns.items()})
-    return {"tables": frames, "problems": problems, "encoding": source.encoding, "text": source.text}
+    arrow = {name: from_records(name, records[name]) for name in ("segments", "responsibilities")}
+    arrow.update({name: from_columns(name, _joined(name, parts)) for name, parts in columns.items()})
+    return {
+        "documents": pd.DataFrame(records["documents"]),  # one row per document, keys may differ
+        "tables": arrow,
+        "problems": problems,
+        "encoding": source.encoding,
+        "text": source.text,
+    }
+
+
+def _joined(name: str, parts: list[dict]) -> dict:
+    """Table ``name``'s columns over a file's documents, one after the other (lists chained,
+    arrays concatenated; no document: empty columns)."""
+    if len(parts) == 1:
+        return parts[0]
+    out = {}
+    for column in SCHEMAS[name].names:
+        values = [part[column] for part in parts]
+        joined = np.concatenate(values) if values and isinstance(values[0], np.ndarray) else None
+        out[column] = joined if joined is not None else [v for part in values for v in part]
+    return out
 
 
 def _document_bounds(cleaned: CleanText, rows: list[dict], path: Path):

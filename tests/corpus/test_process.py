@@ -1,15 +1,15 @@
-"""process_file builds its tables column by column (issue 16): the same values and dtypes as
-one dict per row, offsets mapped to the source once per document."""
+"""process_file builds its tables as Arrow straight from Python columns (issue 16): the schemas of
+``corpus.tables``, the same values as one dict per row, offsets mapped to the source once per
+document."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
-import pandas.testing as pdt
 import pytest
 
-from corpus import loader
+from corpus import loader, tables
 from corpus.clean import clean
-from corpus.frames import from_columns, from_records
 from corpus.paths import DOCUMENTS_DIR, REPO_ROOT
 from corpus.process import process_file
 from corpus.read import read_source
@@ -22,31 +22,6 @@ REALDOCS = REPO_ROOT / "tests" / "data" / "realdocs"
 @pytest.fixture(scope="module")
 def tok() -> Tokenizer:
     return Tokenizer(segmenter="jieba")
-
-
-@pytest.mark.parametrize(
-    "records",
-    [
-        [{"a": "县", "b": None, "c": 1, "d": True}, {"a": "区", "b": None, "c": 2, "d": False}],
-        [{"parent": None, "n": 3}, {"parent": "guanxian-2023-report:0001", "n": 4}],
-        [{"x": "一"}],
-        [],
-    ],
-    ids=["none-column", "str-with-missing", "one-row", "no-rows"],
-)
-def test_from_records_equals_dataframe_of_records(records):
-    pdt.assert_frame_equal(from_records(records), pd.DataFrame(records), check_exact=True)
-
-
-def test_from_columns_concatenates_documents_and_skips_empty_ones():
-    parts = [
-        {"doc_id": ["a", "a"], "token": ["法治", "政府"], "start": [0, 2]},
-        {"doc_id": [], "token": [], "start": []},
-        {"doc_id": ["b"], "token": ["建设"], "start": [7]},
-    ]
-    rows = [{"doc_id": d, "token": t, "start": s} for p in parts for d, t, s in zip(*p.values())]
-    pdt.assert_frame_equal(from_columns(parts), pd.DataFrame(rows), check_exact=True)
-    assert from_columns(parts[1:2]).columns.empty
 
 
 def _reference(path, data, tok, segments) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -73,10 +48,35 @@ def _reference(path, data, tok, segments) -> tuple[pd.DataFrame, pd.DataFrame]:
 def test_offsets_equal_source_span_per_sentence_and_token(path, tok):
     data = path.read_bytes()
     rows, _ = loader.manifest_rows(path.parent, path.parent / loader.MANIFEST_NAME)
-    tables = process_file(path, data, rows.get(loader._entry(path.parent, path.name), []), tok)["tables"]
-    tokens = tables["tokens"]
-    assert len(tables["documents"]) == 1 and len(tokens) > 2000
-    sentences, expected = _reference(path, data, tok, tables["segments"])
-    pdt.assert_frame_equal(tables["sentences"], sentences, check_exact=True)
-    pdt.assert_frame_equal(tokens.drop(columns="is_stop"), expected, check_exact=True)
-    assert tokens["is_stop"].tolist() == [t in tok.stopwords for t in tokens["token"]]
+    result = process_file(path, data, rows.get(loader._entry(path.parent, path.name), []), tok)
+    made = result["tables"]
+    assert len(result["documents"]) == 1 and made["tokens"].num_rows > 2000
+    assert {name: table.schema for name, table in made.items()} == tables.SCHEMAS
+    sentences, expected = _reference(path, data, tok, tables.to_pandas("segments", made["segments"]))
+    assert made["sentences"].to_pylist() == sentences.to_dict("records")
+    tokens = made["tokens"].to_pylist()
+    assert [{k: v for k, v in row.items() if k != "is_stop"} for row in tokens] == expected.to_dict("records")
+    assert [row["is_stop"] for row in tokens] == [row["token"] in tok.stopwords for row in tokens]
+
+
+def test_bundle_tables_follow_the_documents_and_an_empty_file_keeps_the_schemas(tmp_path, tok):
+    """The 濮阳县 bundle: three documents' rows one after the other, dictionary columns in order of
+    first appearance; a file whose only document is not found: every table empty, with its schema."""
+    path = DOCUMENTS_DIR / "puyang-2022-bundle.txt"
+    rows, _ = loader.manifest_rows(path.parent, path.parent / loader.MANIFEST_NAME)
+    file_rows = rows[loader._entry(path.parent, path.name)]
+    made = process_file(path, path.read_bytes(), file_rows, tok)["tables"]
+    doc_ids = made["tokens"]["doc_id"].combine_chunks()
+    assert doc_ids.dictionary.to_pylist() == [row["doc_id"] for row in file_rows]
+    assert (np.diff(doc_ids.indices.to_numpy()) >= 0).all() and doc_ids.indices[-1].as_py() == 2
+    assert made["sentences"]["doc_id"].to_pylist() == sorted(
+        made["sentences"]["doc_id"].to_pylist(), key=[row["doc_id"] for row in file_rows].index
+    )
+    stray = tmp_path / "stray.txt"
+    stray.write_text("某县法治政府建设情况\n一、总体情况\n", encoding="utf-8")
+    result = process_file(stray, stray.read_bytes(), [{"doc_id": "x", "begins_at": "不在文中的标题"}], tok)
+    assert result["documents"].empty and "begins_at '不在文中的标题' not found" in result["problems"][0]
+    made = result["tables"]
+    assert {name: (table.schema, table.num_rows) for name, table in made.items()} == {
+        name: (schema, 0) for name, schema in tables.SCHEMAS.items()
+    }
