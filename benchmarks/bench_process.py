@@ -37,6 +37,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import pandas as pd
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
@@ -125,8 +127,8 @@ def run_dump(docs: list, tokenizer: Tokenizer, out: Path) -> None:
     results = {}
     for key, path, data, rows in docs:
         result = process_file(path, data, rows, tokenizer)
-        result["documents"]["source_file"] = key  # the same file in another checkout or folder
-        frames = {"documents": result.pop("documents")}  # and each table as the corpus converts it
+        documents = pd.DataFrame(result.pop("documents")).assign(source_file=key)  # any checkout or folder
+        frames = {"documents": documents}  # and each table as the corpus converts it
         frames.update({name: tables.to_pandas(name, table) for name, table in result["tables"].items()})
         results[key] = {**result, "tables": frames, "text": None}
     out.write_bytes(pickle.dumps(results))

@@ -128,7 +128,7 @@ def _work(args) -> dict:
     )
     return {
         "arrow": result["tables"],
-        "documents": result["documents"].to_dict("records"),
+        "documents": result["documents"],
         "problems": result["problems"],
         "encoding": result["encoding"],
         "text_hash": text_hash,

@@ -13,7 +13,6 @@ import re
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from . import metadata, places
 from .clean import CleanText, clean
@@ -31,7 +30,7 @@ def process_file(path: Path, data: bytes, rows: list[dict], tokenizer: Tokenizer
     Returns
     -------
     dict
-        ``documents``: DataFrame, one row per document (docvars); ``tables``: Arrow tables
+        ``documents``: one dict per document (its docvars); ``tables``: Arrow tables
         (``corpus.tables.SCHEMAS``) segments, responsibilities, sentences, tokens; ``problems``,
         ``encoding``, ``text`` (the decoded source).
     """
@@ -47,7 +46,7 @@ def process_file(path: Path, data: bytes, rows: list[dict], tokenizer: Tokenizer
     arrow = {name: from_records(name, records[name]) for name in ("segments", "responsibilities")}
     arrow.update({name: from_columns(name, _joined(name, parts)) for name, parts in columns.items()})
     return {
-        "documents": pd.DataFrame(records["documents"]),  # one row per document, keys may differ
+        "documents": records["documents"],
         "tables": arrow,
         "problems": problems,
         "encoding": source.encoding,

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from itertools import accumulate, compress, islice
 from math import log
 
 import jieba
@@ -81,8 +82,7 @@ class Segmenter:
         if use == "jieba_next" and jieba_next_prefix_dict() is None:
             raise ImportError("use='jieba_next': the jieba-next package is not installed (pip install jieba-next)")
         self.engine, self.use, self._words_to_add = engine, use, words
-        self._keep = keep
-        self._kept: dict[str, bool] = {}  # keep(word), remembered
+        self._kept = _Remembered(keep)  # keep(word), remembered
         # Built on first use (a warm corpus load builds a tokenizer for its fingerprint only):
         self._score: dict[str, float | None] | None = None  # log(freq) - log(total); None: prefix only
         self._unknown = 0.0
@@ -159,26 +159,20 @@ class Segmenter:
         """
         if self._score is None:
             self._prepare()
-        words, starts, ends = out
-        kept, keep = self._kept, self._keep
-        pos = offset
+        pieces: list[str] = []
         for block in jieba.re_han_default.split(text):
             if not block:
                 continue
             if jieba.re_han_default.match(block):
-                pieces = self._words(block)
+                pieces += self._words(block)
             else:  # jieba yields these characters one by one
-                pieces = list(block)
-            for word in pieces:
-                ok = kept.get(word)
-                if ok is None:
-                    ok = kept[word] = keep(word)
-                end = pos + len(word)
-                if ok:
-                    words.append(word)
-                    starts.append(pos)
-                    ends.append(end)
-                pos = end
+                pieces += block
+        bounds = list(accumulate(map(len, pieces), initial=offset))  # piece i spans bounds[i]:bounds[i + 1]
+        flags = list(map(self._kept.__getitem__, pieces))  # keep(word), remembered per word
+        words, starts, ends = out
+        words += compress(pieces, flags)
+        starts += compress(bounds, flags)
+        ends += compress(islice(bounds, 1, None), flags)
 
     def _words(self, block: str) -> list[str]:
         """The words of a block of jieba word characters (``__cut_DAG_NO_HMM``)."""
@@ -199,3 +193,15 @@ class Segmenter:
         if run >= 0:
             out.append(block[run:n])
         return out
+
+
+class _Remembered(dict):
+    """``function(key)`` for each key looked up, computed once (``dict.__missing__``)."""
+
+    def __init__(self, function: Callable[[str], bool]) -> None:
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, key: str) -> bool:
+        value = self[key] = self.function(key)
+        return value

@@ -75,7 +75,7 @@ def test_bundle_tables_follow_the_documents_and_an_empty_file_keeps_the_schemas(
     stray = tmp_path / "stray.txt"
     stray.write_text("某县法治政府建设情况\n一、总体情况\n", encoding="utf-8")
     result = process_file(stray, stray.read_bytes(), [{"doc_id": "x", "begins_at": "不在文中的标题"}], tok)
-    assert result["documents"].empty and "begins_at '不在文中的标题' not found" in result["problems"][0]
+    assert result["documents"] == [] and "begins_at '不在文中的标题' not found" in result["problems"][0]
     made = result["tables"]
     assert {name: (table.schema, table.num_rows) for name, table in made.items()} == {
         name: (schema, 0) for name, schema in tables.SCHEMAS.items()
