@@ -110,9 +110,10 @@ def unit_matrix(c, units: pd.DataFrame, *, min_df: int = 1) -> sparse.csr_matrix
     """TF-IDF matrix of the units' content tokens (stopwords and tokens without Chinese removed),
     one row per unit in ``units``' order (:func:`analysis.similarity.tfidf.word_matrix`)."""
     tok = c.body().tokens
-    seg_codes, segs = pd.factorize(tok.seg_id)  # a categorical's codes: no string per token
-    unit_codes, unit_ids = pd.factorize(pd.Index(segs).astype(str).map(unit_map(c.body().segments)))
-    keys = pd.Categorical.from_codes(np.where(seg_codes >= 0, unit_codes[seg_codes], -1), categories=unit_ids)
+    segs = tok.seg_id.astype("category").array  # the table's categorical: its codes, no copy
+    unit_codes, unit_ids = pd.factorize(pd.Index(segs.categories).astype(str).map(unit_map(c.body().segments)))
+    unit_codes = np.append(unit_codes, -1).astype(np.int32)  # a token without segment (code -1): no unit
+    keys = pd.Categorical.from_codes(unit_codes[segs.codes], categories=unit_ids)
     return word_matrix(tok, units.unit_id, keys=keys, min_df=min_df)
 
 
@@ -148,10 +149,11 @@ def align(
         pairs = topk_cosine(matrix, k=top_k, groups_x=units.doc_id, groups_y=units.doc_id)
     else:
         pairs = topk_among_neighbours(matrix, units.doc_id, k=top_k, neighbour_docs=neighbour_docs)
+    cols = ["doc_id", "unit_id", "number", "heading", "start", "end"]
+    units = units[cols]  # not the units' text: every unit appears in ~2 · top_k rows
     a = units.iloc[pairs.i.to_numpy()].reset_index(drop=True)
     b = units.iloc[pairs.j.to_numpy()].reset_index(drop=True)
-    cols = ["doc_id", "unit_id", "number", "heading", "start", "end"]
-    out = pd.concat([a[cols].add_suffix("_a"), b[cols].add_suffix("_b")], axis=1)
+    out = pd.concat([a.add_suffix("_a"), b.add_suffix("_b")], axis=1)
     out = out.rename(columns={"doc_id_a": "doc_a", "doc_id_b": "doc_b", "unit_id_a": "unit_a", "unit_id_b": "unit_b"})
     out["cosine"] = pairs.cosine.round(6).to_numpy()
     out["rank"] = pairs["rank"].to_numpy()

@@ -40,6 +40,8 @@ import json
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from scipy import sparse
 from scipy.cluster import hierarchy
 from scipy.spatial.distance import squareform
@@ -56,6 +58,7 @@ METHODS = ("tfidf_word", "tfidf_char")
 # neighbours: on 300 synthetic reports (benchmarks/national.py) a cap of 50 documents kept 29 % of
 # the word view's top-1 neighbours and 61 % of the character view's, a cap of 100 kept 44 % / 83 %.
 MAX_DF = None
+TOKEN_BLOCK = 4_000_000  # token rows coded and counted at a time by ``word_matrix``
 
 
 def body_tokens(c) -> pd.Series:
@@ -208,14 +211,38 @@ def cell_counts(row: np.ndarray, col: np.ndarray, *, shape: tuple) -> sparse.csr
     The same matrix as ``csr_matrix((ones, (row, col)))`` with duplicates summed (int64
     counts, sorted indices), at about a third of its peak memory.
     """
-    key = row.astype(np.int64) * max(shape[1], 1) + col
-    key.sort()
-    cell = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]])) if len(key) else np.empty(0, np.int64)
-    counts = np.diff(np.append(cell, len(key)))
-    rows, cols = np.divmod(key[cell], max(shape[1], 1))
-    del key
+    return block_counts([(row, col)], shape=shape)
+
+
+def block_counts(blocks, *, shape: tuple) -> sparse.csr_matrix:
+    """``cell_counts`` of (row, col) pairs given as an iterable of blocks of pairs.
+
+    Each block is reduced to its distinct cells (packed keys, sorted, counted) before the next
+    one is made, so memory is that of one block's pairs plus the cells: blocks of a token table
+    never hold an array per token of the whole corpus. Cells of several blocks are added when
+    blocks share them (sorted once; skipped when each block's cells follow the previous one's,
+    as the rows of a table in document order do).
+    """
+    width = max(shape[1], 1)
+    keys, counts = [], []
+    for row, col in blocks:
+        key = row.astype(np.int64) * width + col
+        key.sort()
+        first = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]])) if len(key) else np.empty(0, np.int64)
+        counts.append(np.diff(np.append(first, len(key))))
+        keys.append(key[first])
+        del key
+    key = np.concatenate(keys) if keys else np.empty(0, np.int64)
+    count = np.concatenate(counts) if counts else np.empty(0, np.int64)
+    del keys, counts
+    if len(key) > 1 and (key[1:] <= key[:-1]).any():  # blocks share cells or come out of order
+        order = np.argsort(key, kind="stable")
+        key, count = key[order], count[order]
+        first = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
+        key, count = key[first], np.add.reduceat(count, first)
+    rows, cols = np.divmod(key, width)
     indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=shape[0]))])
-    return sparse.csr_matrix((counts, cols.astype(np.int32), indptr), shape=shape)
+    return sparse.csr_matrix((count, cols.astype(np.int32), indptr), shape=shape)
 
 
 def weigh(counts, *, min_df: int = 1, max_df: int | float | None = None, sublinear_tf: bool = True):
@@ -338,17 +365,37 @@ def word_matrix(
     Rows follow ``order``: doc_ids, or the values of ``keys`` (one per token row, e.g. the task unit
     of its segment; a row whose key is missing or not in ``order`` is left out). Columns are the
     distinct content tokens, sorted: the matrix ``TfidfVectorizer`` (sublinear tf, l2) gives on
-    the rows' content token lists, without a Python string or list per token.
+    the rows' content token lists, without a Python string or list per token. Tokens are coded
+    against the sorted vocabulary and counted ``TOKEN_BLOCK`` rows at a time (:func:`block_counts`),
+    so no array per token of the whole table is made (at 10,000 documents, ~8 of them × 52 M rows).
     """
-    col, vocabulary = pd.factorize(tok.token, sort=True)  # once: content test and counts
-    key_codes, key_ids = pd.factorize(tok.doc_id if keys is None else keys, sort=False)
-    lookup = pd.Index(order).get_indexer(pd.Index(key_ids).astype(str))
-    row = np.where(key_codes >= 0, lookup[key_codes], -1)
-    keep = content_mask(tok, col, vocabulary) & (row >= 0)
-    counts = cell_counts(row[keep], col[keep], shape=(len(order), len(vocabulary)))
-    del row, col, keep, key_codes
+    vocabulary = pa.array(tok.token.unique()).drop_null()
+    vocabulary = vocabulary.take(pc.sort_indices(vocabulary))  # code point order, as sorted() gives
+    han = np.asarray(pc.match_substring_regex(vocabulary, HAS_HAN.pattern), dtype=bool)
+    key_codes, key_ids = _codes(tok.doc_id if keys is None else keys)
+    lookup = np.append(pd.Index(order).get_indexer(pd.Index(key_ids).astype(str)), -1)  # code -1: no row
+    stop = tok.is_stop.astype(bool).to_numpy()
+
+    def blocks():
+        for start in range(0, len(tok), TOKEN_BLOCK):
+            part = slice(start, start + TOKEN_BLOCK)
+            col = np.asarray(pc.index_in(pa.array(tok.token.iloc[part]), value_set=vocabulary))
+            row = lookup[key_codes[part]]
+            keep = (row >= 0) & han[col] & ~stop[part]
+            yield row[keep], col[keep]
+
+    counts = block_counts(blocks(), shape=(len(order), len(vocabulary)))
     used = np.flatnonzero(np.bincount(counts.indices, minlength=len(vocabulary)))
     return weigh(counts[:, used], min_df=min_df, max_df=max_df)[0]
+
+
+def _codes(keys) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes (-1: missing) and distinct values of ``keys``: a categorical's own codes, no copy."""
+    if isinstance(keys.dtype, pd.CategoricalDtype):
+        values = keys.array if isinstance(keys, pd.Series) else keys
+        return np.asarray(values.codes), values.categories
+    codes, uniques = pd.factorize(keys, sort=False)
+    return codes, pd.Index(uniques)
 
 
 def similarity_matrix(sim: pd.DataFrame, method: str) -> pd.DataFrame:

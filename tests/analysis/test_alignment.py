@@ -119,12 +119,18 @@ def test_units_are_compared_within_neighbouring_documents_only(seed_corpus, alig
         assert got.cosine.tolist() == pytest.approx([cosines[i, b] for b in best], abs=1e-6)
 
 
-def test_unit_matrix_equals_tfidf_vectorizer_on_token_lists(seed_corpus):
-    """Issue 16: the units' matrix built from the token table's columns (no string or list per token)
-    is the one ``TfidfVectorizer`` gives on each unit's content token list."""
+@pytest.mark.parametrize("block", [None, 997], ids=["one-block", "blocks-of-997-tokens"])
+def test_unit_matrix_equals_tfidf_vectorizer_on_token_lists(seed_corpus, block, monkeypatch):
+    """Issue 16: the units' matrix built from the token table's columns (no string or list per token),
+    in one block or counted 997 token rows at a time (units cut across blocks), is the one
+    ``TfidfVectorizer`` gives on each unit's content token list."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
+    from analysis.similarity import tfidf
     from analysis.similarity.tfidf import content_tokens
+
+    if block:
+        monkeypatch.setattr(tfidf, "TOKEN_BLOCK", block)
 
     units = alignment.task_units(seed_corpus)
     tok = content_tokens(seed_corpus)

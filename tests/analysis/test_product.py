@@ -85,3 +85,19 @@ def test_cell_counts_equal_coo_counts_on_seed_tokens(seed_corpus):
     theirs.sum_duplicates()
     assert (ours.indptr == theirs.indptr).all() and (ours.indices == theirs.indices).all()
     assert (ours.data == theirs.data).all() and ours.sum() == len(tok) > 10_000
+
+
+def test_block_counts_add_cells_shared_across_blocks_in_any_order(seed_corpus):
+    """Issue 16: counting block by block (the word view's token table in pieces) gives the matrix of
+    one count over all pairs, also when blocks share cells or come in another order."""
+    tok = similarity.content_tokens(seed_corpus)
+    row, _ = pd.factorize(tok.doc_id)
+    col, vocabulary = pd.factorize(tok.token, sort=True)
+    shape = (int(row.max()) + 1, len(vocabulary))
+    whole = similarity.cell_counts(row, col, shape=shape)
+    in_order = [(row[a : a + 1000], col[a : a + 1000]) for a in range(0, len(row), 1000)]
+    for blocks in (in_order, in_order[::-1], in_order[1::2] + in_order[::2]):
+        got = similarity.block_counts(blocks, shape=shape)
+        assert (got.indptr == whole.indptr).all() and (got.indices == whole.indices).all()
+        assert (got.data == whole.data).all() and got.sum() == len(row) > 10_000
+    assert similarity.block_counts([], shape=(2, 3)).nnz == 0
