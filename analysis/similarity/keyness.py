@@ -36,16 +36,20 @@ seeds, 0.7 s on 200 synthetic documents (``benchmarks/bench_similarity.py``).
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 from scipy import sparse
 
 import corpus
 from analysis.groups import by_county_key, present
+from analysis.similarity import tfidf
 from analysis.similarity.streams import place_names
-from analysis.similarity.tfidf import cell_counts, content_mask
+from analysis.similarity.tfidf import block_counts, category_codes, token_codes, vocabulary
+from corpus.patterns import HAS_HAN
 
 STATISTIC = "log_odds_dirichlet_z"
 MIN_COUNT = 3  # a term is listed for a group only if it occurs at least this often there
@@ -208,25 +212,42 @@ def split_place_tails(tokens: pd.DataFrame) -> set[str]:
     """
     if tokens.empty:
         return set()
-    codes, distinct = pd.factorize(tokens["token"])  # each distinct token tested once
-    text = pd.Series(distinct, dtype=object)
+    distinct = vocabulary(tokens["token"])  # each distinct token tested once
+    text = pd.Series(distinct.to_pylist(), dtype=object)
     length = text.str.len().to_numpy()
     one_han = (length == 1) & text.str.match(r"[\u4e00-\u9fff]").to_numpy(dtype=bool)
     tail = (length == 2) & text.str[-1].isin(list(PLACE_SUFFIXES)).to_numpy(dtype=bool)
-    doc = pd.factorize(tokens["doc_id"])[0]
-    sent = pd.factorize(tokens["sent_id"])[0]
-    start, end = tokens["start"].to_numpy(), tokens["end"].to_numpy()
-    order = np.lexsort((start, doc))  # document order within each document (ties: table order)
-    cur, prev = order[1:], order[:-1]
-    glued = (doc[prev] == doc[cur]) & (sent[prev] == sent[cur]) & (sent[cur] >= 0) & (end[prev] == start[cur])
-    glued &= one_han[codes[prev]] & (codes[prev] >= 0)
-    is_tail = tail[codes[cur]] & (codes[cur] >= 0)
-    n_tail = np.bincount(codes[cur][is_tail], minlength=len(distinct))
-    n_glued = np.bincount(codes[cur][is_tail & glued], minlength=len(distinct))
-    first = order[0]  # the first token has no token before it
-    if codes[first] >= 0 and tail[codes[first]]:
-        n_tail[codes[first]] += 1
+    n_tail = np.zeros(len(distinct), dtype=np.int64)
+    n_glued = np.zeros(len(distinct), dtype=np.int64)
+    docs, sents = category_codes(tokens["doc_id"])[0], category_codes(tokens["sent_id"])[0]
+    starts, ends = tokens["start"].to_numpy(), tokens["end"].to_numpy()
+    for part in document_blocks(docs, size=tfidf.TOKEN_BLOCK):
+        codes = token_codes(tokens["token"].iloc[part], distinct)
+        doc, sent, start, end = docs[part], sents[part], starts[part], ends[part]
+        order = np.lexsort((start, doc))  # document order within each document (ties: table order)
+        cur, prev = order[1:], order[:-1]
+        glued = (doc[prev] == doc[cur]) & (sent[prev] == sent[cur]) & (sent[cur] >= 0) & (end[prev] == start[cur])
+        glued &= one_han[codes[prev]] & (codes[prev] >= 0)
+        is_tail = tail[codes[cur]] & (codes[cur] >= 0)
+        n_tail += np.bincount(codes[cur][is_tail], minlength=len(distinct))
+        n_glued += np.bincount(codes[cur][is_tail & glued], minlength=len(distinct))
+        first = order[0]  # the block's first token has no token before it
+        if codes[first] >= 0 and tail[codes[first]]:
+            n_tail[codes[first]] += 1
     return set(text[(n_tail > 0) & (n_glued == n_tail)])
+
+
+def document_blocks(docs: np.ndarray, *, size: int) -> list[slice]:
+    """Slices of consecutive rows, each holding whole documents and about ``size`` rows (at least one
+    document); a single slice when a document's rows are not all together."""
+    change = np.flatnonzero(docs[1:] != docs[:-1]) + 1
+    if len(change) + 1 != len(np.unique(docs)):  # a document in two runs: no cut is safe
+        return [slice(0, len(docs))]
+    starts, cuts = np.concatenate([[0], change]), [0]
+    while cuts[-1] < len(docs):
+        after = starts[np.searchsorted(starts, cuts[-1] + size, side="left") :]
+        cuts.append(int(after[0]) if len(after) else len(docs))
+    return [slice(a, b) for a, b in itertools.pairwise(cuts)]
 
 
 def term_counts(c, *, by: str = "county", names: list[str] | None = None, min_term_chars: int = 2) -> pd.DataFrame:
@@ -247,25 +268,36 @@ def term_counts(c, *, by: str = "county", names: list[str] | None = None, min_te
         raise ValueError(f"by must be 'county' or 'doc_id', got {by!r}")
     names = place_names(corpus.counties()) + corpus_places(c) if names is None else names
     tok = c.body().tokens
-    codes, distinct = pd.factorize(tok.token, sort=True)  # sorted: the counts come out in term order
+    distinct = vocabulary(tok.token)  # sorted: the counts come out in term order
+    terms = np.asarray(distinct.to_pylist(), dtype=object)
     tails = split_place_tails(tok)
     place = place_test(names)
     is_term = np.fromiter(
-        (len(t) >= min_term_chars and t not in tails and not place(t) for t in distinct.astype(object)),
-        dtype=bool,
-        count=len(distinct),
+        (len(t) >= min_term_chars and t not in tails and not place(t) for t in terms), dtype=bool, count=len(terms)
     )
-    keep = np.flatnonzero(content_mask(tok, codes, distinct) & is_term[codes])  # each distinct token tested once
-    doc_codes, doc_ids = pd.factorize(tok.doc_id)
+    is_term &= np.asarray(pc.match_substring_regex(distinct, HAS_HAN.pattern), dtype=bool)  # content, as tfidf's
+    doc_codes, doc_ids = category_codes(tok.doc_id)
     docs = pd.DataFrame({"doc_id": pd.Index(doc_ids).astype(str)})
     group_of_doc = by_county_key(c, docs)["county"] if by == "county" else docs["doc_id"]
     group_codes, groups = pd.factorize(group_of_doc.to_numpy(dtype=object), sort=True)
-    cells = cell_counts(group_codes[doc_codes[keep]], codes[keep], shape=(len(groups), len(distinct)))
+    group_codes = np.append(group_codes, -1)  # a token without document (code -1): no group
+    stop = tok.is_stop.astype(bool).to_numpy()
+
+    def blocks():  # TOKEN_BLOCK rows at a time: no array per token of the whole table
+        for start in range(0, len(tok), tfidf.TOKEN_BLOCK):
+            part = slice(start, start + tfidf.TOKEN_BLOCK)
+            col = token_codes(tok.token.iloc[part], distinct)
+            row = group_codes[doc_codes[part]]
+            keep = (row >= 0) & (col >= 0) & ~stop[part]
+            keep[keep] = is_term[col[keep]]
+            yield row[keep], col[keep]
+
+    cells = block_counts(blocks(), shape=(len(groups), len(distinct)))
     group = np.repeat(np.arange(len(groups)), np.diff(cells.indptr))  # cells in (group, term) order
     return pd.DataFrame(
         {
             "group": pd.Series(np.asarray(groups, dtype=object)[group], dtype=group_of_doc.dtype),
-            "term": pd.Series(np.asarray(distinct, dtype=object)[cells.indices], dtype=tok.token.dtype),
+            "term": pd.Series(terms[cells.indices], dtype=tok.token.dtype),
             "count": cells.data.astype(np.int64),
         }
     )

@@ -369,27 +369,37 @@ def word_matrix(
     against the sorted vocabulary and counted ``TOKEN_BLOCK`` rows at a time (:func:`block_counts`),
     so no array per token of the whole table is made (at 10,000 documents, ~8 of them × 52 M rows).
     """
-    vocabulary = pa.array(tok.token.unique()).drop_null()
-    vocabulary = vocabulary.take(pc.sort_indices(vocabulary))  # code point order, as sorted() gives
-    han = np.asarray(pc.match_substring_regex(vocabulary, HAS_HAN.pattern), dtype=bool)
-    key_codes, key_ids = _codes(tok.doc_id if keys is None else keys)
+    distinct = vocabulary(tok.token)
+    han = np.asarray(pc.match_substring_regex(distinct, HAS_HAN.pattern), dtype=bool)
+    key_codes, key_ids = category_codes(tok.doc_id if keys is None else keys)
     lookup = np.append(pd.Index(order).get_indexer(pd.Index(key_ids).astype(str)), -1)  # code -1: no row
     stop = tok.is_stop.astype(bool).to_numpy()
 
     def blocks():
         for start in range(0, len(tok), TOKEN_BLOCK):
             part = slice(start, start + TOKEN_BLOCK)
-            col = np.asarray(pc.index_in(pa.array(tok.token.iloc[part]), value_set=vocabulary))
+            col = token_codes(tok.token.iloc[part], distinct)
             row = lookup[key_codes[part]]
             keep = (row >= 0) & han[col] & ~stop[part]
             yield row[keep], col[keep]
 
-    counts = block_counts(blocks(), shape=(len(order), len(vocabulary)))
-    used = np.flatnonzero(np.bincount(counts.indices, minlength=len(vocabulary)))
+    counts = block_counts(blocks(), shape=(len(order), len(distinct)))
+    used = np.flatnonzero(np.bincount(counts.indices, minlength=len(distinct)))
     return weigh(counts[:, used], min_df=min_df, max_df=max_df)[0]
 
 
-def _codes(keys) -> tuple[np.ndarray, pd.Index]:
+def vocabulary(tokens: pd.Series) -> pa.Array:
+    """The distinct tokens, sorted (code point order, as ``sorted`` and ``pd.factorize(sort=True)``)."""
+    distinct = pa.array(tokens.unique()).drop_null()
+    return distinct.take(pc.sort_indices(distinct))
+
+
+def token_codes(tokens: pd.Series, distinct: pa.Array) -> np.ndarray:
+    """Position of each token in ``distinct`` (-1: missing), looked up in Arrow (no Python string)."""
+    return np.asarray(pc.fill_null(pc.index_in(pa.array(tokens), value_set=distinct), -1))
+
+
+def category_codes(keys) -> tuple[np.ndarray, pd.Index]:
     """Integer codes (-1: missing) and distinct values of ``keys``: a categorical's own codes, no copy."""
     if isinstance(keys.dtype, pd.CategoricalDtype):
         values = keys.array if isinstance(keys, pd.Series) else keys

@@ -77,3 +77,28 @@ def test_seed_top_terms_pinned(seed_keyness):
     assert top["开江县"] == "立法"
     row = seed_keyness[(seed_keyness.county == "冠县") & (seed_keyness.term == "打造")].iloc[0]
     assert row.score == pytest.approx(3.43, abs=0.3) and row["count"] > row.count_rest
+
+
+@pytest.mark.parametrize("block", [1, 500], ids=["one-document-a-block", "blocks-of-500-tokens"])
+def test_counts_and_place_tails_in_blocks_equal_one_pass(block, monkeypatch):
+    """Issue 16: split place tails (静|海区 in the development texts) and term counts made block by
+    block — whole documents per block for the tails — equal one pass over the token table."""
+    from analysis.similarity import tfidf
+    from corpus.paths import REPO_ROOT
+
+    real = corpus.load(REPO_ROOT / "tests" / "data" / "realdocs", cache=False)
+    tokens = real.body().tokens
+    tails, counts = keyness.split_place_tails(tokens), keyness.term_counts(real)
+    assert tails == {"海区", "片区"} and counts["count"].sum() > 5_000
+    monkeypatch.setattr(tfidf, "TOKEN_BLOCK", block)
+    assert len(keyness.document_blocks(tokens.doc_id.cat.codes.to_numpy(), size=block)) >= 10
+    assert keyness.split_place_tails(tokens) == tails
+    pd.testing.assert_frame_equal(keyness.term_counts(real), counts, check_exact=True)
+
+
+def test_document_blocks_keep_documents_whole():
+    docs = pd.Series([0, 0, 0, 1, 1, 2, 3, 3, 3, 3]).to_numpy()
+    assert keyness.document_blocks(docs, size=4) == [slice(0, 5), slice(5, 10)]
+    assert keyness.document_blocks(docs, size=1) == [slice(0, 3), slice(3, 5), slice(5, 6), slice(6, 10)]
+    assert keyness.document_blocks(docs, size=100) == [slice(0, 10)]
+    assert keyness.document_blocks(docs[[0, 3, 1]], size=1) == [slice(0, 3)]  # document 0 in two runs
