@@ -174,10 +174,15 @@ def _identity(tokens):
 
 
 def segment_tokens(tokens: pd.DataFrame, *, seg_ids=None) -> pd.Series:
-    """Non-stopword tokens of each segment, as lists (index seg_id, segment order kept)."""
-    kept = tokens[~tokens["is_stop"]] if "is_stop" in tokens else tokens
+    """Non-stopword tokens of each segment, as lists (index seg_id, segment order kept).
+
+    The rows are chosen by one mask and only their two columns copied (a sample of a national
+    corpus's segments: no copy of the whole token table).
+    """
+    keep = ~tokens["is_stop"].to_numpy(dtype=bool) if "is_stop" in tokens else np.ones(len(tokens), dtype=bool)
     if seg_ids is not None:
-        kept = kept[kept["seg_id"].isin(set(seg_ids))]
+        keep &= tokens["seg_id"].isin(set(seg_ids)).to_numpy(dtype=bool)
+    kept = tokens.loc[keep, ["seg_id", "token"]]
     return kept.groupby("seg_id", sort=False)["token"].agg(list)
 
 
