@@ -99,6 +99,15 @@ def test_max_nested_counts_chains_of_words_not_prefixes():
     assert max_nested({}) == 0
 
 
+def test_max_nested_of_long_words_says_the_same_about_any_bound(engine):
+    words = {"法": 5, "法治": 0, "法治政": 0, "法治政府": 3, "政": 1, "法治政府建设": 2}
+    for bound in range(6):
+        assert (max_nested(words, longer_than=bound) > bound) == (max_nested(words) > bound), bound
+    full = max_nested(engine.FREQ)
+    assert max_nested(engine.FREQ, longer_than=full - 1) == full
+    assert max_nested(engine.FREQ, longer_than=full) <= full
+
+
 def test_jieba_next_gives_jiebas_tokens_when_installed(engine):
     pytest.importorskip("jieba_next", reason="jieba-next (optional path finder) is not installed")
     fast = Segmenter(engine, keep=_has_word_character, use="jieba_next")
