@@ -168,11 +168,7 @@ def read_bytes(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> bytes:
         raise FileProblem(f"{path.name}: cannot open ({_reason(err)}); skipped") from None
     limit, name = _limit(path, limits)
     try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise FileProblem(f"{path.name}: a {_kind(info.st_mode)}, not a regular file; skipped")
-        if info.st_size > limit:
-            raise FileProblem(_too_big(path, info.st_size, limit, name))
+        _check_stat(path, os.fstat(fd), limits)
         with os.fdopen(fd, "rb", closefd=False) as f:
             data = f.read(limit + 1)
     except OSError as err:
@@ -182,6 +178,30 @@ def read_bytes(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> bytes:
     if len(data) > limit:  # grew while being read
         raise FileProblem(_too_big(path, len(data), limit, name))
     return data
+
+
+def inspect(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> os.stat_result:
+    """``os.stat`` of the regular file ``path`` within ``limits``, without opening it.
+
+    Raises
+    ------
+    FileProblem
+        As :func:`read_bytes` would (not a regular file, too large, cannot be inspected).
+    """
+    try:
+        info = os.stat(path)
+    except OSError as err:
+        raise FileProblem(f"{path.name}: cannot inspect ({_reason(err)}); skipped") from None
+    return _check_stat(path, info, limits)
+
+
+def _check_stat(path: Path, info: os.stat_result, limits: Limits) -> os.stat_result:
+    if not stat.S_ISREG(info.st_mode):
+        raise FileProblem(f"{path.name}: a {_kind(info.st_mode)}, not a regular file; skipped")
+    limit, name = _limit(path, limits)
+    if info.st_size > limit:
+        raise FileProblem(_too_big(path, info.st_size, limit, name))
+    return info
 
 
 def _limit(path: Path, limits: Limits) -> tuple[int, str]:

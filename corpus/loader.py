@@ -166,13 +166,17 @@ def load_tables(
     files, notes = discover(folder, follow_links=follow_links)
     rows, manifest_problems = manifest_rows(folder, manifest or folder / MANIFEST_NAME)
     problems = [(MANIFEST_NAME, p) for p in manifest_problems] + notes
-    found = _read_files(files, rows, folder, tokenizer, limits, problems)
     cache_root = _cache_root(cache, folder)
     store = cache_store.Store.open(cache_root, version=CODE_VERSION) if cache_root else None
+    hashed: dict[str, tuple] = {}  # files read and hashed in this load
+    found = _read_files(files, rows, folder, tokenizer, limits, problems, store, hashed)
     pieces: dict[str, list] = {name: [] for name in tables.NAMES}  # Arrow tables and cache parts
     if store is not None:
         _read_cached(store, found, pieces)
-    pending = [f for f in found if f.record is None]
+    pending = []
+    for item in found:
+        if item.record is None and _ready(item, limits, problems):
+            pending.append(item)
     outputs = _run([f.work for f in pending], jobs, scheduler)
     fresh = []
     for item, output in zip(pending, outputs):
@@ -186,30 +190,32 @@ def load_tables(
         fresh.append((item.key, output))  # the cache writes these keyed tables as they are
         for name in tables.NAMES:
             pieces[name].append(output["arrow"][name])
-    if store is not None and fresh:
-        _write_cached(store, fresh, pending[0].path.name)
+    if store is not None:
+        _write_cached(store, fresh, pending[0].path.name if pending else "", folder, files, hashed)
     return assemble([f for f in found if f.record is not None], pieces, problems, tokenizer)
 
 
-def _read_files(files, rows, folder, tokenizer, limits, problems) -> list[SourceFile]:
-    """Read each file once (limits checked, duplicates and stale manifest checksums noted)."""
+def _read_files(files, rows, folder, tokenizer, limits, problems, store, hashed) -> list[SourceFile]:
+    """Identify each file by its SHA-256 (limits checked, duplicates and stale manifest checksums noted).
+
+    A file whose hash the cache recorded for its unchanged ``os.stat`` and whose entry is cached
+    is not read (``Store.known_sha``); any other is read once here, its bytes kept for the work.
+    DOCX files are always read (their zip directory is checked before anything is inflated).
+    """
     found: list[SourceFile] = []
     seen: dict[str, Path] = {}
     root = os.path.abspath(folder)
     for path in files:
+        file_rows = rows.get(os.path.join(root, path.name), [])  # as ``_entry`` (a plain name)
         try:
-            data = safe_files.read_bytes(path, limits=limits)
-            if path.suffix.lower() == ".docx":
-                safe_files.check_docx(path, data, limits=limits)
+            sha, data = _identify(path, file_rows, tokenizer, limits, store, hashed)
         except FileProblem as err:
             problems.append((path.name, str(err)))
             continue
-        sha = hashlib.sha256(data).hexdigest()
         if sha in seen:
             problems.append((path.name, f"{path.name}: duplicate of {seen[sha].name} (same content); skipped"))
             continue
         seen[sha] = path
-        file_rows = rows.get(os.path.join(root, path.name), [])  # as ``_entry`` (a plain name)
         stated = {r["sha256"] for r in file_rows if r.get("sha256")}
         if stated and stated != {sha}:
             problems.append(
@@ -220,9 +226,45 @@ def _read_files(files, rows, folder, tokenizer, limits, problems) -> list[Source
                 )
             )
         key = _cache_key(sha, file_rows, tokenizer.fingerprint)
-        work = (path, data, file_rows, tokenizer.lexicon_path, tokenizer.stopwords_path)
+        work = (path, data, file_rows, tokenizer.lexicon_path, tokenizer.stopwords_path)  # data None: not read
         found.append(SourceFile(path=path, sha=sha, key=key, work=work))
     return found
+
+
+def _identify(path, file_rows, tokenizer, limits, store, hashed) -> tuple[str, bytes | None]:
+    """(SHA-256, bytes) of ``path``; bytes None when the cache knows the unchanged file and holds its entry."""
+    info = safe_files.inspect(path, limits=limits)
+    if store is not None and path.suffix.lower() != ".docx":
+        sha = store.known_sha(os.path.abspath(path), info)
+        if sha is not None and _cache_key(sha, file_rows, tokenizer.fingerprint) in store.index:
+            return sha, None
+    data = safe_files.read_bytes(path, limits=limits)
+    if path.suffix.lower() == ".docx":
+        safe_files.check_docx(path, data, limits=limits)
+    sha = hashlib.sha256(data).hexdigest()
+    hashed[os.path.abspath(path)] = (info, sha)
+    return sha, data
+
+
+def _ready(item: SourceFile, limits: Limits, problems: list) -> bool:
+    """Give ``item`` its bytes if they were not read (its cache batch turned out damaged).
+
+    False, with a problem, when the file can no longer be read or no longer has the bytes it was
+    identified by (changed during the load: the next load takes it as it is then).
+    """
+    path, data, *rest = item.work
+    if data is not None:
+        return True
+    try:
+        data = safe_files.read_bytes(path, limits=limits)
+    except FileProblem as err:
+        problems.append((path.name, str(err)))
+        return False
+    if hashlib.sha256(data).hexdigest() != item.sha:
+        problems.append((path.name, f"{path.name}: changed while being loaded; skipped, load it again"))
+        return False
+    item.work = (path, data, *rest)
+    return True
 
 
 def _read_cached(store: cache_store.Store, found: list[SourceFile], pieces: dict) -> None:
@@ -240,13 +282,16 @@ def _read_cached(store: cache_store.Store, found: list[SourceFile], pieces: dict
         item.record = records.get(item.key)
 
 
-def _write_cached(store: cache_store.Store, fresh: list, first: str) -> None:
+def _write_cached(store: cache_store.Store, fresh: list, first: str, folder: Path, files: list, hashed: dict) -> None:
+    """Write the fresh entries (if any) and the source hashes; a cache that cannot be written is left."""
     try:
-        store.write(fresh)
-        store.compact()
+        if fresh:
+            store.write(fresh)
+            store.compact()
+        store.remember(os.path.abspath(folder), hashed, {os.path.abspath(p) for p in files})
     except OSError as err:
         cache_store.LOG.warning(
-            "%s: cannot write the cache (%s); continuing without caching", first, err.strerror or err
+            "%s: cannot write the cache (%s); continuing without caching", first or folder.name, err.strerror or err
         )
 
 
