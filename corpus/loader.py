@@ -82,10 +82,10 @@ def manifest_rows(folder: Path, path: Path) -> tuple[dict, list[str]]:
     """
     if not path.exists():
         return {}, []
-    table, problems = metadata.read_manifest(path)
+    manifest, problems = metadata.read_manifest(path)
     by_file: dict[str, list[dict]] = {}
     root = _entry(folder, ".")
-    for row in table.to_dict("records"):
+    for row in manifest:
         target = _entry(folder, row["source_file"])
         label = f"{MANIFEST_NAME}: row {row['doc_id'] or row['source_file']!r}"
         if not target.startswith(root + os.sep):

@@ -16,8 +16,6 @@ import csv
 import re
 from pathlib import Path
 
-import pandas as pd
-
 from .read import SourceError, decode_bytes
 
 MANIFEST_COLUMNS = (
@@ -30,25 +28,25 @@ _YEAR = re.compile(r"(1[89]|20|21)\d\d")
 _SHA256 = re.compile(r"[0-9a-fA-F]{64}")
 
 
-def read_manifest(path: Path) -> tuple[pd.DataFrame, list[str]]:
-    """Rows of the manifest ``path`` (columns ``MANIFEST_COLUMNS``) and problems met reading it."""
-    empty = pd.DataFrame(columns=MANIFEST_COLUMNS)
+def read_manifest(path: Path) -> tuple[list[dict[str, str]], list[str]]:
+    """Rows of the manifest ``path`` (dicts keyed by ``MANIFEST_COLUMNS``, every value a string, ``""``
+    when blank) and problems met reading it."""
     try:
         text, encoding, warnings = decode_bytes(path, path.read_bytes())
     except (OSError, SourceError) as err:
-        return empty, [f"{path.name}: cannot read manifest ({err})"]
+        return [], [f"{path.name}: cannot read manifest ({err})"]
     problems = list(warnings)
     if encoding not in ("utf-8", "utf-8-sig") and not warnings:
         problems.append(f"{path.name}: read as {encoding}; save it as UTF-8 to be sure")
     records = _records(path, text, problems)
     if not records:
-        return empty, problems + [f"{path.name}: empty manifest"]
+        return [], problems + [f"{path.name}: empty manifest"]
     header = [h.strip().lstrip("\ufeff") for h in records[0][1]]
     unknown = sorted(set(header) - set(MANIFEST_COLUMNS) - {""})
     if unknown:
         problems.append(f"{path.name}: unknown column(s) {unknown} ignored (allowed: {list(MANIFEST_COLUMNS)})")
     if "source_file" not in header:
-        return empty, problems + [f"{path.name}: no source_file column"]
+        return [], problems + [f"{path.name}: no source_file column"]
     rows = []
     for line, cells in records[1:]:
         if not any(c.strip() for c in cells):
@@ -60,7 +58,7 @@ def read_manifest(path: Path) -> tuple[pd.DataFrame, list[str]]:
         row.update({h: c.strip() for h, c in zip(header, cells) if h in MANIFEST_COLUMNS})
         if row["source_file"]:
             rows.append((line, _checked(path, line, row, problems)))
-    return pd.DataFrame([r for _, r in _unique(path, rows, problems)], columns=MANIFEST_COLUMNS), problems
+    return [r for _, r in _unique(path, rows, problems)], problems
 
 
 def _records(path: Path, text: str, problems: list[str]) -> list[tuple[int, list[str]]]:

@@ -10,6 +10,7 @@ import pytest
 import corpus
 from corpus import assemble as assemble_module
 from corpus import loader as load_module
+from corpus import metadata
 from corpus.paths import DOCUMENTS_DIR
 
 SEED_IDS = [
@@ -26,6 +27,14 @@ SEED_IDS = [
 def test_seed_corpus_has_seven_documents(seed_corpus):
     assert sorted(seed_corpus.documents.doc_id) == SEED_IDS
     assert seed_corpus.problems.empty
+
+
+def test_years_are_whole_numbers_also_in_a_bundle(seed_corpus):
+    """A bundle's documents have years where others have none: no year may turn into 2022.0."""
+    docs = seed_corpus.documents.set_index("doc_id")
+    assert docs.loc["puyang-2022-2025-scheme", "pub_year"] == 2022  # 印发 2022-11-04 in the bundle
+    for field in metadata.INTEGER_FIELDS:
+        assert all(v is None or type(v) is int for v in docs[field].astype(object)), field
 
 
 def test_manifest_sha256_matches_the_files(seed_dir):
