@@ -114,12 +114,20 @@ DAMAGE = {
 }
 
 
+@pytest.mark.parametrize("remembered", [False, True], ids=["hashed", "verified-before"])
 @pytest.mark.parametrize("damage", list(DAMAGE), ids=list(DAMAGE))
-def test_a_damaged_batch_is_rebuilt_with_a_warning(damage, two_docs, tmp_path, caplog):
+def test_a_damaged_batch_is_rebuilt_with_a_warning(damage, remembered, two_docs, tmp_path, caplog, monkeypatch):
+    """Also when a load had verified the table files and recorded their ``os.stat`` (``remembered``):
+    damage changes a file's change time or inode, so it is hashed again."""
     cache = tmp_path / "cache"
     fresh = corpus.load(two_docs, cache=False)
     batches = _two_batches(two_docs, cache)
     assert len(batches) == 2
+    if remembered:
+        monkeypatch.setattr(cache_store, "RACY_SECONDS", -60.0)  # files written a moment ago count as old
+        corpus.load(two_docs, cache=cache)
+        recorded = json.loads((cache / cache_store.SOURCES).read_text(encoding="utf-8"))["files"]
+        assert str(_part(cache, "segments", batches[0]).absolute()) in recorded
     spoil, reason = DAMAGE[damage]
     spoil(cache, batches)
     with caplog.at_level(logging.WARNING, logger="corpus"):

@@ -70,6 +70,30 @@ def test_unchanged_files_are_not_read_again(folder, tmp_path, trusted, reads):
     }
 
 
+def test_verified_cache_files_are_not_hashed_again(folder, tmp_path, trusted, monkeypatch):
+    """The cache's table files are hashed on the load after they are written, then trusted unchanged."""
+    cache = tmp_path / "cache"
+    corpus.load(folder, cache=cache)  # writes the batch (its files are hashed as they are written)
+    hashed: list[int] = []
+    real = cache_store.hashlib.sha256
+
+    def counted(data=b""):
+        if isinstance(data, memoryview):  # a memory-mapped table file (cache keys hash short strings)
+            hashed.append(len(data))
+        return real(data)
+
+    monkeypatch.setattr(cache_store.hashlib, "sha256", counted)
+    corpus.load(folder, cache=cache)  # verifies every table file, records its os.stat
+    assert len(hashed) == len(cache_store.NAMES)
+    recorded = json.loads((cache / cache_store.SOURCES).read_text(encoding="utf-8"))["files"]
+    tables = [p for p in recorded if p.startswith(str((cache / "tables").absolute()))]
+    assert len(tables) == len(cache_store.NAMES)
+    hashed.clear()
+    third = corpus.load(folder, cache=cache)
+    assert hashed == []
+    assert third.segments.text.str.contains("接收行政复议申请91件").any()
+
+
 def test_a_file_changed_under_its_old_mtime_is_read_again(folder, tmp_path, trusted, reads):
     cache = tmp_path / "cache"
     path = folder / REPORT
@@ -143,4 +167,5 @@ def test_removed_files_are_forgotten_and_other_folders_kept(folder, tmp_path, tr
     (folder / "kaijiang-2021-plan.txt").unlink()
     corpus.load(folder, cache=cache)
     recorded = json.loads((cache / cache_store.SOURCES).read_text(encoding="utf-8"))["files"]
-    assert sorted(recorded) == sorted([os.path.abspath(folder / REPORT), os.path.abspath(other / "suixi.txt")])
+    sources = [p for p in recorded if not p.startswith(str(cache.absolute()))]  # the cache's own files aside
+    assert sorted(sources) == sorted([os.path.abspath(folder / REPORT), os.path.abspath(other / "suixi.txt")])
