@@ -208,7 +208,7 @@ def _read_files(files, rows, folder, tokenizer, limits, problems, store, hashed)
     for path in files:
         file_rows = rows.get(os.path.join(root, path.name), [])  # as ``_entry`` (a plain name)
         try:
-            sha, data = _identify(path, file_rows, tokenizer, limits, store, hashed)
+            sha, data, key = _identify(path, file_rows, tokenizer, limits, store, hashed)
         except FileProblem as err:
             problems.append((path.name, str(err)))
             continue
@@ -225,25 +225,26 @@ def _read_files(files, rows, folder, tokenizer, limits, problems, store, hashed)
                     "(file changed since it was described); loaded as it is now",
                 )
             )
-        key = _cache_key(sha, file_rows, tokenizer.fingerprint)
         work = (path, data, file_rows, tokenizer.lexicon_path, tokenizer.stopwords_path)  # data None: not read
         found.append(SourceFile(path=path, sha=sha, key=key, work=work))
     return found
 
 
-def _identify(path, file_rows, tokenizer, limits, store, hashed) -> tuple[str, bytes | None]:
-    """(SHA-256, bytes) of ``path``; bytes None when the cache knows the unchanged file and holds its entry."""
+def _identify(path, file_rows, tokenizer, limits, store, hashed) -> tuple[str, bytes | None, str]:
+    """(SHA-256, bytes, cache key) of ``path``; bytes None when the cache knows the unchanged file and
+    holds its entry."""
     info = safe_files.inspect(path, limits=limits)
     if store is not None and path.suffix.lower() != ".docx":
         sha = store.known_sha(os.path.abspath(path), info)
-        if sha is not None and _cache_key(sha, file_rows, tokenizer.fingerprint) in store.index:
-            return sha, None
+        key = _cache_key(sha, file_rows, tokenizer.fingerprint) if sha is not None else ""
+        if sha is not None and key in store.index:
+            return sha, None, key
     data = safe_files.read_bytes(path, limits=limits)
     if path.suffix.lower() == ".docx":
         safe_files.check_docx(path, data, limits=limits)
     sha = hashlib.sha256(data).hexdigest()
     hashed[os.path.abspath(path)] = (info, sha)
-    return sha, data
+    return sha, data, _cache_key(sha, file_rows, tokenizer.fingerprint)
 
 
 def _ready(item: SourceFile, limits: Limits, problems: list) -> bool:
