@@ -134,7 +134,8 @@ class Store:
         return store
 
     def known_sha(self, path: str, info: os.stat_result) -> str | None:
-        """The SHA-256 recorded for the file ``path`` if ``info`` (its ``os.stat``) is unchanged."""
+        """The SHA-256 recorded for the file ``path`` (a source or a table file of the cache) if ``info``
+        (its ``os.stat``) is unchanged."""
         known = self.hashes.get(path)
         return known[-1] if known is not None and known[:-1] == stat_fields(info) else None
 
@@ -213,7 +214,7 @@ class Store:
             except OSError as err:
                 raise CacheDamaged(f"{_rel(path)} missing ({err.strerror or err})") from None
             where = str(path.absolute())
-            if self.hashes.get(where) != [*stat_fields(info), expected]:  # not verified unchanged before
+            if self.known_sha(where, info) != expected:  # not verified unchanged before
                 if hashlib.sha256(memoryview(buffer)).hexdigest() != expected:
                     raise CacheDamaged(f"{_rel(path)} does not match its checksum (corrupt, truncated or swapped)")
                 self.checked[where] = (info, expected)
