@@ -17,7 +17,9 @@ An entry's key hashes the file's bytes, its manifest rows, the tokeniser and the
 one document writes one small batch and reads the others as they are; many small batches are
 merged into one (``Store.compact``). A batch is committed by renaming its JSON into place after
 its table files are written: a process killed meanwhile leaves files no JSON names, removed
-after an hour.
+after an hour. A batch of another code version (the keys hash it, so an upgrade never reads the
+older batches again) is deleted once its record is an hour old; a younger one is left to the
+checkout that may still be using it.
 
 Reading checks each batch used: an unreadable JSON, a JSON renamed to another batch's name, a
 missing, corrupt, truncated or swapped table file (SHA-256), or one written by another
@@ -41,6 +43,7 @@ disk).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -105,7 +108,7 @@ class Store:
     damaged: dict[str, str] = field(default_factory=dict)  # batch id -> why (found while opening)
     foreign: dict[str, str] = field(default_factory=dict)  # entry key -> batch of another code version
     hashes: dict[str, list] = field(default_factory=dict)  # source or table path -> [*stat_fields, sha256]
-    checked: dict[str, tuple[os.stat_result, str]] = field(default_factory=dict)  # table files hashed now
+    hashed: dict[str, tuple[os.stat_result, str]] = field(default_factory=dict)  # files hashed in this load
 
     @classmethod
     def open(cls, root: Path, *, version: str) -> Store:
@@ -120,6 +123,10 @@ class Store:
                 store.damaged[path.stem] = f"unreadable {path.name} ({type(err).__name__})"
                 continue
             if meta.get("version") != version:  # keys hash the version: only a doctored record matches
+                if _older_than(path, _STALE_SECONDS):  # an older release's batch: never read again
+                    with contextlib.suppress(OSError):
+                        store._delete(path.stem)
+                    continue
                 store.foreign.update(dict.fromkeys(meta["entries"], path.stem))
                 continue
             if meta.get("batch") != path.stem:
@@ -139,13 +146,13 @@ class Store:
         known = self.hashes.get(path)
         return known[-1] if known is not None and known[:-1] == stat_fields(info) else None
 
-    def remember(self, folder: str, hashed: dict[str, tuple[os.stat_result, str]], present: set[str]) -> None:
-        """Record the SHA-256 of files hashed in this load, forget files of ``folder`` gone from it.
+    def remember(self, folder: str, present: set[str]) -> None:
+        """Record the SHA-256 of the files hashed in this load, forget files of ``folder`` gone from it.
 
-        ``hashed``: path -> (``os.stat`` taken before reading, SHA-256); ``present``: the paths of
-        the files of ``folder`` now. Entries of other folders are kept. The cache's own table files
-        verified in this load are recorded too, and those of batches no longer held forgotten.
-        Rewritten only on change.
+        ``self.hashed``: path -> (``os.stat`` taken before reading, SHA-256) of the source files
+        read and of the cache's own table files verified; ``present``: the paths of the files of
+        ``folder`` now. Entries of other folders are kept; table files of batches no longer held are
+        forgotten. Rewritten only on change.
 
         Raises
         ------
@@ -163,7 +170,7 @@ class Store:
         recent = time.time_ns() - int(RACY_SECONDS * 1e9)
         fresh = {
             path: [*stat_fields(info), sha]
-            for path, (info, sha) in {**hashed, **self.checked}.items()
+            for path, (info, sha) in self.hashed.items()
             if max(info.st_mtime_ns, info.st_ctime_ns) < recent
         }
         if not gone and all(self.hashes.get(p) == v for p, v in fresh.items()):
@@ -217,7 +224,7 @@ class Store:
             if self.known_sha(where, info) != expected:  # not verified unchanged before
                 if hashlib.sha256(memoryview(buffer)).hexdigest() != expected:
                     raise CacheDamaged(f"{_rel(path)} does not match its checksum (corrupt, truncated or swapped)")
-                self.checked[where] = (info, expected)
+                self.hashed[where] = (info, expected)
             out[name] = Part(path=path, buffer=buffer, keys=keys)
         return out
 
@@ -363,6 +370,13 @@ def usable_root(root: Path | None) -> Path | None:
         return None
     sweep(root)
     return root
+
+
+def _older_than(path: Path, seconds: float) -> bool:
+    try:
+        return path.stat().st_mtime < time.time() - seconds
+    except OSError:
+        return False
 
 
 def sweep(root: Path, *, age_seconds: float = _STALE_SECONDS) -> None:

@@ -168,8 +168,7 @@ def load_tables(
     problems = [(MANIFEST_NAME, p) for p in manifest_problems] + notes
     cache_root = _cache_root(cache, folder)
     store = cache_store.Store.open(cache_root, version=CODE_VERSION) if cache_root else None
-    hashed: dict[str, tuple] = {}  # files read and hashed in this load
-    found = _read_files(files, rows, folder, tokenizer, limits, problems, store, hashed)
+    found = _read_files(files, rows, folder, tokenizer, limits, problems, store)
     pieces: dict[str, list] = {name: [] for name in tables.NAMES}  # Arrow tables and cache parts
     if store is not None:
         _read_cached(store, found, pieces)
@@ -191,11 +190,11 @@ def load_tables(
         for name in tables.NAMES:
             pieces[name].append(output["arrow"][name])
     if store is not None:
-        _write_cached(store, fresh, pending[0].path.name if pending else "", folder, files, hashed)
+        _write_cached(store, fresh, pending[0].path.name if pending else "", folder, files)
     return assemble([f for f in found if f.record is not None], pieces, problems, tokenizer)
 
 
-def _read_files(files, rows, folder, tokenizer, limits, problems, store, hashed) -> list[SourceFile]:
+def _read_files(files, rows, folder, tokenizer, limits, problems, store) -> list[SourceFile]:
     """Identify each file by its SHA-256 (limits checked, duplicates and stale manifest checksums noted).
 
     A file whose hash the cache recorded for its unchanged ``os.stat`` and whose entry is cached
@@ -208,7 +207,7 @@ def _read_files(files, rows, folder, tokenizer, limits, problems, store, hashed)
     for path in files:
         file_rows = rows.get(os.path.join(root, path.name), [])  # as ``_entry`` (a plain name)
         try:
-            sha, data, key = _identify(path, file_rows, tokenizer, limits, store, hashed)
+            sha, data, key = _identify(path, file_rows, tokenizer, limits, store)
         except FileProblem as err:
             problems.append((path.name, str(err)))
             continue
@@ -230,7 +229,7 @@ def _read_files(files, rows, folder, tokenizer, limits, problems, store, hashed)
     return found
 
 
-def _identify(path, file_rows, tokenizer, limits, store, hashed) -> tuple[str, bytes | None, str]:
+def _identify(path, file_rows, tokenizer, limits, store) -> tuple[str, bytes | None, str]:
     """(SHA-256, bytes, cache key) of ``path``; bytes None when the cache knows the unchanged file and
     holds its entry."""
     info = safe_files.inspect(path, limits=limits)
@@ -243,7 +242,8 @@ def _identify(path, file_rows, tokenizer, limits, store, hashed) -> tuple[str, b
     if path.suffix.lower() == ".docx":
         safe_files.check_docx(path, data, limits=limits)
     sha = hashlib.sha256(data).hexdigest()
-    hashed[os.path.abspath(path)] = (info, sha)
+    if store is not None:
+        store.hashed[os.path.abspath(path)] = (info, sha)
     return sha, data, _cache_key(sha, file_rows, tokenizer.fingerprint)
 
 
@@ -283,13 +283,13 @@ def _read_cached(store: cache_store.Store, found: list[SourceFile], pieces: dict
         item.record = records.get(item.key)
 
 
-def _write_cached(store: cache_store.Store, fresh: list, first: str, folder: Path, files: list, hashed: dict) -> None:
+def _write_cached(store: cache_store.Store, fresh: list, first: str, folder: Path, files: list) -> None:
     """Write the fresh entries (if any) and the source hashes; a cache that cannot be written is left."""
     try:
         if fresh:
             store.write(fresh)
             store.compact()
-        store.remember(os.path.abspath(folder), hashed, {os.path.abspath(p) for p in files})
+        store.remember(os.path.abspath(folder), {os.path.abspath(p) for p in files})
     except OSError as err:
         cache_store.LOG.warning(
             "%s: cannot write the cache (%s); continuing without caching", first or folder.name, err.strerror or err

@@ -172,6 +172,27 @@ def test_small_batches_are_merged(two_docs, tmp_path, monkeypatch):
     _same(corpus.load(two_docs, cache=False), c)
 
 
+def test_an_older_versions_batch_is_removed_once_an_hour_old(two_docs, tmp_path, caplog):
+    """After an upgrade the older version's batches are never read again: removed, not parsed on every load."""
+    cache = tmp_path / "cache"
+    batches = _two_batches(two_docs, cache)
+    meta = json.loads(_record(cache, batches[0]).read_text(encoding="utf-8"))
+    entries = {f"0ld{key}": entry for key, entry in meta["entries"].items()}  # keys hash the version
+    _record(cache, batches[0]).write_text(json.dumps({**meta, "version": "0ld", "entries": entries}), encoding="utf-8")
+    recent = corpus.load(two_docs, cache=cache)  # a record written a moment ago may be another checkout's
+    assert _record(cache, batches[0]).exists()
+    old = time.time() - 2 * 3600
+    os.utime(_record(cache, batches[0]), (old, old))
+    with caplog.at_level(logging.WARNING, logger="corpus"):
+        c = corpus.load(two_docs, cache=cache)
+    assert not [r for r in caplog.records if r.name == "corpus"]  # an upgrade is not damage
+    assert not _record(cache, batches[0]).exists()
+    assert not [name for name in cache_store.NAMES if _part(cache, name, batches[0]).exists()]
+    assert _record(cache, batches[1]).exists()
+    _same(recent, c)
+    _same(corpus.load(two_docs, cache=False), c)
+
+
 def _cache_is_a_file(tmp_path, monkeypatch) -> Path:
     path = tmp_path / "cache"
     path.write_text("not a folder")
