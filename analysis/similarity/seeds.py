@@ -38,8 +38,7 @@ def shingle_index(streams: list[Stream], *, k: int = 12) -> pd.DataFrame:
             {"h": np.empty(0, np.uint64), **{c: np.empty(0, np.int32) for c in ("doc", "pos", "n_docs")}}
         )
     h = np.concatenate([p[0] for p in parts])
-    order = np.argsort(h, kind="stable")
-    h = h[order]
+    order, h = stable_order(h)
     doc = np.repeat(np.arange(len(parts), dtype=np.int32), [len(p[0]) for p in parts])[order]
     pos = np.concatenate([p[1] for p in parts]).astype(np.int32)[order]
     del parts, order
@@ -52,6 +51,38 @@ def shingle_index(streams: list[Stream], *, k: int = 12) -> pd.DataFrame:
     n_docs = np.repeat(held.astype(np.int32), np.diff(np.append(first, len(h))))
     keep = n_docs > 1
     return pd.DataFrame({"h": h[keep], "doc": doc[keep], "pos": pos[keep], "n_docs": n_docs[keep]})
+
+
+def stable_order(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.argsort(h, kind="stable")`` of uint64 hashes and ``h`` in that order, by a sort of packed keys.
+
+    Each hash's high bits are packed with its index into one uint64 and the keys sorted (numpy's
+    ``sort`` of integers is vectorised, its stable ``argsort`` is not: 10 M hashes 1.2 against
+    2.5 s here); the few runs of equal high bits whose hashes still differ (two of 10 M random
+    hashes share their top 40 bits about 45 times) are put in (hash, index) order afterwards.
+    """
+    n = len(h)
+    bits = max(1, (n - 1).bit_length())
+    if n < 2 or bits > 40:  # fewer than 24 high bits would leave long runs to fix
+        order = np.argsort(h, kind="stable")
+        return order, h[order]
+    shift = np.uint64(bits)
+    key = (h >> shift) << shift
+    key |= np.arange(n, dtype=np.uint64)
+    key.sort()
+    key &= np.uint64((1 << bits) - 1)
+    order = key.view(np.int64)  # indices < 2^40: the same bits
+    sorted_h = h[order]
+    differ = sorted_h[1:] < sorted_h[:-1]  # out of hash order: only inside a run of equal high bits
+    if differ.any():
+        high = sorted_h >> shift
+        run = np.concatenate([[0], np.cumsum(high[1:] != high[:-1])])
+        mixed = np.zeros(run[-1] + 1, dtype=bool)
+        mixed[run[1:][differ]] = True
+        at = np.flatnonzero(mixed[run])
+        order[at] = order[at][np.lexsort((order[at], sorted_h[at], run[at]))]
+        sorted_h[at] = h[order[at]]
+    return order, sorted_h
 
 
 def seed_blocks(

@@ -7,6 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -321,3 +322,19 @@ def test_shingle_counts_and_seeds_equal_brute_force():
     assert set(map(tuple, pd.concat(blocks)[["a", "b", "pos_a", "pos_b"]].to_numpy().tolist())) == brute
     pairs = [set(zip(b.a, b.b)) for b in blocks]
     assert sum(len(p) for p in pairs) == len(set().union(*pairs))
+
+
+def test_stable_order_of_hashes_equals_a_stable_argsort():
+    """Issue 16: the packed-key sort behind ``shingle_index`` gives the permutation of a stable argsort,
+    also where hashes share their high bits (fixed up afterwards) and where they repeat (index order kept)."""
+    rng = np.random.default_rng(3)
+    spread = rng.integers(0, 2**63, 50_000, dtype=np.int64).astype(np.uint64) << np.uint64(1)
+    repeated = spread[rng.integers(0, 500, 50_000)]  # boilerplate: each hash many times
+    shift = np.uint64((50_000).bit_length())
+    high = spread[rng.integers(0, 500, 50_000)] >> shift << shift
+    close = high | rng.integers(0, 4, 50_000).astype(np.uint64)  # equal high bits, low bits differ
+    for h in (spread, repeated, close, close[::-1].copy(), np.array([7, 4, 6, 4], dtype=np.uint64), spread[:1]):
+        order, in_order = seeds.stable_order(h)
+        expected = np.argsort(h, kind="stable")
+        assert np.array_equal(order, expected)
+        assert np.array_equal(in_order, h[expected])
