@@ -256,12 +256,20 @@ def run_sections(
 ) -> list[SectionDone]:
     """Every section of ``SECTIONS`` on ``c``, its figures saved under ``out``; results in ``SECTIONS`` order.
 
-    With ``jobs`` > 1 (default: one per core) the sections run at once in worker processes started
-    by ``fork``: they share the loaded corpus (its tables are made here first, once), each draws
+    The corpus's body tables are made first, once, and the memory then left decides how many
+    sections run at once (:func:`section_jobs`). With ``jobs`` > 1 (default: one per core) the
+    sections run at once in worker processes started by ``fork``: they share the loaded corpus, each draws
     and saves its own figures, and sends back its tables and findings. The results are the same
     as one after the other (``tests/analysis/test_report.py``). One after the other, here, with
     ``jobs=1``, with ``keep_figures`` (figures stay open objects) or where ``fork`` is not available.
     """
+    body = c.body()
+    for table in (c.segments, c.responsibilities, body.sentences, body.tokens):  # made once, shared
+        len(table)
+    # Arrow's allocator keeps the buffers the conversion freed for reuse (~380 MB for the body of 1,000
+    # documents): handed back to the system before the sections run (and before workers fork, so none
+    # of them inherits them), and before the memory left for the sections is measured
+    pa.default_memory_pool().release_unused()
     jobs = section_jobs(jobs, len(c.documents))
     if jobs < 2 or keep_figures or not can_fork():
         done = []
@@ -272,12 +280,6 @@ def run_sections(
             if steps is not None:
                 steps.update()
         return done
-    body = c.body()
-    for table in (c.segments, c.responsibilities, body.sentences, body.tokens):  # made once, shared
-        len(table)
-    # Arrow's allocator keeps the buffers the conversion freed for reuse (~380 MB for the body of 1,000
-    # documents): handed back to the system before the workers fork, so none of them inherits them
-    pa.default_memory_pool().release_unused()
     _FORKED["corpus"] = c
     threads = max(1, default_jobs() // jobs)
     try:

@@ -74,6 +74,7 @@ def test_section_workers_are_limited_by_available_memory(monkeypatch, caplog):
     ~WORKER_MB_PER_DOC per document); a --jobs the user gives is kept."""
     monkeypatch.setattr(pipeline, "default_jobs", lambda: 8)
     monkeypatch.setattr(pipeline, "available_mb", lambda: 20_000.0)
+    monkeypatch.setattr(pipeline, "WORKER_MB_PER_DOC", 0.8)  # the arithmetic below, whatever the measured value
     assert pipeline.section_jobs(None, 5_000) == len(SECTIONS)  # 3 × 4 GB fit in 20 GB
     with caplog.at_level("WARNING", logger="analysis.report"):
         assert pipeline.section_jobs(None, 10_000) == 2  # 8 GB each: two fit
