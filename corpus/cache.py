@@ -373,6 +373,7 @@ def usable_root(root: Path | None) -> Path | None:
 
 
 def _older_than(path: Path, seconds: float) -> bool:
+    """Whether ``path`` was last modified more than ``seconds`` ago (False when it cannot be read)."""
     try:
         return path.stat().st_mtime < time.time() - seconds
     except OSError:
@@ -381,13 +382,10 @@ def _older_than(path: Path, seconds: float) -> bool:
 
 def sweep(root: Path, *, age_seconds: float = _STALE_SECONDS) -> None:
     """Remove what a killed process left (files no batch record names) once older than ``age_seconds``."""
-    cutoff = time.time() - age_seconds
     named = {p.stem for p in (root / "batches").glob("*.json")}
     leftovers = [p for p in (root / "tables").glob("*/*") if p.name.split(".")[0] not in named]
     leftovers += [*(root / "batches").glob(".*.tmp"), *root.glob(f".{SOURCES}.*.tmp")]
     for path in leftovers:
-        try:
-            if path.stat().st_mtime < cutoff:
+        if _older_than(path, age_seconds):
+            with contextlib.suppress(OSError):  # gone meanwhile, or not ours to remove: left
                 path.unlink()
-        except OSError:
-            continue
