@@ -44,10 +44,9 @@ import pandas as pd
 import pyarrow.compute as pc
 from scipy import sparse
 
-import corpus
-from analysis.groups import by_county_key, present
+from analysis.groups import by_county_key
 from analysis.similarity import tfidf
-from analysis.similarity.streams import place_names
+from analysis.similarity.streams import mask_names
 from analysis.similarity.tfidf import block_counts, category_codes, token_codes, vocabulary
 from corpus.patterns import HAS_HAN
 
@@ -185,21 +184,6 @@ def place_fragments(c, tokens: pd.DataFrame, names: list[str]) -> set[str]:
     return set(per_token[per_token].index)
 
 
-def corpus_places(c) -> list[str]:
-    """Places the corpus states for its documents (its ``place`` docvar, when it has one), with
-    and without their suffix (静海区 and 静海)."""
-    if "place" not in c.documents.columns:
-        return []
-    names = set()
-    for value in c.documents["place"]:
-        if present(value):
-            name = str(value).strip()
-            names.add(name)
-            if len(name) > 2 and name[-1] in "省市县区旗":
-                names.add(name[:-1])
-    return sorted(names, key=lambda n: (-len(n), n))
-
-
 def split_place_tails(tokens: pd.DataFrame) -> set[str]:
     """Two-character tokens ending in 区/县/市/旗 that never stand alone: every occurrence directly
     follows a one-character Chinese token of the same sentence (静|海区), i.e. the tail of a place name
@@ -256,7 +240,7 @@ def term_counts(c, *, by: str = "county", names: list[str] | None = None, min_te
     Terms shorter than ``min_term_chars`` (default 2: one-character tokens such as 法, 率
     or the province abbreviation 皖 are fragments rather than terms) are left out, and so are
     the tails of split place names (:func:`split_place_tails`). ``names`` defaults to the
-    gazetteer's place names plus the corpus's own places (:func:`corpus_places`). Groups
+    gazetteer's place names plus the corpus's own places (:func:`~analysis.similarity.streams.mask_names`). Groups
     ``by='county'`` are county keys (:func:`analysis.groups.county_keys`).
 
     Returns
@@ -266,7 +250,7 @@ def term_counts(c, *, by: str = "county", names: list[str] | None = None, min_te
     """
     if by not in ("county", "doc_id"):
         raise ValueError(f"by must be 'county' or 'doc_id', got {by!r}")
-    names = place_names(corpus.counties()) + corpus_places(c) if names is None else names
+    names = mask_names(c) if names is None else names
     tok = c.body().tokens
     distinct = vocabulary(tok.token)  # sorted: the counts come out in term order
     terms = np.asarray(distinct.to_pylist(), dtype=object)

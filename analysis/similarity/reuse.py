@@ -5,13 +5,14 @@ Masking (the documented normalisation, :mod:`analysis.similarity.streams`)
 Matching runs on a *unit stream* read straight from the decoded source file:
 
 * every place name (county, its aliases, prefecture and province names from
-  ``corpus.counties()``, longest first) becomes one unit ``@``;
+  ``corpus.counties()``, and the corpus's own places; at each position the longest) becomes one
+  unit ``@``, so a passage copied with the county's name swapped is still one passage;
 * every Arabic number (``2025``, ``95.5``, full-width digits too) and every bracketed
   Chinese ordinal (``（十七）``, ``(三)``) becomes one unit ``#``;
 * every other Chinese character is one unit; everything else (punctuation, whitespace,
   Latin letters, markup) is ignored.
 
-:func:`mask_text` applies exactly this to any string, so for every reported passage
+:func:`mask_text` (with the corpus's :class:`Masker`) applies exactly this to any string, so for every reported passage
 ``mask_text(source_a[start_a:end_a]) == mask_text(source_b[start_b:end_b]) == masked``.
 Only units inside the document's body tokens are kept; a unit outside them (a removed
 responsibility clause, front matter, a page number) breaks the stream, so no passage
@@ -58,7 +59,7 @@ import pandas as pd
 
 from analysis.similarity.boilerplate import common_passages, split_common_wording
 from analysis.similarity.seeds import diagonal_runs, extend_runs, flat, seed_blocks, shingle_index
-from analysis.similarity.streams import Stream, corpus_streams
+from analysis.similarity.streams import Masker, Stream, corpus_streams, mask_names
 
 # Text held by more documents than this is boilerplate, handled once per document (not pairwise):
 # shingles (the self-join's cost cap) and whole passages (the wording of a maximal passage).
@@ -330,10 +331,11 @@ def reuse_tables(
     dict
         ``passages`` (:func:`find_reuse`), ``shares`` (:func:`reuse_share`: shares of the paired
         passages; boilerplate is not counted), ``common`` (:func:`common_passages`; empty when
-        nothing is that common), ``streams`` (the unit streams). The tables carry ``k`` and
-        ``min_len`` columns.
+        nothing is that common), ``streams`` (the unit streams), ``masker`` (their
+        :class:`~analysis.similarity.streams.Masker`). The tables carry ``k`` and ``min_len`` columns.
     """
-    streams = corpus_streams(c)
+    masker = Masker(mask_names(c))
+    streams = corpus_streams(c, masker=masker)
     sources = {s.doc_id: c.source_text(s.doc_id) for s in streams}
     index = shingle_index(streams, k=k)
     found = passage_units(
@@ -347,4 +349,4 @@ def reuse_tables(
     common = common_passages(streams, boilerplate, sources, k=k, max_docs=max_docs or 0, wording=wording)
     for table in (passages, shares, common):
         table["k"], table["min_len"] = k, min_len
-    return {"passages": passages, "shares": shares, "common": common, "streams": streams}
+    return {"passages": passages, "shares": shares, "common": common, "streams": streams, "masker": masker}

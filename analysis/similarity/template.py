@@ -24,9 +24,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-import corpus
 from analysis.paths import REFERENCE_DIR
-from analysis.similarity.streams import Stream, char_stream, mask_pattern, place_names, shingle_hashes
+from analysis.similarity.streams import Masker, Stream, char_stream, shingle_hashes
 
 REF_K = 8  # units per window matched against the references: a 纲要 heading is 8-20 characters
 TEMPLATE_MIN_PCT = 50.0
@@ -63,12 +62,11 @@ def read_references(folder: Path | str | None = None) -> dict[str, str]:
     return texts
 
 
-def reference_hashes(references: dict[str, str], *, k: int = REF_K) -> dict[str, np.ndarray]:
-    """Sorted unique hashes of every ``k``-unit window of each reference text (reuse masking)."""
-    pattern = mask_pattern(place_names(corpus.counties()))
+def reference_hashes(references: dict[str, str], masker: Masker, *, k: int = REF_K) -> dict[str, np.ndarray]:
+    """Sorted unique hashes of every ``k``-unit window of each reference text (masked as the corpus)."""
     out = {}
     for name, text in references.items():
-        h, _ = shingle_hashes(char_stream(name, text, pattern).codes, k)
+        h, _ = shingle_hashes(char_stream(name, text, masker).codes, k)
         out[name] = np.unique(h)
     return out
 
@@ -199,7 +197,7 @@ def label_reuse(
     from analysis.similarity.reuse import reuse_share
 
     texts = read_references(reference)
-    hashes = reference_hashes(texts)
+    hashes = reference_hashes(texts, tables["masker"])
     streams = tables["streams"]
     cum = coverage(streams, hashes)
     passages = label(tables["passages"], cum, list(hashes))
