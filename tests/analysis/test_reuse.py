@@ -349,6 +349,34 @@ def test_stable_order_of_hashes_equals_a_stable_argsort():
         assert np.array_equal(in_order, h[expected])
 
 
+def test_repeated_hashes_are_all_found_and_few_single_ones_with_them():
+    """Issue 16: the filter before the shingle index's sort keeps every repeated hash (a superset:
+    a hash held once may pass when its top bits are those of a repeated one; the index's count drops it)."""
+    rng = np.random.default_rng(5)
+    single = rng.integers(0, 2**64, 200_000, dtype=np.uint64)
+    twice = single[:20_000]
+    near = twice[:1000] ^ np.uint64(1)  # the top bits of a repeated hash, itself held once
+    h = np.concatenate([single, twice, near])
+    flagged = seeds.repeated(h)
+    values, counts = np.unique(h, return_counts=True)
+    truly = np.isin(h, values[counts > 1])
+    assert flagged[truly].all() and truly.sum() == 40_000
+    assert flagged[-1000:].all()  # same top bits: passed on, to be dropped by the count
+    assert flagged[~truly].mean() < 0.1
+    assert not seeds.repeated(np.array([3], dtype=np.uint64)).any()
+
+
+def test_the_shingle_index_drops_hashes_held_once_even_when_the_filter_passes_them(masker):
+    streams = [
+        unit_streams.char_stream(d, t, masker)
+        for d, t in (("a", SENTENCE + "。甲乙丙丁戊己庚辛壬癸子丑"), ("b", SENTENCE))
+    ]
+    index = seeds.shingle_index(streams, k=12)
+    n_shared = len(unit_streams.mask_text(SENTENCE, masker)) - 12 + 1
+    assert len(index) == 2 * n_shared and (index.n_docs == 2).all()
+    assert index.h.is_monotonic_increasing and set(index.doc) == {0, 1}
+
+
 def test_masker_with_the_whole_gazetteer_equals_the_regex_scan():
     """Issue 16: thousands of names (a national corpus's places) give the units of the regex alternation."""
     from corpus.gazetteer import Gazetteer
