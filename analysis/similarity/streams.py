@@ -260,6 +260,25 @@ def shingle_hashes(codes: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     return h[keep], np.nonzero(keep)[0].astype(np.int32)
 
 
+def _rows_by_document(tok: pd.DataFrame) -> tuple[dict, np.ndarray, np.ndarray]:
+    """Each document's rows of a token table as (first, end) row numbers, and the tokens' start
+    and end offsets in that order: the table's own arrays when its rows are grouped by document (as
+    the corpus makes them: no copy), else reordered by a stable sort."""
+    doc, starts, ends = tok["doc_id"], tok["start"].to_numpy(), tok["end"].to_numpy()
+    if isinstance(doc.dtype, pd.CategoricalDtype):  # a categorical's codes: no string column made
+        codes, names = doc.cat.codes.to_numpy(), doc.cat.categories
+    else:
+        codes, names = pd.factorize(doc, sort=False)
+    first = np.flatnonzero(np.concatenate([[True], codes[1:] != codes[:-1]])) if len(codes) else np.empty(0, int)
+    if len(np.unique(codes[first])) < len(first):  # a document's rows apart: put them together
+        order = np.argsort(codes, kind="stable")
+        codes, starts, ends = codes[order], starts[order], ends[order]
+        first = np.flatnonzero(np.concatenate([[True], codes[1:] != codes[:-1]]))
+    last = np.append(first[1:], len(codes))
+    runs = zip(codes[first].tolist(), first.tolist(), last.tolist())
+    return {str(names[code]): (lo, hi) for code, lo, hi in runs if code >= 0}, starts, ends
+
+
 def corpus_streams(c, *, masker: Masker | None = None) -> list[Stream]:
     """Unit streams of every document of a corpus, restricted to its body tokens.
 
@@ -271,22 +290,14 @@ def corpus_streams(c, *, masker: Masker | None = None) -> list[Stream]:
     ``masker`` defaults to the corpus's place names (:func:`mask_names`).
     """
     masker = Masker(mask_names(c)) if masker is None else masker
-    tok = c.body().tokens
-    codes, uniques = pd.factorize(tok["doc_id"], sort=False)  # a categorical's codes: no string column made
-    by_doc = np.argsort(codes, kind="stable")
-    bounds = np.cumsum(np.bincount(codes, minlength=len(uniques)))[:-1]
-    tok_start = np.split(tok["start"].to_numpy(np.int64)[by_doc], bounds)
-    tok_end = np.split(tok["end"].to_numpy(np.int64)[by_doc], bounds)
-    where = {str(d): i for i, d in enumerate(uniques)}
+    rows_of, tok_start, tok_end = _rows_by_document(c.body().tokens)
     docs = c.documents
     streams = []
     for row, doc_id in enumerate(docs["doc_id"].astype(str)):
         source = c.source_view(doc_id)
-        i = where.get(doc_id)
-        edges = np.zeros(len(source) + 1, dtype=np.int64)
-        if i is not None:
-            edges += np.bincount(tok_start[i], minlength=len(source) + 1)[: len(source) + 1]
-            edges -= np.bincount(tok_end[i], minlength=len(source) + 1)[: len(source) + 1]
+        lo, hi = rows_of.get(doc_id, (0, 0))
+        edges = np.bincount(tok_start[lo:hi], minlength=len(source) + 1)[: len(source) + 1]
+        edges -= np.bincount(tok_end[lo:hi], minlength=len(source) + 1)[: len(source) + 1]
         include = np.cumsum(edges[:-1]) > 0
         start, end = int(docs["start"].iat[row]), int(docs["end"].iat[row])
         streams.append(char_stream(doc_id, source, masker, start=start, end=end, include=include))

@@ -429,3 +429,17 @@ def test_a_copied_passage_with_the_county_name_swapped_is_one_passage(tmp_path):
     row = crossing.iloc[0]
     assert c.source_text(row.doc_a)[row.start_a : row.end_a] == row.text and "静海区" in row.text
     assert c.source_text(row.doc_b)[row.start_b : row.end_b] == row.text_b and "赵县" in row.text_b
+
+
+def test_token_rows_by_document_without_a_copy_when_grouped_and_sorted_when_not(seed_corpus):
+    """Issue 16: the streams read each document's token offsets from the table's own arrays when its
+    rows are grouped by document (as the corpus makes them), and from a stable reordering when not."""
+    tok = seed_corpus.body().tokens
+    rows, starts, ends = unit_streams._rows_by_document(tok)
+    assert np.shares_memory(starts, tok["start"].to_numpy()) and set(rows) == set(tok.doc_id.astype(str))
+    shuffled = tok.sample(frac=1.0, random_state=1).reset_index(drop=True)
+    rows_b, starts_b, ends_b = unit_streams._rows_by_document(shuffled)
+    for doc_id, (lo, hi) in rows.items():
+        lo_b, hi_b = rows_b[doc_id]
+        assert sorted(zip(starts[lo:hi], ends[lo:hi])) == sorted(zip(starts_b[lo_b:hi_b], ends_b[lo_b:hi_b]))
+        assert (tok.doc_id.astype(str).iloc[lo:hi] == doc_id).all()
