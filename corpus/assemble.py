@@ -95,30 +95,58 @@ def table_frame(
     """
     decoded = [p.table() if isinstance(p, cache_store.Part) else p for p in pieces]
     table = _ordered(decoded, rank)
+    del decoded
     if key is not None and table is not None and not renames:
-        kept = table.filter(pc.is_in(table[key], value_set=pa.array(sorted(ids), type=pa.string())))
-        if kept.num_rows:  # none kept: made from the whole table, so the empty columns keep their types
-            table, key = kept, None
+        value_set = pa.array(sorted(ids), type=pa.string())
+        if _all_in(table[key], value_set):  # the body keeps every token and sentence: no filtered copy
+            key = None
+        else:
+            kept = table.filter(pc.is_in(table[key], value_set=value_set))
+            if kept.num_rows:  # none kept: made from the whole table, so the empty columns keep their types
+                table, key = kept, None
     frame = _renamed(tables.to_pandas(name, table, keep_key=True), renames).drop(columns=[tables.KEY])
     return frame if key is None else rows_in(frame, ids, key=key)
 
 
+def _all_in(values: pa.ChunkedArray, value_set: pa.Array) -> bool:
+    """True when every value of ``values`` is in ``value_set``: for a dictionary column, its
+    dictionaries' values are looked up (a few per document) instead of every row's."""
+    if values.null_count:
+        return False
+    chunks = [chunk.dictionary for chunk in values.chunks] if pa.types.is_dictionary(values.type) else values.chunks
+    return all(pc.all(pc.is_in(chunk, value_set=value_set)).as_py() is not False for chunk in chunks)
+
+
 def _ordered(pieces: list[pa.Table], rank: dict[str, int]) -> pa.Table | None:
-    """The rows of kept entries, in the order of their files (a stable sort by the file's rank)."""
+    """The rows of kept entries, in the order of their files (a stable sort by the file's rank).
+
+    The table itself when its rows already are (checked a chunk at a time: no array per row of the
+    whole table); else filtered and sorted.
+    """
     if not pieces:
         return None
     table = tables.concat(pieces)
-    ranks = []
+    previous = -1
     for chunk in table[tables.KEY].chunks:
-        lookup = np.array([rank.get(k, -1) for k in chunk.dictionary.to_pylist()], dtype=np.int64)
-        ranks.append(lookup[chunk.indices.to_numpy(zero_copy_only=False)])
-    row_rank = np.concatenate(ranks) if ranks else np.zeros(0, dtype=np.int64)
+        ranks = _chunk_ranks(chunk, rank)
+        if len(ranks) and (ranks[0] < max(previous, 0) or (np.diff(ranks) < 0).any()):
+            break
+        previous = ranks[-1] if len(ranks) else previous
+    else:
+        return table
+    row_rank = np.concatenate([_chunk_ranks(chunk, rank) for chunk in table[tables.KEY].chunks])
     keep = row_rank >= 0
     if not keep.all():
         table, row_rank = table.filter(keep), row_rank[keep]
     if len(row_rank) and (np.diff(row_rank) < 0).any():
         table = table.take(np.argsort(row_rank, kind="stable"))
     return table
+
+
+def _chunk_ranks(chunk: pa.DictionaryArray, rank: dict[str, int]) -> np.ndarray:
+    """The rank of each row's file in one chunk of the key column (-1: a file not kept)."""
+    lookup = np.array([rank.get(k, -1) for k in chunk.dictionary.to_pylist()], dtype=np.int32)
+    return lookup[chunk.indices.to_numpy(zero_copy_only=False)]
 
 
 def _renamed(frame: pd.DataFrame, renames: dict[str, dict]) -> pd.DataFrame:

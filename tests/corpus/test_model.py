@@ -142,3 +142,31 @@ def test_from_tables_builds_a_corpus_without_files():
     c = Corpus.from_tables(segments=segments, texts={"d": "标题\n正文。"})
     assert c.doc_ids == ["d"] and len(c.body().segments) == 1
     assert c.quote("d", 3, 6) == "正文。"
+
+
+def test_rows_come_in_file_order_whatever_the_order_of_the_pieces():
+    """corpus.assemble._ordered returns the table itself when its rows already are in file order
+    (checked chunk by chunk) and otherwise the kept files' rows, stably sorted by file."""
+    from corpus.assemble import _ordered
+
+    def piece(keys, values):
+        return pa.table({"x": values, tables.KEY: pa.array(keys).dictionary_encode()})
+
+    first, second = piece(["a", "a", "b"], [1, 2, 3]), piece(["c", "c"], [4, 5])
+    rank = {"a": 0, "b": 1, "c": 2}
+    in_order = tables.concat([first, second])
+    assert _ordered([first, second], rank).equals(in_order)
+    assert _ordered([second, first], rank).column("x").to_pylist() == [1, 2, 3, 4, 5]
+    assert _ordered([second, first], {"a": 0, "c": 1}).column("x").to_pylist() == [1, 2, 4, 5]  # b not kept
+    assert _ordered([piece(["b", "a"], [3, 1])], rank).column("x").to_pylist() == [1, 3]
+
+
+def test_all_in_looks_at_dictionaries_and_says_no_for_a_value_or_a_null_outside():
+    from corpus.assemble import _all_in
+
+    value_set = pa.array(["s1", "s2"])
+    assert _all_in(pa.chunked_array([pa.array(["s1", "s2", "s1"]).dictionary_encode()]), value_set)
+    assert _all_in(pa.chunked_array([pa.array(["s1", "s2"])]), value_set)
+    assert not _all_in(pa.chunked_array([pa.array(["s1", "s3"]).dictionary_encode()]), value_set)
+    assert not _all_in(pa.chunked_array([pa.array(["s1", None]).dictionary_encode()]), value_set)
+    assert not _all_in(pa.chunked_array([pa.array(["s1", "s3"])]), value_set)
