@@ -15,6 +15,10 @@ Writes under OUT (default ``figures/``):
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import functools
+import gc
 import hashlib
 import json
 import logging
@@ -244,6 +248,27 @@ class SectionDone:
     notes: list
 
 
+def release_memory() -> None:
+    """Hand memory freed but kept by the allocators back to the system: Arrow's pool and, with
+    glibc, the C heap (``malloc_trim``; numpy's and pandas' freed arrays stay in it otherwise). One
+    section after another on 1,000 documents, the process kept 0.3-0.4 GB more after each without it."""
+    gc.collect()
+    pa.default_memory_pool().release_unused()
+    libc = _glibc()
+    if libc is not None:
+        libc.malloc_trim(0)
+
+
+@functools.cache
+def _glibc():
+    """The C library when it is glibc (it has ``malloc_trim``), else None (macOS, musl)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
+        return None
+    return libc if hasattr(libc, "malloc_trim") else None
+
+
 def run_sections(
     c: corpus.Corpus,
     out: Path,
@@ -269,7 +294,7 @@ def run_sections(
     # Arrow's allocator keeps the buffers the conversion freed for reuse (~380 MB for the body of 1,000
     # documents): handed back to the system before the sections run (and before workers fork, so none
     # of them inherits them), and before the memory left for the sections is measured
-    pa.default_memory_pool().release_unused()
+    release_memory()
     jobs = section_jobs(jobs, len(c.documents))
     if jobs < 2 or keep_figures or not can_fork():
         done = []
@@ -277,6 +302,7 @@ def run_sections(
             if steps is not None:
                 steps.set_postfix_str(SECTIONS[index].NAME)
             done.append(_section(c, index, lang=lang, reference=reference, out=out, keep_figures=keep_figures))
+            release_memory()  # what the section freed, before the next (1,000 documents: ~0.3-0.4 GB each)
             if steps is not None:
                 steps.update()
         return done
