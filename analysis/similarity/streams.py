@@ -26,8 +26,10 @@ from corpus.patterns import HAN_RANGES
 PLACE = "@"
 NUMBER = "#"
 _NUMERALS = "一二三四五六七八九十百零〇两"
-_ORDINAL = rf"[（(]\s*[{_NUMERALS}]+\s*[）)]"
-_DIGITS = r"[0-9０-９]+(?:[.．][0-9０-９]+)?"
+_DIGIT_CHARS = "0123456789０１２３４５６７８９"
+_OPENING = "（("
+_ORDINAL = rf"[{_OPENING}]\s*[{_NUMERALS}]+\s*[）)]"
+_DIGITS = rf"[{_DIGIT_CHARS}]+(?:[.．][{_DIGIT_CHARS}]+)?"
 NUMBERS = re.compile(f"{_ORDINAL}|{_DIGITS}")  # an Arabic number or a bracketed Chinese ordinal: one unit
 BREAK = -1
 _PLACE_CODE = 0x110000
@@ -183,8 +185,8 @@ def _han_table() -> np.ndarray:
 
 _HAN = _han_table()
 _NUMBER_START = np.zeros(0x110000, dtype=np.int8)  # 1: a digit, 2: an opening bracket (where a number may start)
-_NUMBER_START[[ord(ch) for ch in "0123456789０１２３４５６７８９"]] = 1
-_NUMBER_START[[ord(ch) for ch in "（("]] = 2
+_NUMBER_START[[ord(ch) for ch in _DIGIT_CHARS]] = 1
+_NUMBER_START[[ord(ch) for ch in _OPENING]] = 2
 
 
 def char_stream(
