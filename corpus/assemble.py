@@ -126,10 +126,10 @@ def _ordered(pieces: list[pa.Table], rank: dict[str, int]) -> pa.Table | None:
     if not pieces:
         return None
     table = tables.concat(pieces)
-    previous = -1
+    previous = 0  # a rank below it (or -1: a file not kept) means the rows must be filtered or sorted
     for chunk in table[tables.KEY].chunks:
         ranks = _chunk_ranks(chunk, rank)
-        if len(ranks) and (ranks[0] < max(previous, 0) or (np.diff(ranks) < 0).any()):
+        if len(ranks) and (ranks[0] < previous or (np.diff(ranks) < 0).any()):
             break
         previous = ranks[-1] if len(ranks) else previous
     else:
