@@ -32,7 +32,7 @@ import pandas as pd
 from scipy import sparse
 from threadpoolctl import threadpool_limits
 
-from analysis.similarity.product import dense_threshold, ranked, topk_hybrid
+from analysis.similarity.product import column_subset, dense_threshold, ranked, topk_hybrid
 
 EXACT_MAX_ROWS = 3000  # up to this many rows the exact top-k (topk_hybrid) is used
 SKETCH_DIM = 8192  # buckets of the sketch
@@ -162,10 +162,7 @@ def topk_candidates(
     x.sort_indices()
     t = exact_threshold(x.shape[0]) if exact_df is None else exact_df
     df = np.bincount(x.indices, minlength=x.shape[1])
-    entry = (df <= t)[x.indices] & (df > 1)[x.indices]  # rare terms, shared
-    indptr = np.concatenate([[0], np.cumsum(entry, dtype=np.int64)])[x.indptr]
-    rare = sparse.csr_matrix((x.data[entry], x.indices[entry], indptr), shape=x.shape)
-    del entry
+    rare = column_subset(x, (df <= t) & (df > 1))  # rare terms, shared
     i, j = candidate_pairs(sketch(x, dim=dim, seed=seed, columns=df > t), rare, m=max(candidates, k))
     del rare
     cos = pair_cosines(x, i, j)

@@ -33,15 +33,11 @@ def shingle_index(streams: list[Stream], *, k: int = 12) -> pd.DataFrame:
         h (uint64 hash), doc (int32 index into ``streams``), pos (int32 window start), n_docs (int32
         documents holding the shingle); sorted by (h, doc); only shingles held by two or more documents.
     """
-    parts = [shingle_hashes(stream.codes, k) for stream in streams]
-    if not parts:
+    h, pos, first_row = _all_hashes(streams, k)
+    if not len(h):
         return pd.DataFrame(
             {"h": np.empty(0, np.uint64), **{c: np.empty(0, np.int32) for c in ("doc", "pos", "n_docs")}}
         )
-    first_row = np.cumsum([0] + [len(p[0]) for p in parts])  # each document's first shingle
-    h = np.concatenate([p[0] for p in parts])
-    pos = np.concatenate([p[1] for p in parts]).astype(np.int32, copy=False)
-    del parts
     rows = np.flatnonzero(repeated(h))
     order, h = stable_order(h[rows])
     rows = rows[order]
@@ -60,7 +56,27 @@ def shingle_index(streams: list[Stream], *, k: int = 12) -> pd.DataFrame:
     return pd.DataFrame({"h": h[keep], "doc": doc[keep], "pos": pos[keep], "n_docs": n_docs[keep]})
 
 
-def repeated(h: np.ndarray) -> np.ndarray:
+def _all_hashes(streams: list[Stream], k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every stream's shingle hashes and window starts in one array each, and each stream's first row.
+
+    Written into arrays sized for every window (pages of the windows a break leaves out are never
+    touched), so the streams' hashes are not held twice, once per stream and once joined: 2.4 GB
+    at 20,000 synthetic reports.
+    """
+    bound = sum(max(len(stream.codes) - k + 1, 0) for stream in streams)
+    h, pos = np.empty(bound, np.uint64), np.empty(bound, np.int32)
+    first_row = np.zeros(len(streams) + 1, dtype=np.int64)
+    at = 0
+    for x, stream in enumerate(streams):
+        hashes, starts = shingle_hashes(stream.codes, k)
+        h[at : at + len(hashes)] = hashes
+        pos[at : at + len(hashes)] = starts
+        at += len(hashes)
+        first_row[x + 1] = at
+    return h[:at], pos[:at], first_row
+
+
+def repeated(h: np.ndarray, *, chunk: int = 1 << 22) -> np.ndarray:
     """True at least where the value of ``h`` occurs more than once in ``h`` (and at a few values
     that occur once: a superset, for a filter whose later count drops them).
 
@@ -77,7 +93,10 @@ def repeated(h: np.ndarray) -> np.ndarray:
     flags = np.zeros(1 << bits, dtype=bool)
     flags[values >> shift] = True
     del values
-    return flags[h >> shift]
+    out = np.empty(len(h), dtype=bool)
+    for lo in range(0, len(h), chunk):  # no shifted copy of every hash at once
+        out[lo : lo + chunk] = flags[h[lo : lo + chunk] >> shift]
+    return out
 
 
 def stable_order(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

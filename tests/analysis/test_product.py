@@ -32,6 +32,21 @@ def test_split_columns_by_document_frequency():
     assert diagonal.tolist() == [9.0, 25.0, 0.0]
 
 
+@pytest.mark.parametrize("block", [1, 5, 1 << 22], ids=["value-blocks", "row-blocks", "one-block"])
+def test_column_subset_keeps_the_wanted_columns_in_blocks(block):
+    """Issue 16: the wanted columns' values, same shape and order, taken a block of rows at a time
+    (a row longer than the block is one block of its own), empty rows included."""
+    rng = np.random.default_rng(11)
+    rows = np.ones(40)
+    rows[[3, 17]] = 0  # two empty rows
+    x = sparse.csr_matrix(sparse.random(40, 30, density=0.2, random_state=rng).toarray() * rows[:, None])
+    wanted = rng.random(30) < 0.4
+    got = product.column_subset(x, wanted, block=block)
+    assert got.shape == x.shape and got.has_sorted_indices
+    assert np.array_equal(got.toarray(), x.toarray() * wanted)
+    assert product.column_subset(x[:0], wanted).shape == (0, 30)
+
+
 def test_hybrid_equals_sparse_on_random_matrix_with_many_blocks_and_chunks():
     rng = np.random.default_rng(16)
     x = sparse.csr_matrix(rng.random((120, 400)) * (rng.random((120, 400)) > 0.7 * rng.random(400)))

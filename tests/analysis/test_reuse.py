@@ -333,6 +333,19 @@ def test_shingle_counts_and_seeds_equal_brute_force():
     assert sum(len(p) for p in pairs) == len(set().union(*pairs))
 
 
+def test_shingle_index_names_the_right_document_past_streams_without_a_shingle():
+    """Issue 16: the streams' hashes are written into one array sized for every window; streams
+    too short for a shingle (or broken at every window) hold no row, and the rows after them still
+    name their own document."""
+    text = [ord(ch) for ch in "甲乙丙丁戊己庚辛"]
+    codes = [text, text[:3], [], text, [unit_streams.BREAK] * 9, text]
+    streams = [unit_streams.Stream(str(d), np.array(c, dtype=np.int64), None, None) for d, c in enumerate(codes)]
+    index = seeds.shingle_index(streams, k=5)
+    assert set(index.doc) == {0, 3, 5} and (index.n_docs == 3).all()
+    assert len(index) == 3 * (len(text) - 5 + 1)
+    assert seeds.shingle_index(streams[1:3], k=5).empty
+
+
 def test_stable_order_of_hashes_equals_a_stable_argsort():
     """Issue 16: the packed-key sort behind ``shingle_index`` gives the permutation of a stable argsort,
     also where hashes share their high bits (fixed up afterwards) and where they repeat (index order kept)."""
@@ -364,6 +377,7 @@ def test_repeated_hashes_are_all_found_and_few_single_ones_with_them():
     assert flagged[-1000:].all()  # same top bits: passed on, to be dropped by the count
     assert flagged[~truly].mean() < 0.1
     assert not seeds.repeated(np.array([3], dtype=np.uint64)).any()
+    assert np.array_equal(seeds.repeated(h, chunk=999), flagged)  # looked up a chunk at a time: the same flags
 
 
 def test_the_shingle_index_drops_hashes_held_once_even_when_the_filter_passes_them(masker):
