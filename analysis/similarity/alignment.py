@@ -183,7 +183,7 @@ def topk_among_neighbours(matrix, groups: pd.Series, *, k: int, neighbour_docs: 
     )
     rows_of = np.split(np.argsort(codes, kind="stable"), np.cumsum(np.bincount(codes, minlength=n_groups))[:-1])
     matrix = sparse.csr_matrix(matrix)
-    local = np.full(matrix.shape[1], -1, dtype=np.int64)
+    local = np.zeros(matrix.shape[1], dtype=np.int64)
     out = []
     for g in range(n_groups):
         mine, others = rows_of[g], pairs.indices[pairs.indptr[g] : pairs.indptr[g + 1]]
@@ -214,21 +214,21 @@ def topk_among_neighbours(matrix, groups: pd.Series, *, k: int, neighbour_docs: 
 def _cosines(matrix: sparse.csr_matrix, mine: np.ndarray, theirs: np.ndarray, local: np.ndarray) -> np.ndarray:
     """Dense ``len(mine)`` × ``len(theirs)`` inner products of those rows of ``matrix``.
 
-    ``mine``'s rows are densified over their own columns only and ``theirs``' values in those
-    columns multiplied by them (a sparse × dense product, no sparse × sparse product and no
-    transposed copy per group). ``local`` (one int per column, all -1) is left as found.
+    ``mine``'s rows are densified over their own columns only (rows 1.. of a dense matrix whose
+    row 0 is zeros) and ``theirs``' rows multiplied by it, each value's column looked up in
+    ``local`` (0: a column ``mine`` does not hold, which adds zero): a sparse × dense product,
+    with no sparse × sparse product, no transposed copy and no masked copy of ``theirs`` per
+    group (the masking was 60 % of alignment's time at 20,000 documents). ``local`` (one int per
+    column, all 0) is left as found.
     """
     own = matrix[mine]
     cols = np.unique(own.indices)
-    local[cols] = np.arange(len(cols))
-    dense = np.zeros((len(cols), len(mine)))
+    local[cols] = np.arange(1, len(cols) + 1)
+    dense = np.zeros((len(cols) + 1, len(mine)))
     dense[local[own.indices], np.repeat(np.arange(len(mine)), np.diff(own.indptr))] = own.data
     other = matrix[theirs]
-    at = local[other.indices]
-    local[cols] = -1
-    keep = at >= 0
-    indptr = np.concatenate([[0], np.cumsum(keep, dtype=np.int64)])[other.indptr]
-    shared = sparse.csr_matrix((other.data[keep], at[keep], indptr), shape=(len(theirs), len(cols)))
+    shared = sparse.csr_matrix((other.data, local[other.indices], other.indptr), shape=(len(theirs), len(cols) + 1))
+    local[cols] = 0
     return (shared @ dense).T
 
 
