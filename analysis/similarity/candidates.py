@@ -34,7 +34,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from threadpoolctl import threadpool_limits
 
 from analysis.similarity.product import column_subset, dense_threshold, ranked, topk_hybrid
 
@@ -98,21 +97,23 @@ def candidate_pairs(
     block = max(16, int(block_mb * 2**20 // (4 * max(n, 1))))
     rare_t = rare.T.tocsr() if rare is not None else None
     rows, cols, parts = [], [], []
-    with threadpool_limits(limits=1, user_api="blas"):
-        for lo in range(0, n, block):
-            sims = s[lo : lo + block] @ s.T
-            own = np.arange(lo, min(n, lo + block))
-            exact = np.zeros(sims.shape)
-            if rare is not None:
-                part = (rare[lo : lo + block] @ rare_t).tocoo()
-                exact[part.row, part.col] = part.data
-                sims += exact
-                del part
-            sims[own - lo, own] = np.inf  # itself always a candidate
-            best = np.argpartition(-sims, mm - 1, axis=1)[:, :mm] if mm < n else np.tile(np.arange(n), (len(own), 1))
-            rows.append(np.repeat(own, best.shape[1]))
-            cols.append(best.ravel())
-            parts.append(np.take_along_axis(exact, best, axis=1).ravel())
+    # BLAS threads as the caller set them: all cores when the report computes one section at a time,
+    # one per section worker when it runs them at once (the sketch product at 5,000 rows: 2.7 s on one
+    # core, 1.4 s on two)
+    for lo in range(0, n, block):
+        sims = s[lo : lo + block] @ s.T
+        own = np.arange(lo, min(n, lo + block))
+        exact = np.zeros(sims.shape)
+        if rare is not None:
+            part = (rare[lo : lo + block] @ rare_t).tocoo()
+            exact[part.row, part.col] = part.data
+            sims += exact
+            del part
+        sims[own - lo, own] = np.inf  # itself always a candidate
+        best = np.argpartition(-sims, mm - 1, axis=1)[:, :mm] if mm < n else np.tile(np.arange(n), (len(own), 1))
+        rows.append(np.repeat(own, best.shape[1]))
+        cols.append(best.ravel())
+        parts.append(np.take_along_axis(exact, best, axis=1).ravel())
     i, j, part = np.concatenate(rows), np.concatenate(cols).astype(np.int64), np.concatenate(parts)
     key, first = np.unique(np.minimum(i, j) * n + np.maximum(i, j), return_index=True)
     return key // n, key % n, part[first]
