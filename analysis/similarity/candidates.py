@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from analysis.similarity.product import column_subset, dense_threshold, ranked, topk_hybrid
+from analysis.similarity.product import column_subset, dense_threshold, ranked, row_blocks, topk_hybrid
 
 EXACT_MAX_ROWS = 3000  # up to this many rows the exact top-k (topk_hybrid) is used
 SKETCH_DIM = 8192  # buckets of the sketch
@@ -63,17 +63,14 @@ def sketch(
         sign[~columns] = 0
     n = x.shape[0]
     out = np.zeros((n, dim), dtype=np.float32)
-    lo = 0
-    while lo < n:
-        hi = max(lo + 1, int(np.searchsorted(x.indptr, x.indptr[lo] + block_values, side="right")) - 1)
-        hi = min(hi, n, lo + max(1, block_values // dim))  # the block's buckets: at most block_values too
+    # the block's buckets: at most block_values too
+    for lo, hi in row_blocks(x.indptr, block_values, max_rows=max(1, block_values // dim)):
         part = x[lo:hi]
         row = np.repeat(np.arange(hi - lo, dtype=np.int64), np.diff(part.indptr))
         key = row * dim + bucket[part.indices]
         out[lo:hi] = np.bincount(key, weights=part.data * sign[part.indices], minlength=(hi - lo) * dim).reshape(
             hi - lo, dim
         )
-        lo = hi
     return out
 
 
@@ -176,12 +173,8 @@ def topk_candidates(
     rare = column_subset(x, (df <= t) & (df > 1))  # rare terms, shared
     i, j, cos = candidate_pairs(sketch(x, dim=dim, seed=seed, columns=df > t), rare, m=max(candidates, k))
     del rare
-    common = df > t  # the sketched terms, exactly now: their columns renumbered 0.. (a short dense row)
-    part = column_subset(x, common)
-    renumber = (np.cumsum(common) - 1).astype(np.int32)
-    shape = (x.shape[0], int(common.sum()))
-    cos += pair_cosines(sparse.csr_matrix((part.data, renumber[part.indices], part.indptr), shape=shape), i, j)
-    del part
+    # the sketched terms, exactly now: their columns renumbered 0.. (a short dense row)
+    cos += pair_cosines(column_subset(x, df > t, renumber=True), i, j)
     own = i == j  # a row with itself: every term, its terms of one row included
     cos[own] = pair_cosines(x, i[own], j[own])
     off = i != j

@@ -89,7 +89,7 @@ def split_columns(x: sparse.csr_matrix, t: int) -> tuple[sparse.csr_matrix, spar
     """Split ``x`` by document frequency: (terms held by more than ``t`` rows, terms held by 2..t
     rows, per row the sum of squares of its terms held by that row only — its part of the diagonal).
 
-    Column order kept within each part (:func:`column_subset`, then the kept columns renumbered).
+    Column order kept within each part (:func:`column_subset`, the kept columns renumbered).
     """
     df = np.bincount(x.indices, minlength=x.shape[1])
     alone = column_subset(x, df == 1)
@@ -97,42 +97,45 @@ def split_columns(x: sparse.csr_matrix, t: int) -> tuple[sparse.csr_matrix, spar
         np.repeat(np.arange(x.shape[0]), np.diff(alone.indptr)), weights=alone.data**2, minlength=x.shape[0]
     )
     del alone
-    parts = []
-    for wanted in (df > t, (df > 1) & (df <= t)):
-        part = column_subset(x, wanted)
-        remap = (np.cumsum(wanted) - 1).astype(np.int32)
-        parts.append(
-            sparse.csr_matrix((part.data, remap[part.indices], part.indptr), shape=(x.shape[0], int(wanted.sum())))
-        )
-    return parts[0], parts[1], diagonal
+    return column_subset(x, df > t, renumber=True), column_subset(x, (df > 1) & (df <= t), renumber=True), diagonal
 
 
-def column_subset(x: sparse.csr_matrix, wanted: np.ndarray, *, block: int = 1 << 22) -> sparse.csr_matrix:
-    """The stored values of ``x`` in the ``wanted`` columns (boolean, one per column), same shape.
+def row_blocks(indptr: np.ndarray, block: int, *, max_rows: int | None = None):
+    """(lo, hi) of consecutive rows of a CSR matrix holding at most ``block`` stored values each (a row
+    holding more is a block of its own), and at most ``max_rows`` rows."""
+    n, lo = len(indptr) - 1, 0
+    while lo < n:
+        hi = max(lo + 1, int(np.searchsorted(indptr, indptr[lo] + block, side="right")) - 1)
+        hi = min(hi, n, lo + max_rows) if max_rows else min(hi, n)
+        yield lo, hi
+        lo = hi
 
-    Rows are taken a block of ``block`` stored values at a time, so besides the result only a
-    block's temporaries exist (a mask over all of the character view's stored values and its
-    running count were 2.5 GB at 20,000 reports).
+
+def column_subset(
+    x: sparse.csr_matrix, wanted: np.ndarray, *, renumber: bool = False, block: int = 1 << 22
+) -> sparse.csr_matrix:
+    """The stored values of ``x`` in the ``wanted`` columns (boolean, one per column), column order kept.
+
+    Same shape as ``x``; with ``renumber`` only the wanted columns, numbered 0.. in their order.
+    Rows are taken a block of ``block`` stored values at a time (:func:`row_blocks`), so besides
+    the result only a block's temporaries exist (a mask over all of the character view's stored
+    values and its running count were 2.5 GB at 20,000 reports).
     """
     data, indices, counts = [], [], []
-    lo = 0
-    while lo < x.shape[0]:
-        hi = max(lo + 1, int(np.searchsorted(x.indptr, x.indptr[lo] + block, side="right")) - 1)
-        hi = min(hi, x.shape[0])
+    for lo, hi in row_blocks(x.indptr, block):
         first, last = x.indptr[lo], x.indptr[hi]
         keep = wanted[x.indices[first:last]]
         data.append(x.data[first:last][keep])
         indices.append(x.indices[first:last][keep])
         rows = np.repeat(np.arange(hi - lo), np.diff(x.indptr[lo : hi + 1]))
         counts.append(np.bincount(rows[keep], minlength=hi - lo))
-        lo = hi
-    indptr = (
-        np.concatenate([[0], np.cumsum(np.concatenate(counts), dtype=np.int64)]) if counts else np.zeros(1, np.int64)
-    )
-    return sparse.csr_matrix(
-        (np.concatenate(data or [np.empty(0)]), np.concatenate(indices or [np.empty(0, np.int32)]), indptr),
-        shape=x.shape,
-    )
+    indptr = np.concatenate([[0], np.cumsum(np.concatenate(counts or [np.empty(0, np.int64)]), dtype=np.int64)])
+    columns = np.concatenate(indices or [np.empty(0, np.int32)])
+    shape = x.shape
+    if renumber:
+        columns = (np.cumsum(wanted) - 1).astype(np.int32)[columns]
+        shape = (x.shape[0], int(wanted.sum()))
+    return sparse.csr_matrix((np.concatenate(data or [np.empty(0)]), columns, indptr), shape=shape)
 
 
 def _block(lo: int, hi: int, by_column, width: int, rare, rare_t, diagonal: np.ndarray, k: int) -> pd.DataFrame:
