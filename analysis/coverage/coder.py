@@ -92,7 +92,8 @@ class TopicCoder:
     ----------
     codebook : Codebook
     matchers_ : tuple
-        One compiled matcher per topic, in codebook order.
+        One matcher per topic, in codebook order: its cues and exclusion phrases as masks over the
+        coder's two phrase lists (each searched once per text by one automaton).
     """
 
     def __init__(self, codebook: Codebook) -> None:
