@@ -21,6 +21,7 @@ import ahocorasick_rs
 import numpy as np
 import pandas as pd
 
+from analysis.blocks import row_blocks
 from analysis.coverage.codebook import Codebook, normalise
 from analysis.coverage.codebook import load as load_codebook
 
@@ -155,20 +156,17 @@ class TopicCoder:
         # Hits come in text order, so each text's hits of a topic are one run; normalise is per
         # character, so the joined text is normalised once.
         raw = [t if isinstance(t, str) else "" for t in texts["text"].tolist()]
-        lengths = np.fromiter(map(len, raw), dtype=np.int64, count=len(raw))
-        ends = np.cumsum(lengths + 1)
+        # each text with its line break: where it starts in the corpus joined
+        at = np.concatenate([[0], np.cumsum(np.fromiter(map(len, raw), dtype=np.int64, count=len(raw)) + 1)])
         found = []
-        first = 0
-        while first < len(raw):
-            last = max(first + 1, int(np.searchsorted(ends, ends[first] - lengths[first] - 1 + CODE_BLOCK_CHARS)))
-            starts = np.concatenate([[0], np.cumsum(lengths[first : last - 1] + 1)])
+        for first, last in row_blocks(at, CODE_BLOCK_CHARS):
+            starts = at[first:last] - at[first]
             occurrences = self._find(normalise("\n".join(raw[first:last])))
             for order, matcher in enumerate(self.matchers_):
                 hits = self._hits(occurrences, matcher)
                 owners = np.searchsorted(starts, [s for _, s, _ in hits], side="right") - 1 + first
                 for owner, run in groupby(zip(owners.tolist(), hits), key=itemgetter(0)):
                     found.append((owner, order, [hit for _, hit in run]))
-            first = last
         found.sort(key=itemgetter(0, 1))
         doc_ids, seg_ids = texts["doc_id"].tolist(), texts["seg_id"].tolist()
         rows = []

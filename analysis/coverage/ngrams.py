@@ -19,12 +19,13 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from itertools import accumulate
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer
+
+from analysis.blocks import row_blocks
 
 MAX_N = 3  # longest n-gram packed: three 21-bit fields (code point + 1) fill 63 bits
 _BITS = 21
@@ -182,16 +183,14 @@ def count_known(texts, keys: np.ndarray, *, ngram_range: tuple = (1, 3)) -> spar
     if not 1 <= lo <= hi <= MAX_N:
         raise ValueError(f"ngram_range must satisfy 1 <= lo <= hi <= {MAX_N}, got {ngram_range!r}")
     texts = [_WHITE_SPACES.sub(" ", t) for t in texts]
-    ends = list(accumulate(map(len, texts)))
+    at = np.concatenate([[0], np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))])
     columns = pd.Index(keys)
-    data, indices, indptr, first = [], [], [np.zeros(1, dtype=np.int64)], 0
-    while first < len(texts):
-        last = max(int(np.searchsorted(ends, (ends[first - 1] if first else 0) + BATCH_CHARS)), first + 1)
+    data, indices, indptr = [], [], [np.zeros(1, dtype=np.int64)]
+    for first, last in row_blocks(at, BATCH_CHARS):
         counts = _batch_known(texts[first:last], keys, columns, ngram_range)
         data.append(counts.data)
         indices.append(counts.indices)
         indptr.append(counts.indptr[1:] + indptr[-1][-1])
-        first = last
     return sparse.csr_matrix(
         (
             np.concatenate(data) if data else np.zeros(0),

@@ -35,7 +35,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from analysis.similarity.product import column_subset, dense_threshold, ranked, row_blocks, topk_hybrid
+from analysis.blocks import row_blocks
+from analysis.similarity.product import column_subset, dense_threshold, ranked, topk_hybrid
 
 EXACT_MAX_ROWS = 3000  # up to this many rows the exact top-k (topk_hybrid) is used
 SKETCH_DIM = 8192  # buckets of the sketch
@@ -100,9 +101,10 @@ def candidate_pairs(
     for lo in range(0, n, block):
         sims = s[lo : lo + block] @ s.T
         own = np.arange(lo, min(n, lo + block))
-        exact = np.zeros(sims.shape)
+        exact = None
         if rare is not None:
             part = (rare[lo : lo + block] @ rare_t).tocoo()
+            exact = np.zeros(sims.shape)
             exact[part.row, part.col] = part.data
             sims += exact
             del part
@@ -110,7 +112,7 @@ def candidate_pairs(
         best = np.argpartition(-sims, mm - 1, axis=1)[:, :mm] if mm < n else np.tile(np.arange(n), (len(own), 1))
         rows.append(np.repeat(own, best.shape[1]))
         cols.append(best.ravel())
-        parts.append(np.take_along_axis(exact, best, axis=1).ravel())
+        parts.append(np.zeros(best.size) if exact is None else np.take_along_axis(exact, best, axis=1).ravel())
     i, j, part = np.concatenate(rows), np.concatenate(cols).astype(np.int64), np.concatenate(parts)
     key, first = np.unique(np.minimum(i, j) * n + np.maximum(i, j), return_index=True)
     return key // n, key % n, part[first]

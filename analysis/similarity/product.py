@@ -32,6 +32,8 @@ import pandas as pd
 from scipy import sparse
 from threadpoolctl import threadpool_limits
 
+from analysis.blocks import row_blocks
+
 # Relative cost of one multiply-add in a scipy sparse × sparse product and in a BLAS dense
 # product (measured on the character view of 1,000 synthetic reports, see docs/benchmarks.md).
 SPARSE_COST = 1.0  # 10-40 ns per multiply-add (scipy csr_matmat, its two passes)
@@ -100,24 +102,13 @@ def split_columns(x: sparse.csr_matrix, t: int) -> tuple[sparse.csr_matrix, spar
     return column_subset(x, df > t, renumber=True), column_subset(x, (df > 1) & (df <= t), renumber=True), diagonal
 
 
-def row_blocks(indptr: np.ndarray, block: int, *, max_rows: int | None = None):
-    """(lo, hi) of consecutive rows of a CSR matrix holding at most ``block`` stored values each (a row
-    holding more is a block of its own), and at most ``max_rows`` rows."""
-    n, lo = len(indptr) - 1, 0
-    while lo < n:
-        hi = max(lo + 1, int(np.searchsorted(indptr, indptr[lo] + block, side="right")) - 1)
-        hi = min(hi, n, lo + max_rows) if max_rows else min(hi, n)
-        yield lo, hi
-        lo = hi
-
-
 def column_subset(
     x: sparse.csr_matrix, wanted: np.ndarray, *, renumber: bool = False, block: int = 1 << 22
 ) -> sparse.csr_matrix:
     """The stored values of ``x`` in the ``wanted`` columns (boolean, one per column), column order kept.
 
     Same shape as ``x``; with ``renumber`` only the wanted columns, numbered 0.. in their order.
-    Rows are taken a block of ``block`` stored values at a time (:func:`row_blocks`), so besides
+    Rows are taken a block of ``block`` stored values at a time (:func:`analysis.blocks.row_blocks`), so besides
     the result only a block's temporaries exist (a mask over all of the character view's stored
     values and its running count were 2.5 GB at 20,000 reports).
     """
