@@ -63,7 +63,7 @@ def main(argv=None) -> None:
     parser.add_argument("--k", type=int, default=50)
     parser.add_argument("--dims", type=int, nargs="+", default=[candidates.SKETCH_DIM])
     parser.add_argument("--candidates", type=int, nargs="+", default=[candidates.CANDIDATES])
-    parser.add_argument("--exact-df", type=int, help="default: candidates.exact_threshold(n)")
+    parser.add_argument("--exact-df", type=int, help="default: candidates.EXACT_DF")
     parser.add_argument("--methods", nargs="+", default=["tfidf_word", "tfidf_char"])
     parser.add_argument("--json", type=Path, help="append one JSON line per run here")
     args = parser.parse_args(argv)
@@ -78,7 +78,7 @@ def main(argv=None) -> None:
                 got, cpu, mb = _measure(
                     partial(candidates.topk_candidates, x, k=args.k, dim=dim, candidates=m, exact_df=args.exact_df)
                 )
-                edf = candidates.exact_threshold(x.shape[0]) if args.exact_df is None else args.exact_df
+                edf = candidates.EXACT_DF if args.exact_df is None else args.exact_df
                 out = {**row, "dim": dim, "candidates": m, "exact_df": edf, "cpu_s": round(cpu, 2)}
                 out["mb"] = round(mb)
                 out.update({f"recall@{r}": round(recall(got, exact, r), 4) for r in (5, 10, args.k)})

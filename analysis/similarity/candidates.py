@@ -5,28 +5,33 @@ is quadratic in the rows times the terms most rows hold (the character view's co
 114 CPU s at 5,000 synthetic reports, ~1,800 s extrapolated to 20,000. Here instead:
 
 1. **Estimate** — a cosine is a sum over terms. The terms held by more than ``exact_df`` rows
-   (default ~n/32, :func:`exact_threshold`) are hashed into ``dim`` buckets (a CountSketch:
+   (default :data:`EXACT_DF`, a constant) are hashed into ``dim`` buckets (a CountSketch:
    column c adds ``sign(c) · value`` to bucket ``h(c)``, both from a seeded generator; O(stored
    values)), whose inner products estimate their part without bias (standard deviation about
    ``sqrt((1 + cosine²) / dim)``); the terms of 2..``exact_df`` rows enter exactly, by a sparse
-   product (cost at most ``exact_df`` times their stored values). Without that exact part the
-   sketch alone found a third of the character view's top-50 at 1,000 documents.
+   product (cost at most ``exact_df`` times their stored values: linear in the rows, because
+   ``exact_df`` does not grow with them). Without that exact part the sketch alone found a third
+   of the character view's top-50 at 1,000 documents.
 2. **Candidates** — each row's ``candidates`` best rows by estimated cosine, plus itself
    (float32 BLAS, row blocks; n² · dim multiply-adds, the only quadratic part).
 3. **Exact re-scoring** — the cosine of every distinct candidate pair in float64: the exact
    product of the rare terms kept from step 2 plus the inner product of the sketched terms' rows
    (their columns renumbered, so the dense row scattered per row is short and stays in cache;
    cost: pairs × sketched values per row, linear in the rows); a row with itself from all its
-   terms. A pair found from either side counts for both. Against the inner products of whole
-   rows: the same pairs and ranks, cosines within 1e-15 (1,000 synthetic reports, both views),
-   in 0.6 × the time.
+   terms (the sum of its squared values). A pair found from either side counts for both.
+   Against the inner products of whole rows: the same pairs and ranks, cosines within 1e-15
+   (1,000 synthetic reports, both views), in 0.6 × the time.
 
 The ``k`` best of each row among its re-scored pairs are kept, ordered as
 :func:`analysis.similarity.product.topk_hybrid` (cosine descending, lower column first). Every
 cosine reported is exact; a true neighbour can be missed only when its estimate falls below
-``candidates`` others'. Measured with ``benchmarks/bench_candidates.py`` (k = 50, character
-view of 5,000 synthetic reports): recall@5 / @10 / @50 of 0.9998 / 0.9986 / 0.927 in 81 CPU s
-and +1.1 GB, against the exact product's 114 s and +1.7 GB.
+``candidates`` others'. Measured with ``benchmarks/bench_candidates.py`` (k = 50, 5,000 synthetic
+reports, CPU seconds on a loaded 2-core machine, docs/benchmarks.md): the character view's
+recall@5 / @10 / @50 0.9998 / 0.9986 / 0.950 in 44 s, against the exact product's 91 s; the word
+view's 0.9999 / 0.9987 / 0.948. The earlier defaults (``exact_df`` ~n/32, growing with the rows,
+and 100 candidates) found 0.928 / 0.906 of the top-50 for the same time at 5,000 and made the
+exact part quadratic: the re-scoring of more candidates is linear, the exact product of rarer
+terms is not.
 """
 
 from __future__ import annotations
@@ -36,11 +41,12 @@ import pandas as pd
 from scipy import sparse
 
 from analysis.blocks import row_blocks
-from analysis.similarity.product import column_subset, dense_threshold, ranked, topk_hybrid
+from analysis.similarity.product import column_subset, ranked, topk_hybrid
 
 EXACT_MAX_ROWS = 3000  # up to this many rows the exact top-k (topk_hybrid) is used
 SKETCH_DIM = 8192  # buckets of the sketch
-CANDIDATES = 100  # rows re-scored per row (besides itself), before symmetrising
+CANDIDATES = 150  # rows re-scored per row (besides itself), before symmetrising
+EXACT_DF = 64  # terms held by 2..EXACT_DF rows enter the estimate exactly, the others through the sketch
 SEED = 16
 
 
@@ -137,6 +143,16 @@ def pair_cosines(x: sparse.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarr
     return out
 
 
+def row_squares(x: sparse.csr_matrix, *, block: int = 1 << 22) -> np.ndarray:
+    """Each row's sum of squared values (its inner product with itself), ``block`` stored values at a time."""
+    out = np.zeros(x.shape[0])
+    for lo, hi in row_blocks(x.indptr, block):
+        values = x.data[x.indptr[lo] : x.indptr[hi]]
+        rows = np.repeat(np.arange(hi - lo), np.diff(x.indptr[lo : hi + 1]))
+        out[lo:hi] = np.bincount(rows, weights=values * values, minlength=hi - lo)
+    return out
+
+
 def topk_candidates(
     x,
     *,
@@ -159,7 +175,7 @@ def topk_candidates(
     exact_df : int, optional, keyword-only
         Terms held by 2..``exact_df`` rows enter the estimate exactly (a sparse product, cost at
         most ``exact_df`` times their stored values), the others through the sketch. Default
-        :func:`exact_threshold` (the exact path's split point, ~n/32); 0: the sketch alone.
+        :data:`EXACT_DF`; 0: the sketch alone.
 
     Returns
     -------
@@ -170,7 +186,7 @@ def topk_candidates(
     if x.shape[0] == 0:
         return pd.DataFrame(columns=["i", "j", "cosine", "rank"])
     x.sort_indices()
-    t = exact_threshold(x.shape[0]) if exact_df is None else exact_df
+    t = EXACT_DF if exact_df is None else exact_df
     df = np.bincount(x.indices, minlength=x.shape[1])
     rare = column_subset(x, (df <= t) & (df > 1))  # rare terms, shared
     i, j, cos = candidate_pairs(sketch(x, dim=dim, seed=seed, columns=df > t), rare, m=max(candidates, k))
@@ -178,20 +194,13 @@ def topk_candidates(
     # the sketched terms, exactly now: their columns renumbered 0.. (a short dense row)
     cos += pair_cosines(column_subset(x, df > t, renumber=True), i, j)
     own = i == j  # a row with itself: every term, its terms of one row included
-    cos[own] = pair_cosines(x, i[own], j[own])
+    cos[own] = row_squares(x)[i[own]]
     off = i != j
     row = np.concatenate([i, j[off]])
     col = np.concatenate([j, i[off]])
     val = np.concatenate([cos, cos[off]])
     keep = val > 0
     return ranked(row[keep], col[keep], val[keep], k=k)
-
-
-def exact_threshold(n_rows: int) -> int:
-    """Default ``exact_df`` of :func:`topk_candidates`: the exact path's split point
-    (:func:`analysis.similarity.product.dense_threshold`, ~n/32). At 5,000 synthetic reports it
-    raised the character view's recall@50 from 0.847 (32) to 0.927 for 7 % more time."""
-    return dense_threshold(n_rows)
 
 
 def topk(x, *, k: int, exact_max_rows: int | None = None) -> pd.DataFrame:
@@ -209,7 +218,7 @@ def topk(x, *, k: int, exact_max_rows: int | None = None) -> pd.DataFrame:
         "neighbours": "sketch candidates, exact cosines",
         "sketch_dim": SKETCH_DIM,
         "candidates": CANDIDATES,
-        "exact_df": exact_threshold(x.shape[0]),
+        "exact_df": EXACT_DF,
         "seed": SEED,
     }
     return out

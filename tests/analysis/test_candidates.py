@@ -94,9 +94,40 @@ def test_similarity_above_the_threshold_says_so_and_keeps_exact_cosines(seed_cor
     monkeypatch.setattr(candidates, "EXACT_MAX_ROWS", 3)  # 7 seed documents: the candidate path
     approx = similarity.similarity(seed_corpus)
     params = json.loads(approx.params.iloc[0])
-    assert params["neighbours"] == "sketch candidates, exact cosines" and params["candidates"] == 100
+    assert params["neighbours"] == "sketch candidates, exact cosines" and params["candidates"] == 150
+    assert params["exact_df"] == candidates.EXACT_DF == 64
     assert "neighbours" not in json.loads(exact.params.iloc[0])
-    # 100 candidates >= 6 other documents: every pair scored, the same 98 rows and cosines
+    # 150 candidates >= 6 other documents: every pair scored, the same 98 rows and cosines
     cols = ["doc_a", "doc_b", "method", "cosine"]
     pd.testing.assert_frame_equal(approx[cols], exact[cols], check_exact=True)
     assert len(exact) == 98
+
+
+def test_row_squares_are_each_rows_inner_product_with_itself(real_chars):
+    """Issue 16: a row's cosine with itself comes from its own values (no row gathered per row);
+    empty rows (first, middle, last) give 0, blocks of a few values give the same sums."""
+    x = sparse.vstack(
+        [
+            sparse.csr_matrix((1, real_chars.shape[1])),
+            real_chars[:3],
+            sparse.csr_matrix((2, real_chars.shape[1])),
+            real_chars[3:5],
+            sparse.csr_matrix((1, real_chars.shape[1])),
+        ]
+    ).tocsr()
+    want = np.asarray(x.multiply(x).sum(axis=1)).ravel()
+    for block in (1 << 22, 1000):
+        got = candidates.row_squares(x, block=block)
+        assert np.abs(got - want).max() < 1e-12
+    assert (got[[0, 4, 5, 8]] == 0).all() and np.abs(got[[1, 2, 3, 6, 7]] - 1.0).max() < 1e-12  # l2-normalised rows
+
+
+def test_exact_part_does_not_grow_with_the_rows(real_chars):
+    """Issue 16: terms of more than EXACT_DF rows are sketched however many rows there are, so the
+    exact sparse product costs at most EXACT_DF times the stored values (linear in the rows)."""
+    x = sparse.csr_matrix(real_chars)
+    df = np.bincount(x.indices, minlength=x.shape[1])
+    out = candidates.topk(x, k=4, exact_max_rows=20)
+    assert out.attrs["search"]["exact_df"] == candidates.EXACT_DF
+    assert candidates.topk_candidates(x, k=4).equals(candidates.topk_candidates(x, k=4, exact_df=candidates.EXACT_DF))
+    assert df.max() <= 21 < candidates.EXACT_DF  # here every shared term is in the exact part
